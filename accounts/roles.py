@@ -1,0 +1,140 @@
+"""The roles of the program, as Django groups with the permissions each one needs.
+
+One table says it all; `sync_roles()` makes the database match it and is idempotent, so it runs after
+every `migrate` and from `manage.py sync_roles`. A permission a role no longer lists is taken away.
+Object-level rules (an operator sees only their own company) live in the selectors and services;
+these permissions say what kind of thing a role may do at all.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+OPERATOR = "operator"
+PROGRAM_OFFICER = "program_officer"
+BOARD_REVIEWER = "board_reviewer"
+BOARD_CHAIR = "board_chair"
+FINANCE_MAKER = "finance_maker"
+FINANCE_CHECKER = "finance_checker"
+MINISTRY_VIEWER = "ministry_viewer"
+INTEGRITY_OFFICER = "integrity_officer"
+EDITOR = "editor"
+DATA_STEWARD = "data_steward"
+
+ROLE_LABELS = {
+    OPERATOR: _("Operator"),
+    PROGRAM_OFFICER: _("Program officer"),
+    BOARD_REVIEWER: _("Board reviewer"),
+    BOARD_CHAIR: _("Board chair"),
+    FINANCE_MAKER: _("Finance maker"),
+    FINANCE_CHECKER: _("Finance checker"),
+    MINISTRY_VIEWER: _("Ministry viewer"),
+    INTEGRITY_OFFICER: _("Integrity officer"),
+    EDITOR: _("Editor"),
+    DATA_STEWARD: _("Data steward"),
+}
+
+# Staff roles sign in to the workbench; operators to the portal.
+STAFF_ROLES = frozenset(ROLE_LABELS) - {OPERATOR}
+
+_WAGTAIL_EDITOR = [
+    "wagtailadmin.access_admin",
+    "wagtailcore.add_page",
+    "wagtailcore.change_page",
+    "wagtailcore.view_page",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    OPERATOR: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "grants.view_program",
+        "grants.view_call",
+    ],
+    PROGRAM_OFFICER: [
+        "spaces.view_operator",
+        "spaces.change_operator",
+        "spaces.verify_operator",
+        "spaces.view_space",
+        "spaces.change_space",
+        "spaces.view_sensitive_identifiers",
+        "grants.view_program",
+        "grants.view_call",
+        "grants.view_budgetallocation",
+        "audit.view_auditevent",
+    ],
+    BOARD_REVIEWER: ["spaces.view_operator", "spaces.view_space", "grants.view_program", "grants.view_call"],
+    BOARD_CHAIR: ["spaces.view_operator", "spaces.view_space", "grants.view_program", "grants.view_call"],
+    FINANCE_MAKER: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "spaces.view_sensitive_identifiers",
+        "grants.view_program",
+        "grants.view_budgetallocation",
+    ],
+    FINANCE_CHECKER: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "spaces.view_sensitive_identifiers",
+        "grants.view_program",
+        "grants.view_budgetallocation",
+    ],
+    MINISTRY_VIEWER: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "grants.view_program",
+        "grants.view_call",
+        "grants.view_budgetallocation",
+    ],
+    INTEGRITY_OFFICER: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "spaces.view_sensitive_identifiers",
+        "audit.view_auditevent",
+    ],
+    EDITOR: _WAGTAIL_EDITOR,
+    # Data stewards keep the registry in the Django admin (bulk import/export of operators and spaces).
+    DATA_STEWARD: [
+        "spaces.view_operator",
+        "spaces.add_operator",
+        "spaces.change_operator",
+        "spaces.view_space",
+        "spaces.add_space",
+        "spaces.change_space",
+        "spaces.view_sensitive_identifiers",
+    ],
+}
+
+
+def _permission(code: str) -> Permission:
+    app_label, codename = code.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def sync_roles() -> dict[str, int]:
+    """Create every role group and set its permissions exactly. Returns permissions per role."""
+    counts = {}
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(code) for code in codes])
+        counts[role] = len(codes)
+    return counts
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs):
+    # Run once per migrate, after the last app (ours) has had its permissions created.
+    if app_config is None or app_config.label != "accounts":
+        return
+    from django.contrib.auth.management import create_permissions
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    sync_roles()

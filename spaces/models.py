@@ -1,0 +1,249 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, district_in_division_q
+from .validators import (
+    mask,
+    normalize_cnic,
+    normalize_iban,
+    normalize_mobile,
+    normalize_ntn,
+    validate_cnic,
+    validate_iban,
+    validate_mobile,
+    validate_ntn,
+    validate_secp,
+)
+
+PSEB_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9\-/]{3,19}$",
+    _("A PSEB registration number has 4 to 20 capital letters, digits, dashes or slashes."),
+)
+
+# A box around Punjab (with a margin): a coordinate outside it is a typing mistake.
+PUNJAB_LAT = (Decimal("27.5"), Decimal("34.5"))
+PUNJAB_LON = (Decimal("69.0"), Decimal("75.6"))
+
+
+class Operator(models.Model):
+    """A company that runs one or more coworking spaces in the network."""
+
+    class LegalForm(models.TextChoices):
+        SOLE_PROPRIETOR = "sole_proprietor", _("Sole proprietorship")
+        PARTNERSHIP = "partnership", _("Partnership (AOP)")
+        PRIVATE_LIMITED = "private_limited", _("Private limited company")
+        SINGLE_MEMBER = "single_member", _("Single-member company (SMC)")
+        PUBLIC_LIMITED = "public_limited", _("Public limited company")
+
+    class Verification(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        SUSPENDED = "suspended", _("Suspended")
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    ntn = models.CharField(
+        _("NTN"), max_length=9, unique=True, validators=[validate_ntn], help_text=_("Written 1234567-8.")
+    )
+    secp_registration_number = models.CharField(
+        _("SECP registration number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_secp],
+        help_text=_("Companies only; sole proprietors and partnerships leave it empty."),
+    )
+    pseb_registration_number = models.CharField(
+        _("PSEB registration number"), max_length=20, blank=True, validators=[PSEB_VALIDATOR]
+    )
+    principal_name = models.CharField(_("principal's name"), max_length=150)
+    principal_cnic = models.CharField(
+        _("principal's CNIC"), max_length=15, validators=[validate_cnic], help_text=_("Written 12345-1234567-1.")
+    )
+    contact_email = models.EmailField(_("contact email"))
+    contact_mobile = models.CharField(
+        _("contact mobile"), max_length=12, validators=[validate_mobile], help_text=_("Written 03XX-XXXXXXX.")
+    )
+    bank_account_title = models.CharField(_("bank account title"), max_length=200)
+    iban = models.CharField(
+        _("bank IBAN"), max_length=24, validators=[validate_iban], help_text=_("24 characters, starting PK.")
+    )
+    registered_address = models.CharField(_("registered address"), max_length=300)
+    verification_status = models.CharField(
+        _("verification status"), max_length=12, choices=Verification.choices, default=Verification.PENDING
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="operators",
+        blank=True,
+        verbose_name=_("staff with portal access"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        ordering = ["legal_name"]
+        permissions = [
+            ("verify_operator", _("Can verify an operator's registration")),
+            ("view_sensitive_identifiers", _("Can see full CNICs and IBANs")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verification_status__in=["pending", "verified", "suspended"]),
+                name="operator_verification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | Q(verification_status="verified"),
+                name="operator_verified_at_only_when_verified",
+            ),
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+    def clean(self):
+        # Store identifiers in one canonical form so that look-ups and uniqueness work.
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for field, normalize in (
+            ("ntn", normalize_ntn),
+            ("principal_cnic", normalize_cnic),
+            ("iban", normalize_iban),
+            ("contact_mobile", normalize_mobile),
+        ):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        self.secp_registration_number = (self.secp_registration_number or "").strip().upper()
+        self.pseb_registration_number = (self.pseb_registration_number or "").strip().upper()
+        needs_secp = self.legal_form in {
+            self.LegalForm.PRIVATE_LIMITED,
+            self.LegalForm.SINGLE_MEMBER,
+            self.LegalForm.PUBLIC_LIMITED,
+        }
+        if needs_secp and not self.secp_registration_number:
+            errors["secp_registration_number"] = [_("A company must give its SECP registration number.")]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_cnic(self) -> str:
+        return mask(self.principal_cnic)
+
+    @property
+    def masked_iban(self) -> str:
+        return mask(self.iban)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == self.Verification.VERIFIED
+
+
+class Space(models.Model):
+    """One coworking space (a physical site) run by an operator."""
+
+    class PowerBackup(models.TextChoices):
+        NONE = "none", _("None")
+        UPS = "ups", _("UPS only")
+        GENERATOR = "generator", _("Generator")
+        SOLAR = "solar", _("Solar with batteries")
+        SOLAR_GENERATOR = "solar_generator", _("Solar and generator")
+
+    class NetworkStatus(models.TextChoices):
+        APPLICANT = "applicant", _("Applying to join")
+        ACTIVE = "active", _("Active in the network")
+        SUSPENDED = "suspended", _("Suspended")
+        EXITED = "exited", _("Left the network")
+
+    code = models.CharField(
+        _("space code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}-\d{3,4}$", _("A space code is written ABC-001."))],
+        help_text=_("Three letters for the district and a number, e.g. LHR-001."),
+    )
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="spaces", verbose_name=_("operator"))
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    division = models.CharField(_("division"), max_length=30, choices=DIVISION_CHOICES)
+    district = models.CharField(_("district"), max_length=30, choices=DISTRICT_CHOICES)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, blank=True, validators=[RegexValidator(r"^\d{5}$", _("Five digits."))]
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(PUNJAB_LAT[0]), MaxValueValidator(PUNJAB_LAT[1])],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(PUNJAB_LON[0]), MaxValueValidator(PUNJAB_LON[1])],
+    )
+    seats_offered = models.PositiveIntegerField(
+        _("seats offered"), validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    private_offices = models.PositiveIntegerField(_("private offices"), default=0)
+    meeting_rooms = models.PositiveIntegerField(_("meeting rooms"), default=0)
+    internet_bandwidth_mbps = models.PositiveIntegerField(
+        _("internet bandwidth (Mbps)"), validators=[MinValueValidator(1), MaxValueValidator(100000)]
+    )
+    power_backup = models.CharField(_("power backup"), max_length=20, choices=PowerBackup.choices)
+    opening_date = models.DateField(_("opening date"))
+    network_status = models.CharField(
+        _("network status"), max_length=12, choices=NetworkStatus.choices, default=NetworkStatus.APPLICANT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        ordering = ["division", "district", "name"]
+        indexes = [models.Index(fields=["division", "district"]), models.Index(fields=["network_status"])]
+        constraints = [
+            models.CheckConstraint(condition=district_in_division_q(), name="space_district_in_division"),
+            models.CheckConstraint(
+                condition=Q(seats_offered__gte=1) & Q(seats_offered__lte=5000), name="space_seats_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=PUNJAB_LAT[0], latitude__lte=PUNJAB_LAT[1])
+                & Q(longitude__gte=PUNJAB_LON[0], longitude__lte=PUNJAB_LON[1]),
+                name="space_position_in_punjab",
+            ),
+            models.CheckConstraint(
+                condition=Q(network_status__in=["applicant", "active", "suspended", "exited"]),
+                name="space_network_status_valid",
+            ),
+            models.UniqueConstraint(fields=["operator", "name"], name="space_unique_name_per_operator"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.district})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # The division follows from the district; a mismatch is named rather than silently fixed.
+        if self.district and self.district not in DIVISION_OF:
+            raise ValidationError({"district": _("%(d)s is not a Punjab district.") % {"d": self.district}})
+        if self.district and not self.division:
+            self.division = DIVISION_OF[self.district]
+        if self.district and self.division and DIVISION_OF[self.district] != self.division:
+            raise ValidationError(
+                {
+                    "district": _("%(district)s is in %(right)s division, not %(given)s.")
+                    % {"district": self.district, "right": DIVISION_OF[self.district], "given": self.division}
+                }
+            )

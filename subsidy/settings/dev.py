@@ -1,0 +1,7 @@
+"""Local development and the demo: SQLite, eager Celery, DEBUG on unless told otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-8b1f4c2e9a7d4e6f0c3b5a1d2e4f6a8c0b2d4f6a8c"  # noqa: F405, S105

@@ -1,0 +1,24 @@
+"""The test suite. DATABASE_URL may point at PostgreSQL (CI does); otherwise an SQLite file."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-4f1b9c0e2d7a8b3c6e5f4a1d0c9b8a7e6f5d4c3b2a1"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests hold no secrets
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_RESULT_BACKEND = None
+_tmp = Path(tempfile.mkdtemp(prefix="sahulat-test-"))
+MEDIA_ROOT = _tmp / "media"
+PRIVATE_MEDIA_ROOT = _tmp / "private"
+REPORTS_ROOT = _tmp / "reports"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True

@@ -1,0 +1,25 @@
+"""Shared test set-up.
+
+- `postgres` tests need row locks and real concurrency: they skip on SQLite, saying so.
+- `browser` tests drive Debian's Chromium (/usr/bin/chromium) through Playwright; they skip where it
+  is not installed (a developer's bare machine). CI installs it, so there they run.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    for item in items:
+        if "browser" in item.keywords and not shutil.which(chromium):
+            item.add_marker(pytest.mark.skip(reason=f"Chromium is not installed at {chromium} (CI installs it)"))
+
+
+@pytest.fixture(autouse=True)
+def _skip_postgres_only_on_sqlite(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for row locks; set DATABASE_URL=postgres://... (CI does)")
