@@ -1,6 +1,13 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from spaces.validators import normalize_mobile
+
+from .models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -11,4 +18,110 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The email address or password is not right."),
         "inactive": _("This account is switched off. Ask the program secretariat to restore it."),
+        "unverified": _(
+            "You need to confirm your email address before you can sign in. Open the link we emailed "
+            "you, or ask for a new link."
+        ),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # Checked only after the password matched, so it reveals nothing to someone guessing.
+        if user.email_verified_at is None:
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+    @property
+    def needs_verification(self) -> bool:
+        return any(error.code == "unverified" for error in self.errors.as_data().get("__all__", []))
+
+
+def _password_rules() -> str:
+    return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+
+
+# Lazy, so the rules are written in the language of each request, not the one active at import.
+password_rules = lazy(_password_rules, str)
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We will send a link to this address to confirm it is yours. You sign in with it."),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the right format, like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        help_text=_("As written on your CNIC."),
+        max_length=150,
+        error_messages={"required": _("Enter your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        help_text=_("Written 03XX-XXXXXXX. The secretariat may call you about your applications."),
+        max_length=20,
+        error_messages={"required": _("Enter your mobile number.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=password_rules(),
+        error_messages={"required": _("Enter a password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        help_text=_("Type the same password again, to be sure it has no typing mistake."),
+        error_messages={"required": _("Type your password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists. Sign in, or ask for a new confirmation link."),
+                code="email_taken",
+            )
+        return email
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError(_("Enter your full name."), code="required")
+        return name
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("The two passwords are not the same."), code="mismatch"))
+        elif password1:
+            candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The address you signed up with."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the right format, like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

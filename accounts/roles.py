@@ -132,8 +132,8 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
     # Run once per migrate, after the last app (ours) has had its permissions created.
     if app_config is None or app_config.label != "accounts":
         return
-    from django.contrib.auth.management import create_permissions
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
 
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)

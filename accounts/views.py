@@ -1,11 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from .roles import ROLE_LABELS
+from . import roles
+from .forms import EmailAuthenticationForm, ResendVerificationForm, SignUpForm
+from .models import User
+from .services import (
+    AccountError,
+    EmailAlreadyVerified,
+    EmailTaken,
+    user_sign_up,
+    user_verification_resend,
+    user_verify_email,
+)
+from .tokens import TokenExpired, TokenInvalid, verify_email_token_read
+
+# The officers' workbench is built in another package; until its page exists, officers land on the
+# queue of companies waiting for verification.
+WORKBENCH_PATH = "/workbench/"
+
+
+def _page_exists(path: str) -> bool:
+    """True when `path` is served by a Django view of ours, not Wagtail's catch-all page server."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.url_name != "wagtail_serve"
+
+
+def _landing_url(user) -> str | None:
+    """Each role lands on its queue. A person with several roles lands on the first listed here."""
+    if user.has_role(roles.PROGRAM_OFFICER):
+        if _page_exists(WORKBENCH_PATH):
+            return WORKBENCH_PATH
+        return reverse("workbench_operators:list")
+    if user.has_role(roles.OPERATOR):
+        return reverse("portal:dashboard")
+    return None
 
 
 @login_required
 def home(request):
     """Where everyone lands after signing in: the work that waits for each of their roles."""
-    roles = [(code, label) for code, label in ROLE_LABELS.items() if request.user.has_role(code)]
-    return render(request, "accounts/home.html", {"roles": roles})
+    landing = _landing_url(request.user)
+    if landing:
+        return redirect(landing)
+    role_list = [(code, label) for code, label in roles.ROLE_LABELS.items() if request.user.has_role(code)]
+    return render(request, "accounts/home.html", {"roles": role_list})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_sign_up(
+                email=data["email"],
+                full_name=data["full_name"],
+                mobile=data["mobile"],
+                password=data["password1"],
+                language=get_language() or "en",
+            )
+        except EmailTaken as error:
+            form.add_error("email", error.message)
+        else:
+            request.session["signed_up_email"] = user.email
+            return redirect("accounts:sign_up_done")
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def sign_up_done(request):
+    return render(request, "accounts/sign_up_done.html", {"email": request.session.get("signed_up_email", "")})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request, token):
+    """GET shows a button; POST confirms. A mail scanner that opens links therefore confirms nothing."""
+    if request.method == "POST":
+        try:
+            user = user_verify_email(token=token)
+        except EmailAlreadyVerified as error:
+            messages.info(request, error.message)
+            return redirect("accounts:login")
+        except AccountError as error:
+            return _verify_refused(request, error.message)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your email address is confirmed. Welcome to Sahulat."))
+        return redirect("accounts:home")
+
+    try:
+        user_id, email = verify_email_token_read(token)
+    except TokenExpired:
+        return _verify_refused(request, _("This link has expired: links last three days. Ask for a new one."))
+    except TokenInvalid:
+        return _verify_refused(
+            request, _("This link is not valid. Check that you copied all of it, or ask for a new one.")
+        )
+    user = User.objects.filter(pk=user_id, email__iexact=email, is_active=True).first()
+    if user is None:
+        return _verify_refused(
+            request, _("This link is not valid. Check that you copied all of it, or ask for a new one.")
+        )
+    if user.email_verified_at is not None:
+        messages.info(request, _("Your email address is already confirmed. Sign in to continue."))
+        return redirect("accounts:login")
+    return render(request, "accounts/verify_email.html", {"email": user.email})
+
+
+def _verify_refused(request, reason):
+    return render(request, "accounts/verify_email_refused.html", {"reason": reason}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request):
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_verification_resend(email=form.cleaned_data["email"], language=get_language() or "en")
+        # The same answer whether or not the address has an account waiting, so the page cannot be
+        # used to find out who has signed up.
+        messages.success(
+            request,
+            _(
+                "If an account at that address is waiting for confirmation, we have sent it a new link. "
+                "Check your inbox and spam folder."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_verification.html", {"form": form})

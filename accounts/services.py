@@ -1,0 +1,131 @@
+"""Writes to accounts: public sign-up and email verification.
+
+A person who signs up gets an account that cannot sign in yet (`email_verified_at` is None). Following
+the signed link sent to the address proves they read mail there; only then do they get the operator
+role and a session. Every change writes an audit event in its own transaction.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from spaces.validators import normalize_mobile
+
+from . import roles
+from .models import User
+from .tasks import send_verification_email
+from .tokens import TokenExpired, TokenInvalid, verify_email_token_read
+
+# A new link for one address at most once a minute: the resend page is public, and without a limit
+# it could be used to flood someone's mailbox.
+RESEND_INTERVAL_SECONDS = 60
+
+
+class AccountError(Exception):
+    """A business rule refused the change; the message is safe to show the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class VerificationLinkExpired(AccountError):
+    pass
+
+
+class VerificationLinkInvalid(AccountError):
+    pass
+
+
+class EmailAlreadyVerified(AccountError):
+    pass
+
+
+def _queue_verification_email(user: User, language: str) -> None:
+    user_id = user.pk
+    transaction.on_commit(lambda: send_verification_email.delay(user_id, language))
+
+
+def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, language: str = "en") -> User:
+    """Create an operator's account that waits for email verification, and queue the link.
+
+    Before: no account has this address. After: one account with email_verified_at None, no role,
+    an audit event `user.sign_up`, and (on commit) one email with a verification link.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    mobile = normalize_mobile(mobile)
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise EmailTaken(_("An account with this email address already exists."))
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name.strip(),
+                    mobile=mobile,
+                    email_verified_at=None,
+                )
+        except IntegrityError:  # the same address signed up at the same moment
+            raise EmailTaken(_("An account with this email address already exists.")) from None
+        audit_record(actor=user, action="user.sign_up", obj=user, to_state="unverified")
+        _queue_verification_email(user, language)
+    return user
+
+
+def user_verify_email(*, token: str) -> User:
+    """Mark the address in a valid, unexpired link as verified and give the person the operator role.
+
+    Refuses an expired or altered link, a link for an address the account no longer has, and a link
+    for an account that is already verified (so an old link in a mailbox cannot be used to sign in).
+    """
+    try:
+        user_id, email = verify_email_token_read(token)
+    except TokenExpired:
+        raise VerificationLinkExpired(_("This link has expired: links last three days. Ask for a new one.")) from None
+    except TokenInvalid:
+        raise VerificationLinkInvalid(
+            _("This link is not valid. Check that you copied all of it, or ask for a new one.")
+        ) from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None or user.email.lower() != email:
+            raise VerificationLinkInvalid(
+                _("This link is not valid. Check that you copied all of it, or ask for a new one.")
+            )
+        if user.email_verified_at is not None:
+            raise EmailAlreadyVerified(_("Your email address is already confirmed. Sign in to continue."))
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        operator_group, _created = Group.objects.get_or_create(name=roles.OPERATOR)
+        user.groups.add(operator_group)
+        user._role_cache = None
+        audit_record(
+            actor=user, action="user.verify_email", obj=user, from_state="unverified", to_state="verified",
+            data={"role_added": roles.OPERATOR},
+        )
+    return user
+
+
+def user_verification_resend(*, email: str, language: str = "en") -> bool:
+    """Queue a new link if an active, unverified account has this address. Returns whether one was queued.
+
+    The caller must tell the person the same thing either way, so the page does not reveal which
+    addresses have accounts.
+    """
+    email = (email or "").strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True, email_verified_at__isnull=True).first()
+    if user is None:
+        return False
+    if not cache.add(f"accounts:verify-resend:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
+        return False
+    with transaction.atomic():
+        _queue_verification_email(user, language)
+    return True
