@@ -26,3 +26,21 @@ def spaces_for_user(user) -> QuerySet[Space]:
 
 def active_spaces() -> QuerySet[Space]:
     return Space.objects.filter(network_status=Space.NetworkStatus.ACTIVE).select_related("operator")
+
+
+def operator_for_member(user, pk: int) -> QuerySet[Operator]:
+    """The operator with this id, only if the user is one of its members (else an empty QuerySet)."""
+    return operators_for_user(user).filter(pk=pk)
+
+
+def operator_spaces(operator: Operator) -> QuerySet[Space]:
+    return operator.spaces.order_by("name")
+
+
+def operators_pending_verification() -> QuerySet[Operator]:
+    """The officers' queue: companies waiting for verification, oldest first."""
+    return (
+        Operator.objects.filter(verification_status=Operator.Verification.PENDING)
+        .prefetch_related("members", "spaces")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,12 @@
+"""Officers' registry pages, under /workbench/operators/."""
+
+from django.urls import path
+
+from . import views_workbench
+
+app_name = "workbench_operators"
+
+urlpatterns = [
+    path("", views_workbench.operator_queue, name="list"),
+    path("<int:pk>/verify/", views_workbench.operator_verify_view, name="verify"),
+]
