@@ -1,0 +1,46 @@
+"""Each role lands on its own queue after signing in."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+
+from .factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def land(client, user):
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD}, follow=True)
+    return response
+
+
+def test_an_operator_lands_on_the_portal_dashboard(client):
+    user = UserFactory(roles=[roles.OPERATOR])
+    response = land(client, user)
+    assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
+    assert "What is needed from you next" in response.content.decode()
+
+
+def test_a_program_officer_lands_on_the_workbench(client):
+    user = UserFactory(roles=[roles.PROGRAM_OFFICER])
+    client.force_login(user)
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302
+    # /workbench/ itself once the workbench exists; until then the verification queue under it.
+    assert response["Location"] in {"/workbench/", reverse("workbench_operators:list")}
+
+
+def test_a_role_without_a_queue_yet_sees_the_list_of_its_roles(client):
+    user = UserFactory(roles=[roles.MINISTRY_VIEWER])
+    client.force_login(user)
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 200
+    assert "Ministry viewer" in response.content.decode()
+
+
+def test_accounts_made_by_staff_are_verified_and_can_sign_in(client):
+    user = UserFactory(roles=[roles.FINANCE_MAKER])
+    assert user.email_verified_at is not None
+    land(client, user)
+    assert int(client.session["_auth_user_id"]) == user.pk
