@@ -1,14 +1,20 @@
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .documents import DocumentType
 from .fiscal import FiscalYear
+from .storage import application_document_path, private_document_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -112,7 +118,9 @@ class Program(models.Model):
         unknown = [code for code in self.required_documents or [] if code not in DocumentType.values]
         if unknown:
             errors["required_documents"] = _("Unknown document codes: %(codes)s.") % {"codes": ", ".join(unknown)}
-        if self.instrument == self.Instrument.UTILITY_SUBSIDY and (self.subsidy_share is None or self.monthly_cap is None):
+        if self.instrument == self.Instrument.UTILITY_SUBSIDY and (
+            self.subsidy_share is None or self.monthly_cap is None
+        ):
             errors["subsidy_share"] = _("A utility subsidy needs a subsidy share and a monthly cap.")
         if self.code and not (self.code.isalpha() and self.code.isupper() and 2 <= len(self.code) <= 3):
             errors["code"] = _("Two or three capital letters, e.g. GR.")
@@ -136,7 +144,10 @@ class LoanTier(models.Model):
     max_tenor_months = models.PositiveSmallIntegerField(_("longest tenor (months)"))
     max_grace_months = models.PositiveSmallIntegerField(_("longest grace (months)"), default=0)
     min_equity_percent = models.DecimalField(
-        _("own equity required (%)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        _("own equity required (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
@@ -212,3 +223,561 @@ class Call(models.Model):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
+
+
+# ---------------------------------------------------------------------------------------------------
+# Applications (issue 3): one model for all three instruments, with the instrument's own data in
+# GrantDetails / BudgetLine / Milestone, LoanDetails, or UtilityConnection rows.
+#
+# The state machine lives here (django-fsm-2); grants/services.py is its only caller. Transitions only
+# change the state and the timestamps derived from it (the clock); who may act is said by the
+# `permission=` callables below, and what must hold by `conditions=`.
+# ---------------------------------------------------------------------------------------------------
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    SCREENED_OUT = "screened_out", _("Screened out")
+    IN_REVIEW = "in_review", _("In review")
+    RECOMMENDED = "recommended", _("Recommended")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = ApplicationState
+# Before a decision the operator may still withdraw; these are also "open" for the one-open-application
+# rule (one open application per space and program).
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.SCREENING, S.INFO_REQUESTED, S.IN_REVIEW, S.RECOMMENDED)
+# The officer's screening queue.
+SCREENING_STATES = (S.SUBMITTED, S.SCREENING, S.INFO_REQUESTED)
+CLOSED_STATES = (S.SCREENED_OUT, S.APPROVED, S.REJECTED, S.WITHDRAWN)
+DECIDED_STATES = (S.APPROVED, S.REJECTED)
+
+
+# Who may make a transition (django-fsm `permission=` callables: (application, user) -> bool).
+# Object-level: the operator's own staff act for their company; staff roles act by role, but never on
+# an application of a company they belong to (an applicant never screens or decides their own case).
+def is_active_person(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_applicant(application, user) -> bool:
+    return is_active_person(user) and application.operator.members.filter(pk=user.pk).exists()
+
+
+def _staff_with_role(application, user, role: str) -> bool:
+    return is_active_person(user) and user.has_role(role) and not is_applicant(application, user)
+
+
+def is_program_officer(application, user) -> bool:
+    return _staff_with_role(application, user, "program_officer")
+
+
+def is_board_chair(application, user) -> bool:
+    return _staff_with_role(application, user, "board_chair")
+
+
+def may_decide(application, user) -> bool:
+    """The board (its chair records the decision); a utility-subsidy enrolment at or under the
+    program's delegated limit may be approved by a program officer without the board (DESIGN.md)."""
+    if is_board_chair(application, user):
+        return True
+    program = application.call.program
+    return (
+        is_program_officer(application, user)
+        and application.instrument == Program.Instrument.UTILITY_SUBSIDY
+        and application.amount_requested <= program.delegated_limit
+    )
+
+
+# What must hold (django-fsm `conditions=`: (application) -> bool). The services check the same rules
+# first to tell the person *what* is wrong; these keep the machine safe whoever calls it.
+def call_is_open(application) -> bool:
+    return application.call.is_open()
+
+
+def nothing_missing(application) -> bool:
+    from .sections import missing_for_submit
+
+    return not missing_for_submit(application)
+
+
+def eligibility_passed(application) -> bool:
+    from .eligibility import eligibility_checks
+
+    return all(check.passed for check in eligibility_checks(application))
+
+
+def has_no_open_information_request(application) -> bool:
+    return not application.information_requests.filter(answered_at__isnull=True).exists()
+
+
+class ApplicationSequence(models.Model):
+    """The last reference number used per program and calendar year (GR-2026-00042).
+
+    The row is locked (select_for_update) while a number is taken, so two applications created at
+    once never share a number; numbers are never reused.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="applicationsequence_one_per_program_year"),
+            models.CheckConstraint(condition=Q(last_number__gte=0), name="applicationsequence_nonnegative"),
+        ]
+
+    def __str__(self):
+        return f"{self.program.code}-{self.year}: {self.last_number}"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """An operator's application to a call, for a grant, a soft loan or a utility-subsidy enrolment.
+
+    Spaces: a grant or a loan is for one space of the operator (`space`). A utility enrolment covers
+    one or more spaces, each with its own electricity connection (DISCO, bill reference, average
+    bill), so it uses the `UtilityConnection` through model instead of a plain M2M: the bill data
+    belongs to the (enrolment, space) pair, and later utility claims point at that connection. For a
+    utility enrolment `space` stays empty; the constraints below hold that split.
+
+    The clock: `state_entered_at` is when the current state began and `paused_for` the total time
+    spent earlier in info_requested (the clock pauses while the operator owes information). Both are
+    kept by the transitions, so `clock()` needs no query and a queue of any length costs one query.
+    The full history of states is the audit trail (audit.selectors.audit_events_for).
+    """
+
+    State = ApplicationState
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    # Copied from the call's program when the application is created; programs never change instrument.
+    instrument = models.CharField(_("instrument"), max_length=20, choices=Program.Instrument.choices, editable=False)
+    operator = models.ForeignKey(
+        "spaces.Operator", on_delete=models.PROTECT, related_name="applications", verbose_name=_("operator")
+    )
+    space = models.ForeignKey(
+        "spaces.Space",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
+        verbose_name=_("space"),
+    )
+    amount_requested = models.DecimalField(_("amount requested (PKR)"), default=Decimal("0"), **MONEY)
+    state = FSMField(_("state"), max_length=20, choices=ApplicationState.choices, default=S.DRAFT, protected=True)
+    closing_reason = models.TextField(_("reason"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    created_at = models.DateTimeField(_("started"))
+    updated_at = models.DateTimeField(_("last changed"))
+    state_entered_at = models.DateTimeField(_("in this state since"))
+    paused_for = models.DurationField(_("time waiting for the operator"), default=dt.timedelta(0))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["operator", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=S.values), name="application_state_valid"),
+            models.CheckConstraint(
+                condition=Q(instrument__in=["grant", "soft_loan", "utility_subsidy"]),
+                name="application_instrument_valid",
+            ),
+            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="application_amount_nonnegative"),
+            models.CheckConstraint(condition=Q(paused_for__gte=dt.timedelta(0)), name="application_paused_nonnegative"),
+            # A grant or a loan is for one space; a utility enrolment names its spaces per connection.
+            models.CheckConstraint(
+                condition=(Q(instrument="utility_subsidy") & Q(space__isnull=True))
+                | (~Q(instrument="utility_subsidy") & Q(space__isnull=False)),
+                name="application_space_per_instrument",
+            ),
+            # Submitted exactly when it left the draft (a draft may be withdrawn without submitting).
+            models.CheckConstraint(
+                condition=Q(state=S.DRAFT, submitted_at__isnull=True)
+                | (~Q(state=S.DRAFT) & (Q(submitted_at__isnull=False) | Q(state=S.WITHDRAWN))),
+                name="application_submitted_at_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, state__in=[*OPEN_STATES, S.SCREENED_OUT, S.WITHDRAWN])
+                | Q(decided_at__isnull=False, state__in=DECIDED_STATES),
+                name="application_decided_at_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, state__in=OPEN_STATES)
+                | Q(closed_at__isnull=False, state__in=CLOSED_STATES),
+                name="application_closed_at_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[S.SCREENED_OUT, S.REJECTED]) | ~Q(closing_reason=""),
+                name="application_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(submitted_at__gte=F("created_at")),
+                name="application_submitted_after_created",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    # --- the state machine ------------------------------------------------------------------------
+
+    def _enter_state(self, at: dt.datetime) -> None:
+        """Keep the clock: leaving info_requested adds its time to the pause; any state starts now."""
+        if self.state == S.INFO_REQUESTED:
+            self.paused_for = self.paused_for + max(at - self.state_entered_at, dt.timedelta(0))
+        self.state_entered_at = at
+        self.updated_at = at
+
+    def _close(self, at: dt.datetime) -> None:
+        self._enter_state(at)
+        self.closed_at = at
+
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        permission=is_applicant,
+        conditions=[call_is_open, nothing_missing],
+    )
+    def submit(self, *, at: dt.datetime):
+        self._enter_state(at)
+        self.submitted_at = at
+
+    @transition(field=state, source=S.SUBMITTED, target=S.SCREENING, permission=is_program_officer)
+    def start_screening(self, *, at: dt.datetime):
+        self._enter_state(at)
+
+    @transition(field=state, source=S.SCREENING, target=S.INFO_REQUESTED, permission=is_program_officer)
+    def request_information(self, *, at: dt.datetime):
+        self._enter_state(at)
+
+    @transition(
+        field=state,
+        source=S.INFO_REQUESTED,
+        target=S.SCREENING,
+        permission=is_applicant,
+    )
+    def answer_information(self, *, at: dt.datetime):
+        self._enter_state(at)
+
+    @transition(field=state, source=S.SCREENING, target=S.SCREENED_OUT, permission=is_program_officer)
+    def screen_out(self, *, reason: str, at: dt.datetime):
+        self._close(at)
+        self.closing_reason = reason
+
+    @transition(
+        field=state,
+        source=S.SCREENING,
+        target=S.IN_REVIEW,
+        permission=is_program_officer,
+        conditions=[has_no_open_information_request, eligibility_passed],
+    )
+    def send_to_review(self, *, at: dt.datetime):
+        self._enter_state(at)
+
+    # Provisional (issue: review and board decision): reviewers, conflicts, scores and quorum will add
+    # conditions here. The states and who may move them are fixed now so the machine is complete.
+    @transition(field=state, source=S.IN_REVIEW, target=S.RECOMMENDED, permission=is_program_officer)
+    def recommend(self, *, at: dt.datetime):
+        self._enter_state(at)
+
+    @transition(field=state, source=S.RECOMMENDED, target=S.APPROVED, permission=may_decide)
+    def approve(self, *, at: dt.datetime):
+        self._close(at)
+        self.decided_at = at
+
+    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission=may_decide)
+    def reject(self, *, reason: str, at: dt.datetime):
+        self._close(at)
+        self.decided_at = at
+        self.closing_reason = reason
+
+    @transition(field=state, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=is_applicant)
+    def withdraw(self, *, reason: str, at: dt.datetime):
+        self._close(at)
+        self.closing_reason = reason
+
+    # --- derived ----------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def clock(self, now: dt.datetime | None = None) -> "ApplicationClock":
+        """Time in the current state, and processing time since submission without the pauses.
+
+        Pure arithmetic on this row's fields: no query.
+        """
+        now = now or timezone.now()
+        end = self.closed_at or now
+        in_state = None if self.closed_at else max(now - self.state_entered_at, dt.timedelta(0))
+        paused = self.paused_for
+        if self.state == S.INFO_REQUESTED:
+            paused += max(now - self.state_entered_at, dt.timedelta(0))
+        processing = None
+        if self.submitted_at:
+            processing = max(end - self.submitted_at - paused, dt.timedelta(0))
+        return ApplicationClock(
+            in_state=in_state, processing=processing, paused=paused, is_paused=self.state == S.INFO_REQUESTED
+        )
+
+
+class ApplicationClock:
+    """What the clock shows: `in_state` (None once closed), `processing` (None before submission,
+    pauses excluded), `paused` (total time waiting for the operator) and whether it is paused now."""
+
+    __slots__ = ("in_state", "processing", "paused", "is_paused")
+
+    def __init__(self, *, in_state, processing, paused, is_paused):
+        self.in_state = in_state
+        self.processing = processing
+        self.paused = paused
+        self.is_paused = is_paused
+
+    def __repr__(self):
+        return f"ApplicationClock(in_state={self.in_state}, processing={self.processing}, paused={self.paused})"
+
+
+class GrantDetails(models.Model):
+    """A grant application's own answers. The amount asked for is Application.amount_requested."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="grant_details")
+    purpose = models.TextField(_("what the grant pays for"))
+    own_contribution = models.DecimalField(_("own contribution (PKR)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("grant details")
+        verbose_name_plural = _("grant details")
+        constraints = [
+            models.CheckConstraint(condition=Q(own_contribution__gte=0), name="grantdetails_contribution_nonnegative"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} grant details"
+
+
+class BudgetLine(models.Model):
+    """One line of a grant's project budget (grant plus own contribution)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    position = models.PositiveSmallIntegerField(_("line"))
+    description = models.CharField(_("item"), max_length=200)
+    amount = models.DecimalField(_("cost (PKR)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "position"], name="budgetline_unique_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budgetline_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
+
+class Milestone(models.Model):
+    """A grant tranche: paid when the milestone is verified, due by a date."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("milestone"), max_length=200)
+    amount = models.DecimalField(_("tranche (PKR)"), **MONEY)
+    due_date = models.DateField(_("due by"))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "position"], name="milestone_unique_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class LoanDetails(models.Model):
+    """A soft-loan application's terms. The tier and its markup are looked up from the program's
+    LoanTier rows when the details are saved, and copied here so a later change of the program's
+    tiers does not silently change a submitted application."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="loan_details")
+    amount = models.DecimalField(_("loan amount (PKR)"), **MONEY)
+    tenure_months = models.PositiveSmallIntegerField(_("tenure (months)"))
+    grace_months = models.PositiveSmallIntegerField(_("grace (months)"), default=0)
+    purpose = models.TextField(_("purpose"))
+    equity_contribution = models.DecimalField(_("own equity (PKR)"), **MONEY)
+    tier = models.ForeignKey(LoanTier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier"))
+    annual_markup_percent = models.DecimalField(_("markup (% a year)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("loan details")
+        verbose_name_plural = _("loan details")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loandetails_amount_positive"),
+            models.CheckConstraint(condition=Q(tenure_months__gte=1), name="loandetails_tenure_positive"),
+            models.CheckConstraint(
+                condition=Q(grace_months__lt=F("tenure_months")), name="loandetails_grace_within_tenure"
+            ),
+            models.CheckConstraint(condition=Q(equity_contribution__gte=0), name="loandetails_equity_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(annual_markup_percent__gte=0, annual_markup_percent__lte=50),
+                name="loandetails_markup_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} loan {self.amount}"
+
+
+class Disco(models.TextChoices):
+    """Pakistan's electricity distribution companies. KE (Karachi) numbers accounts with 13 digits;
+    the others print a 14-digit reference number on the bill."""
+
+    LESCO = "LESCO", _("LESCO (Lahore)")
+    GEPCO = "GEPCO", _("GEPCO (Gujranwala)")
+    FESCO = "FESCO", _("FESCO (Faisalabad)")
+    IESCO = "IESCO", _("IESCO (Islamabad)")
+    MEPCO = "MEPCO", _("MEPCO (Multan)")
+    PESCO = "PESCO", _("PESCO (Peshawar)")
+    HESCO = "HESCO", _("HESCO (Hyderabad)")
+    SEPCO = "SEPCO", _("SEPCO (Sukkur)")
+    QESCO = "QESCO", _("QESCO (Quetta)")
+    TESCO = "TESCO", _("TESCO (Tribal areas)")
+    HAZECO = "HAZECO", _("HAZECO (Hazara)")
+    KE = "KE", _("K-Electric (Karachi)")
+
+
+def bill_reference_length(disco: str) -> int:
+    return 13 if disco == Disco.KE else 14
+
+
+class UtilityConnection(models.Model):
+    """One enrolled space of a utility-subsidy enrolment and its electricity connection."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="connections")
+    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, related_name="utility_connections")
+    disco = models.CharField(_("electricity company"), max_length=6, choices=Disco.choices)
+    bill_reference = models.CharField(
+        _("bill reference number"), max_length=14, help_text=_("14 digits (KE: the 13-digit account number).")
+    )
+    average_monthly_bill = models.DecimalField(_("average monthly bill (PKR)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("enrolled connection")
+        verbose_name_plural = _("enrolled connections")
+        ordering = ["application", "space__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "space"], name="utilityconnection_one_per_space"),
+            models.UniqueConstraint(fields=["application", "bill_reference"], name="utilityconnection_unique_bill"),
+            models.CheckConstraint(condition=Q(disco__in=Disco.values), name="utilityconnection_disco_valid"),
+            # Length here; "digits only" is checked by the service (a portable regex CHECK is not available).
+            models.CheckConstraint(
+                condition=(Q(disco="KE") & Q(Exact(Length("bill_reference"), 13)))
+                | (~Q(disco="KE") & Q(Exact(Length("bill_reference"), 14))),
+                name="utilityconnection_reference_length",
+            ),
+            models.CheckConstraint(condition=Q(average_monthly_bill__gt=0), name="utilityconnection_bill_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.space} {self.disco} {self.bill_reference}"
+
+
+class ApplicationDocument(models.Model):
+    """A document uploaded to an application, stored privately (grants/storage.py).
+
+    The content type is what the bytes are (detected with `filetype`), never what the name claims;
+    the original name is kept only as sanitised text for display.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.CharField(_("document"), max_length=30, choices=DocumentType.choices)
+    file = models.FileField(
+        _("file"), storage=private_document_storage, upload_to=application_document_path, max_length=200
+    )
+    original_filename = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=40)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application", "document_type", "-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="applicationdocument_not_empty"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="applicationdocument_content_type_allowed",
+            ),
+            models.CheckConstraint(
+                condition=Q(document_type__in=DocumentType.values), name="applicationdocument_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_document_type_display()}: {self.original_filename}"
+
+
+class InformationRequest(models.Model):
+    """A program officer's question during screening, and the operator's answer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="information_requests")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question"))
+    asked_at = models.DateTimeField(_("asked"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["application", "asked_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(question=""), name="informationrequest_question_given"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True, answer="")
+                | (Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(answer="")),
+                name="informationrequest_answer_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(answered_at__gte=F("asked_at")),
+                name="informationrequest_answered_after_asked",
+            ),
+            # At most one question open at a time per application.
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(answered_at__isnull=True), name="informationrequest_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.question[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # Sahulat's own apps first, so their templates override third-party ones.
     "accounts",
     "audit",
+    "notifications",
     "spaces",
     "grants",
     "reporting",

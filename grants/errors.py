@@ -1,0 +1,44 @@
+"""Domain errors raised by the grants services.
+
+Every error carries user-facing, translatable messages: a view catches `GrantsError` (or one of its
+kinds), shows `error.messages` to the person, and changes nothing else — the service has already
+rolled its transaction back.
+
+- `PermissionDenied`: this person may not do this to this application (wrong company, wrong role, or
+  the separation-of-duties rule). Views answer 403 (or 404 where the object must stay invisible).
+- `InvalidTransition`: the application is not in a state that allows the action (e.g. withdrawing
+  after a decision, or a second officer screening an application that is already screened).
+- `ValidationFailed`: the input breaks a business rule, or something required is missing. `messages`
+  lists every problem; `field_errors` maps form field names to their messages where one field is at
+  fault, so a form can show them next to the field.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class GrantsError(Exception):
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, *messages, field_errors: dict | None = None):
+        self.field_errors: dict[str, list] = {key: list(value) for key, value in (field_errors or {}).items()}
+        collected = list(messages)
+        for field_messages in self.field_errors.values():
+            collected.extend(m for m in field_messages if m not in collected)
+        self.messages = collected or [self.default_message]
+        super().__init__(" ".join(str(m) for m in self.messages))
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(m) for m in self.messages)
+
+
+class PermissionDenied(GrantsError):
+    default_message = _("You may not do this.")
+
+
+class InvalidTransition(GrantsError):
+    default_message = _("This application cannot do that in its current state.")
+
+
+class ValidationFailed(GrantsError):
+    default_message = _("Some information is missing or not acceptable.")

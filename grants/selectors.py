@@ -1,0 +1,129 @@
+"""Reads of applications that views, reports and the demo share.
+
+Every selector returns rows with their relations already loaded, so a page costs a fixed number of
+queries however many rows it shows (tests/grants/test_selectors.py counts them). Object-level
+permission is `applications_visible_to(user)` / `application_visible_to(user, application)`:
+operator staff see their own company's applications, program officers see all, others nothing yet.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from audit.selectors import audit_events_for
+
+from .eligibility import EligibilityCheck, eligibility_checks
+from .models import (
+    SCREENING_STATES,
+    Application,
+    ApplicationDocument,
+    InformationRequest,
+    UtilityConnection,
+)
+from .sections import SectionStatus, missing_for_submit, section_statuses
+
+# What the task list (sections.py) and eligibility (eligibility.py) read, loaded in bulk.
+APPLICATION_SECTION_PREFETCH = (
+    "budget_lines",
+    "milestones",
+    Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),
+    Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")),
+)
+APPLICATION_RELATED = ("call__program", "operator", "space", "grant_details", "loan_details__tier")
+
+
+def _with_relations(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related(*APPLICATION_RELATED)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The applications `user` may see: operator staff their companies', program officers all."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Application.objects.none()
+    if user.has_role(roles.PROGRAM_OFFICER):
+        return Application.objects.all()
+    return Application.objects.filter(operator__members=user)
+
+
+def application_visible_to(user, application: Application) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_role(roles.PROGRAM_OFFICER):
+        return True
+    return application.operator.members.filter(pk=user.pk).exists()
+
+
+def screening_queue(*, user=None) -> QuerySet[Application]:
+    """Submitted, screening and info_requested applications, oldest submission first.
+
+    Each row's clock is `row.clock()` (no query). With `user`, limited to what they may see.
+    """
+    qs = applications_visible_to(user) if user is not None else Application.objects.all()
+    return (
+        _with_relations(qs.filter(state__in=SCREENING_STATES))
+        .prefetch_related(Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def operator_applications(*, user) -> QuerySet[Application]:
+    """The operator's dashboard: every application of the companies `user` works for, newest first,
+    with what the task list needs prefetched (`sections.section_statuses(row)` costs no query)."""
+    return (
+        _with_relations(Application.objects.filter(operator__members=user))
+        .prefetch_related(*APPLICATION_SECTION_PREFETCH)
+        .order_by("-created_at", "-pk")
+        .distinct()
+    )
+
+
+@dataclass
+class ApplicationDetail:
+    application: Application
+    sections: list[SectionStatus]
+    missing: list[str]
+    documents: list[ApplicationDocument]
+    information_requests: list[InformationRequest]
+    open_information_request: InformationRequest | None
+    timeline: list  # audit events, oldest first
+    eligibility: list[EligibilityCheck]
+    clock: object
+
+
+def application_detail(*, user, reference: str) -> ApplicationDetail:
+    """One application with everything its page shows. Raises Application.DoesNotExist when it does
+    not exist *or* the user may not see it (the view answers 404 either way, revealing nothing)."""
+    application = (
+        _with_relations(applications_visible_to(user).filter(reference=reference))
+        .prefetch_related(
+            *APPLICATION_SECTION_PREFETCH,
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.select_related("asked_by", "answered_by").order_by("asked_at"),
+            ),
+        )
+        .get()
+    )
+    requests = list(application.information_requests.all())
+    is_staff_view = user.has_role(roles.PROGRAM_OFFICER)
+    return ApplicationDetail(
+        application=application,
+        sections=section_statuses(application),
+        missing=missing_for_submit(application) if application.state == Application.State.DRAFT else [],
+        documents=list(application.documents.all()),
+        information_requests=requests,
+        open_information_request=next((r for r in requests if r.is_open), None),
+        timeline=list(audit_events_for(application)),
+        eligibility=eligibility_checks(application) if is_staff_view else [],
+        clock=application.clock(timezone.now()),
+    )
+
+
+def document_for_download(*, user, document_id: int) -> ApplicationDocument:
+    """A document the user may download (its application visible to them), else DoesNotExist.
+    The view streams `document.file.open("rb")` with `document.content_type` as attachment."""
+    return ApplicationDocument.objects.select_related("application").get(
+        pk=document_id, application__in=applications_visible_to(user)
+    )

@@ -1,0 +1,61 @@
+"""Writing notifications.
+
+`notify` writes one row per recipient in the caller's transaction and queues the email task with
+`transaction.on_commit`, so an email is never sent for a change that was rolled back.
+"""
+
+import contextlib
+import contextvars
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+# Demo data loading creates notifications but sends no email (see fixtures/demo_applications.py).
+_emails_suppressed = contextvars.ContextVar("notifications_emails_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def emails_suppressed():
+    token = _emails_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _emails_suppressed.reset(token)
+
+
+def notify(*, recipients: Iterable, subject: str, body: str, url: str = "") -> list[Notification]:
+    """Write a notification for each distinct active recipient and email them after commit.
+
+    Pre: `subject` is non-empty (it is rendered now, in the active language). Post: one unread row
+    per recipient; the email task is queued once, on commit, with the new rows' ids.
+    """
+    now = timezone.now()
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(recipient=user, subject=str(subject)[:200], body=str(body), url=url, created_at=now))
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if not _emails_suppressed.get():
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return created
+
+
+def notification_mark_read(*, notification: Notification, actor) -> Notification:
+    """Mark one of the actor's own notifications read (idempotent). Another person's is refused."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("A notification can only be marked read by its recipient.")
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
