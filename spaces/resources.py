@@ -30,10 +30,24 @@ class RegistryResource(resources.ModelResource):
             problems.append(_("unknown columns: %(cols)s") % {"cols": ", ".join(unknown)})
         if problems:
             raise ValueError(
-                _("This file does not follow the %(model)s template (%(problems)s). Export the current list to get the template.")
+                _(
+                    "This file does not follow the %(model)s template (%(problems)s). "
+                    "Export the current list to get the template."
+                )
                 % {"model": self._meta.model._meta.verbose_name_plural, "problems": "; ".join(problems)}
             )
         dataset.headers = headers
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # Widgets raise decimal.InvalidOperation for "twenty" in a number column; turn it into a
+        # named error on that column instead of an anonymous failed row.
+        try:
+            return super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        except (ArithmeticError, TypeError):
+            raise ValueError(
+                _("Column %(col)s must hold a number; it holds %(value)s.")
+                % {"col": field.column_name, "value": str(row.get(field.column_name))[:40]}
+            ) from None
 
     def before_import_row(self, row, **kwargs):
         # A cell such as =HYPERLINK(...) is a formula-injection attempt or a copying mistake: refuse it
@@ -49,6 +63,21 @@ class RegistryResource(resources.ModelResource):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class OperatorByNTNWidget(ForeignKeyWidget):
+    """Finds a space's operator by NTN, and says so plainly when there is none."""
+
+    def __init__(self):
+        super().__init__(Operator, field="ntn")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except Operator.DoesNotExist:
+            raise ValueError(
+                _("No operator with NTN %(ntn)s is registered: import or register the operator first.") % {"ntn": value}
+            ) from None
 
 
 class OperatorResource(RegistryResource):
@@ -76,9 +105,7 @@ class OperatorResource(RegistryResource):
 
 
 class SpaceResource(RegistryResource):
-    operator = fields.Field(
-        column_name="operator_ntn", attribute="operator", widget=ForeignKeyWidget(Operator, field="ntn")
-    )
+    operator = fields.Field(column_name="operator_ntn", attribute="operator", widget=OperatorByNTNWidget())
 
     class Meta:
         model = Space

@@ -13,7 +13,15 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+)
+from stdnum.exceptions import (
+    ValidationError as StdnumError,
+)
 from stdnum.pk import cnic as stdnum_cnic
 
 NTN_RE = re.compile(r"^\d{7}-?\d$")
@@ -27,9 +35,13 @@ def normalize_cnic(value: str) -> str:
     except InvalidLength:
         raise ValidationError(_("A CNIC has 13 digits, written 12345-1234567-1."), code="cnic_length") from None
     except InvalidFormat:
-        raise ValidationError(_("A CNIC has only digits and dashes, written 12345-1234567-1."), code="cnic_format") from None
+        raise ValidationError(
+            _("A CNIC has only digits and dashes, written 12345-1234567-1."), code="cnic_format"
+        ) from None
     except InvalidComponent:
-        raise ValidationError(_("This CNIC's first digit is not a province NADRA issues."), code="cnic_region") from None
+        raise ValidationError(
+            _("This CNIC's first digit is not a province NADRA issues."), code="cnic_region"
+        ) from None
     except StdnumError:
         raise ValidationError(_("This is not a valid CNIC."), code="cnic") from None
     return stdnum_cnic.format(compact)
@@ -43,9 +55,7 @@ def normalize_iban(value: str) -> str:
     """Return a Pakistani IBAN in compact upper case (PK36SCBL0000001123456702), or raise."""
     compact = stdnum_iban.compact(value or "")
     if not compact.startswith("PK"):
-        raise ValidationError(
-            _("Only Pakistani IBANs are accepted: they start with PK."), code="iban_country"
-        )
+        raise ValidationError(_("Only Pakistani IBANs are accepted: they start with PK."), code="iban_country")
     if len(compact) != 24:
         raise ValidationError(
             _("A Pakistani IBAN has 24 characters; this one has %(n)d.") % {"n": len(compact)},
@@ -74,9 +84,7 @@ def normalize_ntn(value: str) -> str:
     """Return an NTN as 1234567-8, or raise. Only the shape can be checked (see module docstring)."""
     value = (value or "").strip()
     if not NTN_RE.match(value):
-        raise ValidationError(
-            _("An NTN is seven digits and a check digit, written 1234567-8."), code="ntn_format"
-        )
+        raise ValidationError(_("An NTN is seven digits and a check digit, written 1234567-8."), code="ntn_format")
     digits = value.replace("-", "")
     return f"{digits[:7]}-{digits[7]}"
 
@@ -92,9 +100,7 @@ def normalize_mobile(value: str) -> str:
     except phonenumbers.NumberParseException:
         raise ValidationError(_("Write the mobile number as 03XX-XXXXXXX."), code="mobile_format") from None
     if number.country_code != 92 or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _("This is not a valid Pakistani mobile number (03XX-XXXXXXX)."), code="mobile_invalid"
-        )
+        raise ValidationError(_("This is not a valid Pakistani mobile number (03XX-XXXXXXX)."), code="mobile_invalid")
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         raise ValidationError(
             _("This is a landline number; a mobile number (03XX-XXXXXXX) is needed."), code="mobile_landline"

@@ -10,7 +10,7 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret-4f1b9c0e2d7a8b3c6e5f4a1d0c9b8a7e6f5d4c3b2a1"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests hold no secrets
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_RESULT_BACKEND = None
 _tmp = Path(tempfile.mkdtemp(prefix="sahulat-test-"))
