@@ -108,7 +108,11 @@ def user_verify_email(*, token: str) -> User:
         user.groups.add(operator_group)
         user._role_cache = None
         audit_record(
-            actor=user, action="user.verify_email", obj=user, from_state="unverified", to_state="verified",
+            actor=user,
+            action="user.verify_email",
+            obj=user,
+            from_state="unverified",
+            to_state="verified",
             data={"role_added": roles.OPERATOR},
         )
     return user

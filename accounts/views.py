@@ -66,7 +66,7 @@ class SignInView(auth_views.LoginView):
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -129,7 +129,7 @@ def _verify_refused(request, reason):
 
 @require_http_methods(["GET", "POST"])
 def resend_verification(request):
-    form = ResendVerificationForm(request.POST or None)
+    form = ResendVerificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user_verification_resend(email=form.cleaned_data["email"], language=get_language() or "en")
         # The same answer whether or not the address has an account waiting, so the page cannot be

@@ -4,6 +4,7 @@ in spaces/services.py decide who may write and write."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -59,12 +60,6 @@ class OperatorForm(forms.ModelForm):
             },
             "bank_account_title": {"required": _("Enter the bank account title.")},
             "registered_address": {"required": _("Enter the registered address.")},
-            "ntn": {
-                "unique": _(
-                    "A company with this NTN is already registered. If it is yours, ask its registered staff to add "
-                    "you, or contact the secretariat."
-                )
-            },
         }
         widgets = {
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -74,8 +69,10 @@ class OperatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         specific = {
-            "ntn": (_("Seven digits and a check digit, written 1234567-8, as on the FBR certificate."),
-                    _("Enter the company's NTN.")),
+            "ntn": (
+                _("Seven digits and a check digit, written 1234567-8, as on the FBR certificate."),
+                _("Enter the company's NTN."),
+            ),
             "principal_cnic": (_("13 digits, written 12345-1234567-1."), _("Enter the principal's CNIC.")),
             "contact_mobile": (_("Written 03XX-XXXXXXX."), _("Enter a contact mobile number.")),
             "iban": (
@@ -86,11 +83,24 @@ class OperatorForm(forms.ModelForm):
         for name, (hint, required) in specific.items():
             self.fields[name].help_text = hint
             self.fields[name].error_messages["required"] = required
+        # A declared field does not take Meta.error_messages; the model's uniqueness check reads this one.
+        self.fields["ntn"].error_messages["unique"] = _(
+            "A company with this NTN is already registered. If it is yours, ask its registered staff to add you, "
+            "or contact the secretariat."
+        )
         self.fields["ntn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["principal_cnic"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["contact_mobile"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["iban"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["legal_form"].choices = [("", _("Choose the legal form"))] + list(Operator.LegalForm.choices)
+
+    def _update_errors(self, errors):
+        # Operator.clean checks the identifiers again on the instance, where a field that failed above
+        # is still empty; keep only the first, specific message for such a field.
+        if hasattr(errors, "error_dict"):
+            failed = set(self._errors or ())
+            errors = ValidationError({f: e for f, e in errors.error_dict.items() if f not in failed})
+        super()._update_errors(errors)
 
     def clean_ntn(self):
         return normalize_ntn(self.cleaned_data["ntn"])
@@ -119,8 +129,12 @@ def _coordinate_field(*, label, bounds, hint, required, invalid):
         help_text=hint,
         min_value=low,
         max_value=high,
-        error_messages={"required": required, "invalid": invalid, "min_value": out_of_punjab,
-                        "max_value": out_of_punjab},
+        error_messages={
+            "required": required,
+            "invalid": invalid,
+            "min_value": out_of_punjab,
+            "max_value": out_of_punjab,
+        },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
@@ -166,8 +180,10 @@ class SpaceForm(forms.ModelForm):
             "opening_date": _("Opening date"),
         }
         help_texts = {
-            "code": _("Three letters for the district and a number, e.g. LHR-001. Use the code the secretariat "
-                      "gave you, if it did. It cannot be changed later."),
+            "code": _(
+                "Three letters for the district and a number, e.g. LHR-001. Use the code the secretariat "
+                "gave you, if it did. It cannot be changed later."
+            ),
             "name": _("The name members know the space by."),
             "address": _("Where an inspector would find the space."),
             "postal_code": _("Five digits."),

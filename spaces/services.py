@@ -37,8 +37,16 @@ OPERATOR_EDITABLE_FIELDS = (
 # Changing any of these after verification sends the company back for verification: the secretariat
 # verified this identity and this bank account, and money must not follow an unchecked IBAN.
 OPERATOR_VERIFIED_FIELDS = frozenset(
-    {"legal_name", "legal_form", "ntn", "secp_registration_number", "principal_name", "principal_cnic",
-     "bank_account_title", "iban"}
+    {
+        "legal_name",
+        "legal_form",
+        "ntn",
+        "secp_registration_number",
+        "principal_name",
+        "principal_cnic",
+        "bank_account_title",
+        "iban",
+    }
 )
 SPACE_EDITABLE_FIELDS = (
     "code",
@@ -221,4 +229,3 @@ def space_update(*, actor, space: Space, details: dict[str, Any]) -> Space:
             data={"changed": changed},
         )
     return space
-

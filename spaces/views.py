@@ -105,7 +105,7 @@ def operator_register_view(request):
     if operators_for_user(request.user).exists():
         messages.info(request, _("You already act for a company. One account acts for one company."))
         return redirect("portal:dashboard")
-    form = OperatorForm(request.POST or None)
+    form = OperatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         details = {name: form.cleaned_data[name] for name in OPERATOR_EDITABLE_FIELDS}
         try:
@@ -143,7 +143,7 @@ def operator_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def operator_update_view(request, pk):
     operator = get_object_or_404(operator_for_member(request.user, pk))
-    form = OperatorForm(request.POST or None, instance=operator)
+    form = OperatorForm(request.POST if request.method == "POST" else None, instance=operator)
     if request.method == "POST" and form.is_valid():
         details = {name: form.cleaned_data[name] for name in OPERATOR_EDITABLE_FIELDS}
         was_verified = operator.verification_status
@@ -167,7 +167,7 @@ def operator_update_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def space_create_view(request, pk):
     operator = get_object_or_404(operator_for_member(request.user, pk))
-    form = SpaceForm(request.POST or None, operator=operator)
+    form = SpaceForm(request.POST if request.method == "POST" else None, operator=operator)
     if request.method == "POST" and form.is_valid():
         try:
             space = space_create(actor=request.user, operator=operator, details=form.details())
@@ -191,7 +191,7 @@ def space_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def space_update_view(request, pk):
     space = get_object_or_404(spaces_for_user(request.user), pk=pk)
-    form = SpaceForm(request.POST or None, instance=space, operator=space.operator)
+    form = SpaceForm(request.POST if request.method == "POST" else None, instance=space, operator=space.operator)
     if request.method == "POST" and form.is_valid():
         try:
             space = space_update(actor=request.user, space=space, details=form.details())
@@ -200,6 +200,4 @@ def space_update_view(request, pk):
         else:
             messages.success(request, _("The space's details are saved."))
             return redirect("portal:space_detail", pk=space.pk)
-    return render(
-        request, "spaces/portal/space_form.html", {"form": form, "operator": space.operator, "space": space}
-    )
+    return render(request, "spaces/portal/space_form.html", {"form": form, "operator": space.operator, "space": space})

@@ -17,9 +17,7 @@ officer_view = permission_required("spaces.verify_operator", raise_exception=Tru
 @login_required
 @officer_view
 def operator_queue(request):
-    return render(
-        request, "spaces/workbench/operator_queue.html", {"operators": operators_pending_verification()}
-    )
+    return render(request, "spaces/workbench/operator_queue.html", {"operators": operators_pending_verification()})
 
 
 @login_required
@@ -27,7 +25,7 @@ def operator_queue(request):
 @require_http_methods(["GET", "POST"])
 def operator_verify_view(request, pk):
     operator = get_object_or_404(Operator.objects.prefetch_related("members", "spaces"), pk=pk)
-    form = OperatorVerifyForm(request.POST or None)
+    form = OperatorVerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             operator_verify(actor=request.user, operator=operator, note=form.cleaned_data["note"])
