@@ -41,3 +41,8 @@ def parse_money(value, label: str) -> tuple[Decimal | None, str | None]:
     if amount > MONEY_CEILING:
         return None, _("%(label)s is far larger than any amount this program handles.") % {"label": label}
     return amount.quantize(Decimal("0.01")), None
+
+
+def percent(value: Decimal) -> str:
+    """'20' for Decimal('20.00'), '12.5' for Decimal('12.50')."""
+    return format(Decimal(value).normalize(), "f")

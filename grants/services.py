@@ -97,7 +97,7 @@ from .models import (
     is_active_person,
     is_applicant,
 )
-from .money import parse_money, pkr
+from .money import parse_money, percent, pkr
 from .sections import missing_for_submit, own_contribution_needed
 
 S = ApplicationState
@@ -325,9 +325,11 @@ def application_create(*, actor, call: Call, operator: Operator, space: Space | 
         raise PermissionDenied(_("You can only apply for a company whose staff you are."))
     program = call.program
     if not program.is_active or not call.is_open():
+        now = timezone.now()
+        moment, when = (call.opens_at, _("it opens")) if now < call.opens_at else (call.closes_at, _("it closed"))
         raise ValidationFailed(
-            _("The call “%(call)s” is not open for applications (it closes %(closes)s).")
-            % {"call": call.title, "closes": timezone.localtime(call.closes_at).strftime("%d %b %Y %H:%M")}
+            _("The call “%(call)s” is not open for applications (%(when)s %(at)s).")
+            % {"call": call.title, "when": when, "at": timezone.localtime(moment).strftime("%d %b %Y %H:%M")}
         )
     instrument = program.instrument
     with transaction.atomic():
@@ -433,7 +435,7 @@ def application_save_grant_details(
             if contribution < needed:
                 errors.setdefault("own_contribution", []).append(
                     _("Your own contribution must be at least %(needed)s (%(pct)s%% of the project).")
-                    % {"needed": pkr(needed), "pct": program.own_contribution_percent.normalize()}
+                    % {"needed": pkr(needed), "pct": percent(program.own_contribution_percent)}
                 )
         _raise_if(errors)
         details, _created = GrantDetails.objects.update_or_create(
@@ -624,7 +626,7 @@ def application_save_loan_details(
                 if equity < needed:
                     errors.setdefault("equity_contribution", []).append(
                         _("Tier %(n)s needs own equity of at least %(needed)s (%(pct)s%% of the project).")
-                        % {"n": tier.number, "needed": pkr(needed), "pct": tier.min_equity_percent.normalize()}
+                        % {"n": tier.number, "needed": pkr(needed), "pct": percent(tier.min_equity_percent)}
                     )
         if tenure is not None and grace is not None and grace >= tenure:
             errors.setdefault("grace_months", []).append(_("The grace period must be shorter than the tenure."))

@@ -47,7 +47,9 @@ def space(operator):
 
 @pytest.fixture
 def second_space(operator):
-    return SpaceFactory(operator=operator, code="GRW-002", name="Indus Gujranwala Desk", division="Gujranwala", district="Gujranwala")
+    return SpaceFactory(
+        operator=operator, code="GRW-002", name="Indus Gujranwala Desk", division="Gujranwala", district="Gujranwala"
+    )
 
 
 @pytest.fixture
@@ -101,7 +103,10 @@ def complete_grant(call, operator, space, actor, amount=Decimal("4000000")):
     app = services.application_create(actor=actor, call=call, operator=operator, space=space)
     contribution = Decimal("1000000")
     services.application_save_grant_details(
-        application=app, actor=actor, purpose="Forty more seats and solar backup", amount_requested=amount,
+        application=app,
+        actor=actor,
+        purpose="Forty more seats and solar backup",
+        amount_requested=amount,
         own_contribution=contribution,
     )
     services.application_save_budget_lines(
@@ -129,8 +134,13 @@ def complete_grant(call, operator, space, actor, amount=Decimal("4000000")):
 def complete_loan(call, operator, space, actor, amount=Decimal("1000000")):
     app = services.application_create(actor=actor, call=call, operator=operator, space=space)
     services.application_save_loan_details(
-        application=app, actor=actor, amount=amount, tenure_months=60, grace_months=6,
-        purpose="Fit-out of a second floor", equity_contribution=Decimal("200000"),
+        application=app,
+        actor=actor,
+        amount=amount,
+        tenure_months=60,
+        grace_months=6,
+        purpose="Fit-out of a second floor",
+        equity_contribution=Decimal("200000"),
     )
     upload_required(app, actor)
     app.refresh_from_db()

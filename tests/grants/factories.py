@@ -95,6 +95,9 @@ class GrantProgramFactory(ProgramFactory):
 
 
 class LoanProgramFactory(ProgramFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     instrument = Program.Instrument.SOFT_LOAN
     min_amount = Decimal("100000")
     max_amount = Decimal("7500000")
