@@ -127,3 +127,16 @@ def document_for_download(*, user, document_id: int) -> ApplicationDocument:
     return ApplicationDocument.objects.select_related("application").get(
         pk=document_id, application__in=applications_visible_to(user)
     )
+
+
+def open_calls() -> QuerySet:
+    """Calls open for applications now, in active programs, closing soonest first (the operator's
+    'apply' page). Each row's program is loaded."""
+    from .models import Call
+
+    now = timezone.now()
+    return (
+        Call.objects.filter(program__is_active=True, opens_at__lte=now, closes_at__gt=now)
+        .select_related("program")
+        .order_by("closes_at", "pk")
+    )

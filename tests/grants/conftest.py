@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts import roles
 from grants import services
-from grants.documents import DocumentType
 
 from .factories import (
     CallFactory,
@@ -193,6 +192,3 @@ def to_state(app, state, *, operator_user, officer, chair=None):
             app = result
     app.refresh_from_db()
     return app
-
-
-__all__ = ["DocumentType", "PDF_BYTES", "PNG_BYTES"]

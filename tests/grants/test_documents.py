@@ -47,7 +47,7 @@ def test_pdf_is_stored_privately_with_its_hash(draft, operator_user):
     assert stored.read_bytes() == PDF_BYTES
     assert stored.suffix == ".pdf" and "CNIC" not in stored.name  # generated name, not the user's
     with pytest.raises(ValueError, match="not accessible via a URL"):
-        document.file.url
+        _ = document.file.url
     event = AuditEvent.objects.get(action="application.upload_document")
     assert event.data["sha256"] == document.sha256
 
