@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("portal/", include("spaces.urls")),
     path("workbench/operators/", include("spaces.urls_workbench")),
+    path("", include("grants.urls")),
     # Wagtail's catch-all last: everything else is a page of the public site.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

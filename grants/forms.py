@@ -1,0 +1,210 @@
+"""Forms of the operator portal and the officers' workbench for applications.
+
+Forms check shape only (a field is there, a date is a date, a choice is one of the choices). Every
+business rule — limits, tiers, own contribution, bill references, file contents — is the service's,
+and its refusal is shown on the form by `show_refusal` (views.py). Amounts are text fields on purpose:
+the service reads "1,250,000" as well as "1250000" and names the problem precisely when it cannot.
+"""
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from .documents import DocumentType
+from .models import ApplicationState, Disco
+
+AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+
+
+def amount_field(label, *, help_text="", required=True):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=30,
+        widget=forms.TextInput(attrs=AMOUNT_ATTRS),
+    )
+
+
+class StartApplicationForm(forms.Form):
+    call = forms.ChoiceField(label=_("Call"), widget=forms.RadioSelect)
+    space = forms.ChoiceField(
+        label=_("Space"),
+        required=False,
+        help_text=_("A grant or a soft loan is for one of your spaces. A utility enrolment names its spaces later."),
+    )
+
+    def __init__(self, *args, calls, spaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = {call.reference: call for call in calls}
+        self.spaces = {str(space.pk): space for space in spaces}
+        self.fields["call"].choices = [
+            (
+                call.reference,
+                _("%(call)s — %(program)s (closes %(date)s)")
+                % {"call": call.title, "program": call.program.name, "date": call.closes_at.strftime("%d %b %Y")},
+            )
+            for call in calls
+        ]
+        self.fields["space"].choices = [("", _("Choose a space"))] + [
+            (str(space.pk), f"{space.name} ({space.code})") for space in spaces
+        ]
+
+    def clean(self):
+        data = super().clean()
+        call = self.calls.get(data.get("call"))
+        data["call_obj"] = call
+        data["space_obj"] = self.spaces.get(data.get("space") or "")
+        if call is not None and call.program.instrument != "utility_subsidy" and data["space_obj"] is None:
+            self.add_error("space", _("Choose the space this application is for."))
+        return data
+
+
+class GrantDetailsForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("What will the grant pay for?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say what you will buy or build and how it helps the space's members."),
+    )
+    amount_requested = amount_field(_("Grant amount you ask for (PKR)"), help_text=_("For example 2,500,000."))
+    own_contribution = amount_field(
+        _("Your own contribution (PKR)"),
+        help_text=_("The money your company puts into the project itself."),
+    )
+
+
+class LoanDetailsForm(forms.Form):
+    amount = amount_field(_("Loan amount (PKR)"), help_text=_("The tier and its markup follow from the amount."))
+    tenure_months = forms.IntegerField(label=_("Tenure (months)"), min_value=1, max_value=360)
+    grace_months = forms.IntegerField(
+        label=_("Grace period (months)"),
+        min_value=0,
+        max_value=120,
+        initial=0,
+        help_text=_("Months before repayments of the principal begin."),
+    )
+    purpose = forms.CharField(
+        label=_("What will the loan pay for?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    equity_contribution = amount_field(_("Your own equity (PKR)"))
+
+
+class RowForm(forms.Form):
+    """A row of a repeatable list; a row left entirely blank is ignored."""
+
+    def is_blank(self) -> bool:
+        return not any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields)
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.is_blank():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+
+
+class BudgetLineForm(RowForm):
+    description = forms.CharField(label=_("Item"), max_length=200, required=False)
+    amount = amount_field(_("Cost (PKR)"), required=False)
+
+
+class MilestoneForm(RowForm):
+    title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
+    amount = amount_field(_("Tranche (PKR)"), required=False)
+    due_date = forms.DateField(
+        label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class ConnectionForm(RowForm):
+    space = forms.ChoiceField(label=_("Space"), required=False)
+    disco = forms.ChoiceField(label=_("Electricity company"), required=False)
+    bill_reference = forms.CharField(
+        label=_("Bill reference number"),
+        max_length=20,
+        required=False,
+        help_text=_("14 digits, printed on the bill (K-Electric: the 13-digit account number)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    average_monthly_bill = amount_field(_("Average monthly bill (PKR)"), required=False)
+
+    def __init__(self, *args, spaces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["space"].choices = [("", _("Choose a space"))] + [
+            (str(space.pk), f"{space.name} ({space.code})") for space in spaces
+        ]
+        self.fields["disco"].choices = [("", _("Choose the company"))] + list(Disco.choices)
+
+
+# Blank rows to offer after the saved ones; "Add another row" posts back for one more (no script needed).
+BLANK_ROWS = 2
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=BLANK_ROWS, max_num=50, absolute_max=60)
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=BLANK_ROWS, max_num=50, absolute_max=60)
+ConnectionFormSet = forms.formset_factory(ConnectionForm, extra=BLANK_ROWS, max_num=50, absolute_max=60)
+
+
+def filled_rows(formset) -> list:
+    """The rows the person filled in, in order (blank rows dropped)."""
+    return [form for form in formset.forms if not form.is_blank()]
+
+
+class DocumentUploadForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Which document is this?"), choices=DocumentType.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, document_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if document_types:
+            self.fields["document_type"].choices = [(doc.value, doc.label) for doc in document_types]
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: it helps the secretariat improve the program."),
+    )
+
+
+class RequestInformationForm(forms.Form):
+    question = forms.CharField(
+        label=_("Your question to the operator"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The clock pauses until they answer."),
+    )
+
+
+class ScreenOutForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for screening out"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The operator reads this reason."),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    program = forms.ChoiceField(label=_("Program"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    SCREENING_CHOICES = [
+        (ApplicationState.SUBMITTED, ApplicationState.SUBMITTED.label),
+        (ApplicationState.SCREENING, ApplicationState.SCREENING.label),
+        (ApplicationState.INFO_REQUESTED, ApplicationState.INFO_REQUESTED.label),
+    ]
+
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [("", _("All programs"))] + [(p.slug, p.name) for p in programs]
+        self.fields["state"].choices = [("", _("All states"))] + self.SCREENING_CHOICES

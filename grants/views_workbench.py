@@ -1,0 +1,165 @@
+"""The program officer's workbench for applications (/workbench/).
+
+The landing page is the screening queue, oldest submission first, with each application's clock. The
+application page shows every section read-only, the documents, the program's eligibility checks
+evaluated, the timeline, and the officer's actions as forms. Only program officers come here (others
+get 403); an application is looked up through the visibility selector (404 when not visible).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import roles
+
+from . import services
+from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .forms import QueueFilterForm, RequestInformationForm, ScreenOutForm
+from .models import Application, Program, is_applicant
+from .sections import _one_to_one
+from .selectors import application_detail, screening_queue
+from .views import show_refusal
+
+
+def workbench_view(view):
+    """Signed in, with the program officer role; everyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_role(roles.PROGRAM_OFFICER):
+            raise Forbidden
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@workbench_view
+@require_GET
+def queue(request):
+    programs = list(Program.objects.order_by("name"))
+    form = QueueFilterForm(request.GET or None, programs=programs)
+    rows = screening_queue(user=request.user)
+    if form.is_valid():
+        if form.cleaned_data["program"]:
+            rows = rows.filter(call__program__slug=form.cleaned_data["program"])
+        if form.cleaned_data["state"]:
+            rows = rows.filter(state=form.cleaned_data["state"])
+    return render(request, "grants/workbench/queue.html", {"form": form, "applications": list(rows)})
+
+
+def _application_page(request, reference, *, question_form=None, reason_form=None, errors=None, status=200):
+    try:
+        detail = application_detail(user=request.user, reference=reference)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    application = detail.application
+    return render(
+        request,
+        "grants/workbench/application.html",
+        {
+            "detail": detail,
+            "application": application,
+            "grant_details": _one_to_one(application, "grant_details"),
+            "loan_details": _one_to_one(application, "loan_details"),
+            "own_company": is_applicant(application, request.user),
+            "question_form": question_form or RequestInformationForm(),
+            "reason_form": reason_form or ScreenOutForm(),
+            "action_errors": errors or [],
+            "eligible": all(check.passed for check in detail.eligibility),
+        },
+        status=status,
+    )
+
+
+@workbench_view
+@require_GET
+def application_page(request, reference):
+    return _application_page(request, reference)
+
+
+def _load(request, reference) -> Application:
+    try:
+        return application_detail(user=request.user, reference=reference).application
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _refused(request, reference, error):
+    if isinstance(error, PermissionDenied):
+        raise Forbidden(error.message)
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect("grants:workbench_application", reference=reference)
+
+
+@workbench_view
+@require_POST
+def start_screening(request, reference):
+    application = _load(request, reference)
+    try:
+        services.application_start_screening(application=application, actor=request.user)
+    except (InvalidTransition, PermissionDenied, ValidationFailed) as error:
+        return _refused(request, reference, error)
+    messages.success(request, _("You are screening %(ref)s.") % {"ref": reference})
+    return redirect("grants:workbench_application", reference=reference)
+
+
+@workbench_view
+@require_POST
+def request_information(request, reference):
+    application = _load(request, reference)
+    form = RequestInformationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_request_information(
+                application=application, actor=request.user, question=form.cleaned_data["question"]
+            )
+        except ValidationFailed as error:
+            show_refusal(form, error)
+        except (InvalidTransition, PermissionDenied) as error:
+            return _refused(request, reference, error)
+        else:
+            messages.success(
+                request, _("Your question is sent to the operator; the clock is paused until they answer.")
+            )
+            return redirect("grants:workbench_application", reference=reference)
+    return _application_page(request, reference, question_form=form)
+
+
+@workbench_view
+@require_POST
+def screen_out(request, reference):
+    application = _load(request, reference)
+    form = ScreenOutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_screen_out(application=application, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            show_refusal(form, error)
+        except (InvalidTransition, PermissionDenied) as error:
+            return _refused(request, reference, error)
+        else:
+            messages.success(request, _("%(ref)s is screened out; the operator is told why.") % {"ref": reference})
+            return redirect("grants:workbench_application", reference=reference)
+    return _application_page(request, reference, reason_form=form)
+
+
+@workbench_view
+@require_POST
+def send_to_review(request, reference):
+    application = _load(request, reference)
+    try:
+        services.application_send_to_review(application=application, actor=request.user)
+    except ValidationFailed as error:
+        return _application_page(request, reference, errors=error.messages)
+    except (InvalidTransition, PermissionDenied) as error:
+        return _refused(request, reference, error)
+    messages.success(request, _("%(ref)s is sent to review.") % {"ref": reference})
+    return redirect("grants:workbench_application", reference=reference)
