@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BudgetAllocation, Call, LoanTier, Program
+from .models import Application, BudgetAllocation, Call, LoanTier, Program
 
 
 class LoanTierInline(admin.TabularInline):
@@ -27,3 +27,25 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ("title", "program", "opens_at", "closes_at", "quota")
     list_filter = ("program",)
     search_fields = ("title", "reference")
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only for data stewards and superusers: applications change only through their services
+    (state is protected, and every change must be audited)."""
+
+    list_display = ("reference", "operator", "space", "instrument", "state", "amount_requested", "submitted_at")
+    list_filter = ("state", "instrument", "call__program")
+    search_fields = ("reference", "operator__legal_name")
+    list_select_related = ("operator", "space")
+    list_per_page = 50
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from fixtures.demo_network import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
