@@ -195,7 +195,9 @@ def application_start(request):
     )
     if request.method == "POST" and form.is_valid():
         call = form.cleaned_data["call_obj"]
-        space = form.cleaned_data["space_obj"] if call.program.instrument != Program.Instrument.UTILITY_SUBSIDY else None
+        space = (
+            form.cleaned_data["space_obj"] if call.program.instrument != Program.Instrument.UTILITY_SUBSIDY else None
+        )
         try:
             application = services.application_create(actor=request.user, call=call, operator=operator, space=space)
         except (ValidationFailed, PermissionDenied) as error:
@@ -620,7 +622,9 @@ def application_withdraw(request, reference):
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_withdraw(application=application, actor=request.user, reason=form.cleaned_data["reason"])
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationFailed as error:
             show_refusal(form, error)
         except (InvalidTransition, PermissionDenied) as error:

@@ -140,7 +140,9 @@ def screen_out(request, reference):
     form = ScreenOutForm(request.POST)
     if form.is_valid():
         try:
-            services.application_screen_out(application=application, actor=request.user, reason=form.cleaned_data["reason"])
+            services.application_screen_out(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationFailed as error:
             show_refusal(form, error)
         except (InvalidTransition, PermissionDenied) as error:

@@ -14,7 +14,7 @@ from grants.models import Application
 from tests.browser.conftest import sign_in
 from tests.grants.factories import CallFactory, GrantProgramFactory, OperatorFactory, SpaceFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "not-a-real-password-1"  # tests/grants/factories.UserFactory
 

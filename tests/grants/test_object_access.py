@@ -61,7 +61,10 @@ def test_operator_b_gets_404_for_every_url_of_operator_a(
     events_before = AuditEvent.objects.count()
     client.force_login(other_operator_user)
 
-    answers = {client.get(url).status_code, client.post(url, {"answer": "x", "reason": "x", "question": "x"}).status_code}
+    answers = {
+        client.get(url).status_code,
+        client.post(url, {"answer": "x", "reason": "x", "question": "x"}).status_code,
+    }
 
     if name.startswith("workbench"):
         assert answers <= {403, 404}  # the workbench is for officers: 403 before any lookup
@@ -86,7 +89,9 @@ def test_a_document_of_a_cannot_be_reached_through_b_s_own_application(
     a_document = application_of_a.documents.first()
     client.force_login(other_operator_user)
     assert client.get(reverse("grants:document_download", args=[b_app.reference, a_document.pk])).status_code == 404
-    assert client.post(reverse("grants:portal_document_remove", args=[b_app.reference, a_document.pk])).status_code == 404
+    assert (
+        client.post(reverse("grants:portal_document_remove", args=[b_app.reference, a_document.pk])).status_code == 404
+    )
     assert application_of_a.documents.count() == 2
 
 

@@ -90,7 +90,11 @@ def test_operator_completes_and_submits_a_grant_application_through_the_views(
             "milestones",
             [
                 {"title": "Seats installed", "amount": "2000000", "due_date": due.isoformat()},
-                {"title": "Solar commissioned", "amount": "2000000", "due_date": (due + dt.timedelta(days=90)).isoformat()},
+                {
+                    "title": "Solar commissioned",
+                    "amount": "2000000",
+                    "due_date": (due + dt.timedelta(days=90)).isoformat(),
+                },
             ],
         ),
     )
@@ -164,9 +168,7 @@ def test_section_refusals_are_shown_next_to_the_field(client, grant_call, operat
     ]
     assert 'class="error-summary"' in body(response) and 'href="#id_amount_requested"' in body(response)
 
-    response = client.post(
-        section(app.reference, "budget"), rows("lines", [{"description": "Chairs", "amount": "-5"}])
-    )
+    response = client.post(section(app.reference, "budget"), rows("lines", [{"description": "Chairs", "amount": "-5"}]))
     assert response.status_code == 200
     assert "The cost on line 1 cannot be negative." in body(response)
     assert not app.budget_lines.exists()
@@ -220,8 +222,18 @@ def test_utility_connections_are_saved_as_rows_with_the_estimate(
         rows(
             "connections",
             [
-                {"space": str(space.pk), "disco": "LESCO", "bill_reference": "04111234567890", "average_monthly_bill": "200000"},
-                {"space": str(second_space.pk), "disco": "GEPCO", "bill_reference": "123", "average_monthly_bill": "100000"},
+                {
+                    "space": str(space.pk),
+                    "disco": "LESCO",
+                    "bill_reference": "04111234567890",
+                    "average_monthly_bill": "200000",
+                },
+                {
+                    "space": str(second_space.pk),
+                    "disco": "GEPCO",
+                    "bill_reference": "123",
+                    "average_monthly_bill": "100000",
+                },
             ],
         ),
     )
@@ -231,7 +243,14 @@ def test_utility_connections_are_saved_as_rows_with_the_estimate(
         section(app.reference, "connections"),
         rows(
             "connections",
-            [{"space": str(space.pk), "disco": "LESCO", "bill_reference": "04111234567890", "average_monthly_bill": "200000"}],
+            [
+                {
+                    "space": str(space.pk),
+                    "disco": "LESCO",
+                    "bill_reference": "04111234567890",
+                    "average_monthly_bill": "200000",
+                }
+            ],
         ),
     )
     assert response.status_code == 302
@@ -272,7 +291,9 @@ def test_removing_a_document(client, grant_call, operator, space, operator_user)
     assert AuditEvent.objects.filter(action="application.remove_document").count() == 1
 
 
-def test_operator_answers_the_question_and_the_clock_resumes(client, grant_call, operator, space, operator_user, officer):
+def test_operator_answers_the_question_and_the_clock_resumes(
+    client, grant_call, operator, space, operator_user, officer
+):
     app = complete_grant(grant_call, operator, space, operator_user)
     app = to_state(app, "info_requested", operator_user=operator_user, officer=officer)
     client.force_login(operator_user)
@@ -290,9 +311,7 @@ def test_operator_answers_the_question_and_the_clock_resumes(client, grant_call,
     assert app.information_requests.get().answer == "Lease deed uploaded."
 
 
-def test_withdraw_asks_for_confirmation_then_closes_the_application(
-    client, grant_call, operator, space, operator_user
-):
+def test_withdraw_asks_for_confirmation_then_closes_the_application(client, grant_call, operator, space, operator_user):
     client.force_login(operator_user)
     app = start(client, grant_call, space)
     url = reverse("grants:portal_withdraw", args=[app.reference])

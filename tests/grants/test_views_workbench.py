@@ -89,7 +89,7 @@ def test_officer_screens_asks_and_sends_to_review_through_the_views(
     page = body(client.get(action("workbench_application", app)))
     assert "Forty more seats and solar backup" in page and "Solar system 15 kW" in page
     assert "Seats installed" in page and "cnic_copy.pdf" in page
-    assert page.count("tag tag--ok\">Pass") == 5 and "Fail" not in page.replace("fails", "")
+    assert page.count('tag tag--ok">Pass') == 5 and "Fail" not in page.replace("fails", "")
     assert "Application started" in page and "Submitted" in page
 
     client.post(action("workbench_start_screening", app))
@@ -120,12 +120,15 @@ def test_officer_screens_asks_and_sends_to_review_through_the_views(
     assert app.state == Application.State.IN_REVIEW
 
     events = list(
-        AuditEvent.objects.filter(object_id=str(app.pk), action__in=[
-            "application.start_screening",
-            "application.request_information",
-            "application.answer_information",
-            "application.send_to_review",
-        ]).values_list("action", "actor_id", "to_state", "reason")
+        AuditEvent.objects.filter(
+            object_id=str(app.pk),
+            action__in=[
+                "application.start_screening",
+                "application.request_information",
+                "application.answer_information",
+                "application.send_to_review",
+            ],
+        ).values_list("action", "actor_id", "to_state", "reason")
     )
     assert events == [
         ("application.start_screening", officer.pk, "screening", ""),
@@ -162,7 +165,7 @@ def test_send_to_review_refused_lists_the_failing_checks(client, loan_call, oper
     client.force_login(officer)
 
     page = body(client.get(action("workbench_application", app)))
-    assert "tag tag--bad\">Fail" in page and "is not verified yet (Suspended)" in page
+    assert 'tag tag--bad">Fail' in page and "is not verified yet (Suspended)" in page
 
     response = client.post(action("workbench_send_to_review", app))
     assert response.status_code == 200
@@ -172,7 +175,9 @@ def test_send_to_review_refused_lists_the_failing_checks(client, loan_call, oper
     assert app.state == Application.State.SCREENING
 
 
-def test_an_invalid_transition_is_a_message_not_an_error_page(client, grant_call, operator, space, operator_user, officer):
+def test_an_invalid_transition_is_a_message_not_an_error_page(
+    client, grant_call, operator, space, operator_user, officer
+):
     app = complete_grant(grant_call, operator, space, operator_user)
     app = to_state(app, "screening", operator_user=operator_user, officer=officer)
     client.force_login(officer)
@@ -197,7 +202,9 @@ def test_other_roles_are_kept_out_of_the_workbench(client, role, grant_call, ope
     assert not AuditEvent.objects.filter(action="application.start_screening").exists()
 
 
-def test_an_officer_who_acts_for_the_company_cannot_screen_it(client, grant_call, operator, space, operator_user, officer):
+def test_an_officer_who_acts_for_the_company_cannot_screen_it(
+    client, grant_call, operator, space, operator_user, officer
+):
     app = complete_grant(grant_call, operator, space, operator_user)
     app = to_state(app, "submitted", operator_user=operator_user, officer=officer)
     operator.members.add(officer)
