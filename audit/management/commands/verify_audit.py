@@ -12,6 +12,5 @@ class Command(BaseCommand):
             self.stdout.write(f"OK: {result.checked} events, chain intact.")
             return
         raise CommandError(
-            f"BROKEN at audit event {result.broken_id}: {result.problem}. "
-            f"{result.checked} events before it are intact."
+            f"BROKEN at audit event {result.broken_id}: {result.problem}. {result.checked} events before it are intact."
         )
