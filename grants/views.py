@@ -10,6 +10,7 @@ redirect to the application, PermissionDenied → 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +46,7 @@ from .selectors import (
     applications_visible_to,
     document_for_download,
     open_calls,
+    operator_applications,
 )
 
 EDITABLE = (Application.State.DRAFT, Application.State.INFO_REQUESTED)
@@ -635,11 +637,27 @@ def application_withdraw(request, reference):
     return render(request, "grants/portal/withdraw.html", {"application": application, "form": form})
 
 
+def application_rows(applications) -> list[dict]:
+    """Rows for the operator's tables: each application with its clock and what is needed next."""
+    return [
+        {"application": application, "clock": application.clock(), "next": next_step(application)}
+        for application in applications
+    ]
+
+
+APPLICATIONS_PAGE_SIZE = 50
+
+
 @portal_view
 @require_GET
 def applications(request):
-    """All the operator's applications and the calls open now (the dashboard panel, full page)."""
-    return render(request, "grants/portal/applications.html", {"calls": list(open_calls())})
+    """All the operator's applications, a page at a time, newest first."""
+    page = Paginator(operator_applications(user=request.user), APPLICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/portal/applications.html",
+        {"rows": application_rows(page.object_list), "page_obj": page, "calls": list(open_calls())},
+    )
 
 
 # --- documents, for everyone who may see the application -------------------------------------------

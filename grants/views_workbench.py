@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,6 +41,9 @@ def workbench_view(view):
     return wrapped
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @workbench_view
 @require_GET
 def queue(request):
@@ -51,7 +55,15 @@ def queue(request):
             rows = rows.filter(call__program__slug=form.cleaned_data["program"])
         if form.cleaned_data["state"]:
             rows = rows.filter(state=form.cleaned_data["state"])
-    return render(request, "grants/workbench/queue.html", {"form": form, "applications": list(rows)})
+    # A page at a time: the queue may hold thousands, and an officer works from the oldest.
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "grants/workbench/queue.html",
+        {"form": form, "applications": page.object_list, "page_obj": page, "query": query.urlencode()},
+    )
 
 
 def _application_page(request, reference, *, question_form=None, reason_form=None, errors=None, status=200):

@@ -98,15 +98,12 @@ def clock_of(application):
 
 
 @register.simple_tag
-def operator_application_rows(user) -> list[dict]:
-    """The operator dashboard's rows: each application with its clock and what is needed next.
-    A fixed number of queries whatever the number of applications (see grants.selectors)."""
+def operator_application_rows(user, limit: int = 10) -> list[dict]:
+    """The operator dashboard's rows: the `limit` most recent applications, each with its clock and
+    what is needed next. A fixed number of queries whatever the number of applications."""
     from grants.selectors import operator_applications
-    from grants.views import next_step
+    from grants.views import application_rows
 
     if not getattr(user, "is_authenticated", False):
         return []
-    return [
-        {"application": application, "clock": application.clock(), "next": next_step(application)}
-        for application in operator_applications(user=user)
-    ]
+    return application_rows(operator_applications(user=user)[:limit])

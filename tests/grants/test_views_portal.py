@@ -353,12 +353,34 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_applications(client, o
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("portal:dashboard"))
         assert response.status_code == 200
-        assert body(response).count('data-state="draft"') == Application.objects.count()
+        # The dashboard shows the ten most recent; the rest are a link away (paginated list).
+        assert body(response).count('data-state="draft"') == min(Application.objects.count(), 10)
         return len(queries)
 
     few = count(5)
     many = count(25)
     assert many == few
+
+
+def test_full_application_list_pages_fifty_at_a_time_newest_first(client, operator, operator_user):
+    call = CallFactory()
+    client.force_login(operator_user)
+    for _ in range(60):
+        ApplicationFactory(call=call, operator=operator, state="draft", created_by=operator_user)
+    newest_first = list(Application.objects.order_by("-created_at", "-pk").values_list("reference", flat=True))
+
+    with CaptureQueriesContext(connection) as first_queries:
+        first = body(client.get(reverse("grants:portal_applications")))
+    assert first.count('data-state="draft"') == 50
+    assert "Showing 1 to 50 of 60" in first
+    assert first.index(newest_first[0]) < first.index(newest_first[49])
+    assert newest_first[50] not in first
+
+    with CaptureQueriesContext(connection) as second_queries:
+        second = body(client.get(reverse("grants:portal_applications") + "?page=2"))
+    assert second.count('data-state="draft"') == 10
+    assert "Showing 51 to 60 of 60" in second and newest_first[59] in second
+    assert len(second_queries) == len(first_queries)
 
 
 def test_notifications_page_shows_new_ones_and_marks_them_read(client, grant_call, operator, space, operator_user):

@@ -79,6 +79,26 @@ def test_queue_queries_do_not_grow_with_the_number_of_applications(client, offic
     assert count(5) == count(25)
 
 
+def test_queue_pages_fifty_at_a_time_oldest_first_keeping_the_filter(client, officer):
+    call = CallFactory()
+    client.force_login(officer)
+    for _ in range(55):
+        ApplicationFactory(call=call, state="submitted")
+    ApplicationFactory(call=call, state="screening")
+    oldest_first = list(
+        Application.objects.filter(state="submitted").order_by("submitted_at", "pk").values_list("reference", flat=True)
+    )
+
+    first = client.get(reverse("grants:workbench") + "?state=submitted")
+    assert [a.reference for a in first.context["applications"]] == oldest_first[:50]
+    page = body(first)
+    assert "Showing 1 to 50 of 55" in page
+    assert "state=submitted&amp;page=2" in page  # the next-page link keeps the filter
+
+    second = client.get(reverse("grants:workbench") + "?state=submitted&page=2")
+    assert [a.reference for a in second.context["applications"]] == oldest_first[50:]
+
+
 def test_officer_screens_asks_and_sends_to_review_through_the_views(
     client, grant_call, operator, space, operator_user, officer
 ):
