@@ -391,6 +391,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "submitted_at"]),
             models.Index(fields=["operator", "state"]),
+            # The screening queue reads oldest submission first and stops after a page: walking this
+            # index in order avoids sorting every waiting application first.
+            models.Index(fields=["submitted_at", "id"], name="app_queue_order_idx"),
+            # The operator's list reads newest first.
+            models.Index(fields=["operator", "created_at"], name="app_operator_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=S.values), name="application_state_valid"),

@@ -10,7 +10,6 @@ redirect to the application, PermissionDenied → 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,6 +46,7 @@ from .selectors import (
     document_for_download,
     open_calls,
     operator_applications,
+    page_of,
 )
 
 EDITABLE = (Application.State.DRAFT, Application.State.INFO_REQUESTED)
@@ -652,7 +652,9 @@ APPLICATIONS_PAGE_SIZE = 50
 @require_GET
 def applications(request):
     """All the operator's applications, a page at a time, newest first."""
-    page = Paginator(operator_applications(user=request.user), APPLICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(
+        operator_applications(user=request.user), page_number=request.GET.get("page"), per_page=APPLICATIONS_PAGE_SIZE
+    )
     return render(
         request,
         "grants/portal/applications.html",

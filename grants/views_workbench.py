@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .forms import QueueFilterForm, RequestInformationForm, ScreenOutForm
 from .models import Application, Program, is_applicant
 from .sections import _one_to_one
-from .selectors import application_detail, screening_queue
+from .selectors import application_detail, page_of, screening_queue
 from .views import show_refusal
 
 
@@ -56,7 +55,7 @@ def queue(request):
         if form.cleaned_data["state"]:
             rows = rows.filter(state=form.cleaned_data["state"])
     # A page at a time: the queue may hold thousands, and an officer works from the oldest.
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, page_number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
