@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
 from accounts.models import User
+from grants.documents import DocumentType
 from grants.models import BudgetAllocation, Call, Program
 from spaces.models import Operator, Space
 
@@ -17,21 +19,29 @@ def make_iban(n: int, bank: str = "HABB") -> str:
     return f"PK{stdnum_iban.calc_check_digits('PK00' + body)}{body}"
 
 
+PASSWORD = "Ravi-river-lantern-42"  # every factory-made person's password
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person made by staff or a loader: email verified from creation (see User.email_verified_at)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.pk")
-    full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=extracted))
-        if create:
-            self.save()
+        if not create:
+            return
+        for role in extracted or []:
+            group, _created = Group.objects.get_or_create(name=role)
+            self.groups.add(group)
+        self._role_cache = None
+        self.save()
 
 
 class OperatorFactory(factory.django.DjangoModelFactory):
@@ -86,12 +96,14 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Program
 
-    name = factory.Sequence(lambda n: f"Test Program {n}")
-    slug = factory.Sequence(lambda n: f"test-program-{n}")
-    code = factory.Sequence(lambda n: f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (1, 0)) if n else "GR")
     instrument = Program.Instrument.GRANT
-    min_amount = Decimal("100000")
+    min_amount = Decimal("250000")
     max_amount = Decimal("5000000")
+    own_contribution_percent = Decimal("20")
+    required_documents = factory.LazyFunction(lambda: [DocumentType.CNIC_COPY, DocumentType.BUSINESS_PLAN])
 
 
 class BudgetAllocationFactory(factory.django.DjangoModelFactory):
@@ -104,12 +116,14 @@ class BudgetAllocationFactory(factory.django.DjangoModelFactory):
 
 
 class CallFactory(factory.django.DjangoModelFactory):
+    """A call open now: from ten days ago to sixty days ahead."""
+
     class Meta:
         model = Call
 
     program = factory.SubFactory(ProgramFactory)
-    title = factory.Sequence(lambda n: f"Call {n}")
-    reference = factory.Sequence(lambda n: f"call-{n}")
-    opens_at = factory.LazyFunction(lambda: dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
-    closes_at = factory.LazyFunction(lambda: dt.datetime(2027, 6, 30, tzinfo=dt.UTC))
-    quota = 50
+    title = factory.Sequence(lambda n: f"Round {n}")
+    reference = factory.Sequence(lambda n: f"round-{n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
+    quota = 10

@@ -2,16 +2,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_people_sign_in_with_their_email_in_any_case(client):
     UserFactory(email="hamza@punjab.gov.pk")
-    response = client.post(
-        reverse("accounts:login"), {"username": "Hamza@Punjab.gov.pk", "password": "correct-horse-battery"}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "Hamza@Punjab.gov.pk", "password": PASSWORD})
     assert response.status_code == 302
     assert client.session.get("_auth_user_id")
 
@@ -29,9 +27,7 @@ def test_repeated_failures_lock_the_account_for_that_address(client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "target@punjab.gov.pk", "password": "guess"})
     # Even the right password is refused while locked: login throttling (django-axes).
-    response = client.post(
-        reverse("accounts:login"), {"username": "target@punjab.gov.pk", "password": "correct-horse-battery"}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "target@punjab.gov.pk", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -5,89 +5,23 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import User
 from grants.documents import DocumentType
-from grants.models import Application, Call, LoanTier, Program
-from spaces.models import Operator, Space
+from grants.models import Application, LoanTier, Program
+from tests.factories import CallFactory, OperatorFactory, ProgramFactory, SpaceFactory, UserFactory
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.pk")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password("not-a-real-password-1")
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for role in extracted or []:
-            group, _ = Group.objects.get_or_create(name=role)
-            self.groups.add(group)
-        self._role_cache = None
-
-
-class OperatorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Operator
-        skip_postgeneration_save = True
-
-    legal_name = factory.Sequence(lambda n: f"Coworking Company {n} (Pvt.) Ltd.")
-    legal_form = Operator.LegalForm.PRIVATE_LIMITED
-    ntn = factory.Sequence(lambda n: f"{1000000 + n}-{n % 10}")
-    secp_registration_number = factory.Sequence(lambda n: f"0{100000 + n}")
-    principal_name = "Ayesha Malik"
-    principal_cnic = "35202-1234567-2"
-    contact_email = factory.Sequence(lambda n: f"info{n}@company.example.pk")
-    contact_mobile = "0300-1234567"
-    bank_account_title = factory.SelfAttribute("legal_name")
-    iban = "PK36SCBL0000001123456702"
-    registered_address = "12-B, Main Boulevard, Lahore"
-    verification_status = Operator.Verification.VERIFIED
-    verified_at = factory.LazyFunction(lambda: dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
-
-    @factory.post_generation
-    def members(self, create, extracted, **kwargs):
-        for user in extracted or []:
-            self.members.add(user)
-
-
-class SpaceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Space
-
-    code = factory.Sequence(lambda n: f"LHR-{100 + n:03d}")
-    operator = factory.SubFactory(OperatorFactory)
-    name = factory.Sequence(lambda n: f"Lahore Hub {n}")
-    address = "1 Jail Road, Lahore"
-    division = "Lahore"
-    district = "Lahore"
-    postal_code = "54000"
-    latitude = Decimal("31.520400")
-    longitude = Decimal("74.358700")
-    seats_offered = 60
-    internet_bandwidth_mbps = 200
-    power_backup = Space.PowerBackup.SOLAR
-    opening_date = dt.date(2023, 1, 1)
-    network_status = Space.NetworkStatus.ACTIVE
-
-
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    name = factory.Sequence(lambda n: f"Program {n}")
-    slug = factory.Sequence(lambda n: f"program-{n}")
-    code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (1, 0)) if n else "GR")
-    instrument = Program.Instrument.GRANT
-    min_amount = Decimal("250000")
-    max_amount = Decimal("5000000")
-    own_contribution_percent = Decimal("20")
-    required_documents = factory.LazyFunction(lambda: [DocumentType.CNIC_COPY, DocumentType.BUSINESS_PLAN])
+__all__ = [
+    "ApplicationFactory",
+    "CallFactory",
+    "GrantProgramFactory",
+    "LoanProgramFactory",
+    "OperatorFactory",
+    "ProgramFactory",
+    "SpaceFactory",
+    "UserFactory",
+    "UtilityProgramFactory",
+]
 
 
 class GrantProgramFactory(ProgramFactory):
@@ -133,18 +67,6 @@ class UtilityProgramFactory(ProgramFactory):
     monthly_cap = Decimal("150000")
     delegated_limit = Decimal("1800000")
     required_documents = factory.LazyFunction(lambda: [DocumentType.ELECTRICITY_BILL])
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    program = factory.SubFactory(GrantProgramFactory)
-    title = factory.Sequence(lambda n: f"Round {n}")
-    reference = factory.Sequence(lambda n: f"round-{n}")
-    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
-    quota = 10
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -1,15 +1,8 @@
 """Companies and spaces for the portal tests, built through the services as a user would."""
 
-from stdnum import iban as stdnum_iban
-
 from accounts import roles
 from spaces.services import operator_register, space_create
-from tests.accounts.factories import UserFactory
-
-
-def make_iban(n: int, bank: str = "HABB") -> str:
-    body = f"{bank}{n:016d}"
-    return f"PK{stdnum_iban.calc_check_digits('PK00' + body)}{body}"
+from tests.factories import UserFactory, make_iban
 
 
 def operator_post(n: int = 1, **overrides) -> dict:
