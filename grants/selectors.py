@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts import roles
+from spaces.models import Operator
 from audit.selectors import audit_events_for
 
 from .eligibility import EligibilityCheck, eligibility_checks
@@ -107,11 +108,13 @@ def page_of(queryset: QuerySet, *, page_number, per_page: int):
 def operator_applications(*, user) -> QuerySet[Application]:
     """The operator's dashboard: every application of the companies `user` works for, newest first,
     with what the task list needs prefetched (`sections.section_statuses(row)` costs no query)."""
+    # A subquery rather than a join through the membership table: no duplicate rows to DISTINCT
+    # away, so the database can read the newest rows straight from the (operator, created_at) index.
+    companies = Operator.objects.filter(members=user).values("pk")
     return (
-        _with_relations(Application.objects.filter(operator__members=user))
+        _with_relations(Application.objects.filter(operator__in=companies))
         .prefetch_related(*APPLICATION_SECTION_PREFETCH)
         .order_by("-created_at", "-pk")
-        .distinct()
     )
 
 

@@ -101,9 +101,9 @@ def clock_of(application):
 def operator_application_rows(user, limit: int = 10) -> list[dict]:
     """The operator dashboard's rows: the `limit` most recent applications, each with its clock and
     what is needed next. A fixed number of queries whatever the number of applications."""
-    from grants.selectors import operator_applications
+    from grants.selectors import operator_applications, page_of
     from grants.views import application_rows
 
     if not getattr(user, "is_authenticated", False):
         return []
-    return application_rows(operator_applications(user=user)[:limit])
+    return application_rows(page_of(operator_applications(user=user), page_number=1, per_page=limit).object_list)
