@@ -13,8 +13,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from spaces.models import Operator
 from audit.selectors import audit_events_for
+from spaces.models import Operator
 
 from .eligibility import EligibilityCheck, eligibility_checks
 from .models import (
