@@ -12,11 +12,11 @@ from django.utils import timezone
 from accounts import roles
 from grants.models import Application
 from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
 from tests.grants.factories import CallFactory, GrantProgramFactory, OperatorFactory, SpaceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "not-a-real-password-1"  # tests/grants/factories.UserFactory
 
 
 def small_pdf(path):
