@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from spaces.geography import DIVISION_OF, PUNJAB_DIVISIONS
+
+
+class DirectoryFilterForm(forms.Form):
+    """The space directory's GET filter: a division, a district, or both (then they must agree)."""
+
+    division = forms.ChoiceField(label=_("Division"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].choices = [("", _("All divisions"))] + [(d, d) for d in PUNJAB_DIVISIONS]
+        # Grouped by division so a sighted user and a screen reader both hear where a district lies.
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (division, [(d, d) for d in districts]) for division, districts in PUNJAB_DIVISIONS.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        division, district = data.get("division"), data.get("district")
+        if division and district and DIVISION_OF[district] != division:
+            self.add_error(
+                "district",
+                _("%(district)s is in %(right)s division, not %(given)s.")
+                % {"district": district, "right": DIVISION_OF[district], "given": division},
+            )
+        return data
+
+
+class CallPageForm(WagtailAdminPageForm):
+    """A call page offers only the calls of its program page's program, and refuses any other."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        program = self._parent_program()
+        if program is not None and "call" in self.fields:
+            self.fields["call"].queryset = self.fields["call"].queryset.filter(program=program)
+
+    def _parent_program(self):
+        parent = getattr(self, "parent_page", None)
+        specific = parent.specific if parent is not None else None
+        return getattr(specific, "program", None)
+
+    def clean(self):
+        data = super().clean()
+        program, call = self._parent_program(), data.get("call")
+        if program is not None and call is not None and call.program_id != program.pk:
+            self.add_error(
+                "call",
+                _("Choose a call of %(program)s: this page lives under its program page.") % {"program": program.name},
+            )
+        return data

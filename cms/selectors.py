@@ -1,0 +1,163 @@
+"""Reads for the public site. Read-only over grants, spaces and audit: nothing here writes."""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from grants.models import Application, ApplicationState, Program
+from spaces.models import Space
+
+from .call_status import CallStatus, call_status
+
+# --- calls -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallListing:
+    page: object  # a live CallPage
+    call: object
+    status: CallStatus
+
+
+def open_call_pages(now: dt.datetime | None = None) -> list[CallListing]:
+    """Live call pages whose call takes applications now, closing soonest first."""
+    from .models import CallPage
+
+    now = now or timezone.now()
+    pages = (
+        CallPage.objects.live()
+        .filter(call__opens_at__lte=now, call__closes_at__gt=now)
+        .select_related("call__program")
+        .order_by("call__closes_at", "pk")
+    )
+    return [CallListing(page, page.call, call_status(page.call, now)) for page in pages]
+
+
+def call_pages_with_status(program_page, now: dt.datetime | None = None) -> list[CallListing]:
+    """A program page's live call pages: open and upcoming first (soonest closing), then closed ones."""
+    from .models import CallPage
+
+    now = now or timezone.now()
+    pages = CallPage.objects.live().child_of(program_page).select_related("call__program")
+    listings = [CallListing(page, page.call, call_status(page.call, now)) for page in pages]
+    return sorted(listings, key=lambda item: (item.status.code == "closed", item.call.closes_at))
+
+
+@dataclass(frozen=True)
+class ProgramListing:
+    page: object
+    calls: list[CallListing]
+
+
+def program_pages_with_calls(index_page, now: dt.datetime | None = None) -> list[ProgramListing]:
+    from .models import ProgramPage
+
+    pages = ProgramPage.objects.live().child_of(index_page).select_related("program")
+    return [ProgramListing(page, call_pages_with_status(page, now)) for page in pages]
+
+
+# --- the space directory ---------------------------------------------------------------------------
+
+
+def directory_spaces(*, division: str = "", district: str = ""):
+    """Every space active in the network, optionally in one division and/or district."""
+    spaces = Space.objects.filter(network_status=Space.NetworkStatus.ACTIVE).select_related("operator")
+    if division:
+        spaces = spaces.filter(division=division)
+    if district:
+        spaces = spaces.filter(district=district)
+    return spaces.order_by("division", "district", "name")
+
+
+# --- performance -----------------------------------------------------------------------------------
+
+S = ApplicationState
+# The stages an application waits in, in the order it meets them. Drafts are the operator's own time
+# before submission and are not counted at all (the public sees submitted applications only).
+TIMED_STAGES = [S.SUBMITTED, S.SCREENING, S.INFO_REQUESTED, S.IN_REVIEW, S.RECOMMENDED]
+COUNTED_STATES = [*TIMED_STAGES, S.SCREENED_OUT, S.APPROVED, S.REJECTED, S.WITHDRAWN]
+
+
+@dataclass
+class StageRow:
+    state: str
+    label: str
+    count: int
+    median_days: float | None = None
+    measured: int = 0  # applications that have left this stage (the median is over these)
+    timed: bool = False
+
+
+@dataclass
+class ProgramPerformance:
+    program: Program
+    total: int
+    rows: list[StageRow] = field(default_factory=list)
+
+
+def _stage_durations() -> dict[int, dict[str, dt.timedelta]]:
+    """Per application, the total time spent in each stage it has left, from the audit log.
+
+    A stage counts from the event that entered it to the event that left it; a stage visited twice
+    (screening before and after an information request) adds both visits. Edits that keep the state
+    (from_state == to_state) are not changes and are skipped.
+    """
+    events = (
+        AuditEvent.objects.filter(object_type=Application._meta.label_lower)
+        .exclude(to_state="")
+        .order_by("id")
+        .values_list("object_id", "to_state", "created_at")
+    )
+    durations: dict[int, dict[str, dt.timedelta]] = defaultdict(lambda: defaultdict(dt.timedelta))
+    current: dict[str, tuple[str, dt.datetime]] = {}
+    for object_id, to_state, at in events.iterator(chunk_size=2000):
+        previous = current.get(object_id)
+        if previous is not None and previous[0] == to_state:
+            continue
+        if previous is not None:
+            state, since = previous
+            durations[int(object_id)][state] += max(at - since, dt.timedelta(0))
+        current[object_id] = (to_state, at)
+    return durations
+
+
+def program_performance() -> list[ProgramPerformance]:
+    """For each active program: submitted applications per stage, and the median days each stage took."""
+    programs = list(Program.objects.filter(is_active=True).order_by("name"))
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    program_of: dict[int, int] = {}
+    for pk, program_id, state in (
+        Application.objects.filter(submitted_at__isnull=False)
+        .values_list("pk", "call__program_id", "state")
+        .iterator(chunk_size=2000)
+    ):
+        counts[(program_id, state)] += 1
+        program_of[pk] = program_id
+
+    samples: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for application_id, stages in _stage_durations().items():
+        program_id = program_of.get(application_id)
+        if program_id is None:
+            continue
+        for state, spent in stages.items():
+            if state in TIMED_STAGES:
+                samples[(program_id, state)].append(spent.total_seconds() / 86400)
+
+    labels = dict(S.choices)
+    result = []
+    for program in programs:
+        rows = []
+        for state in COUNTED_STATES:
+            row = StageRow(state=state, label=labels[state], count=counts[(program.pk, state)])
+            if state in TIMED_STAGES:
+                days = samples[(program.pk, state)]
+                row.timed = True
+                row.measured = len(days)
+                row.median_days = round(statistics.median(days), 1) if days else None
+            rows.append(row)
+        result.append(ProgramPerformance(program=program, total=sum(r.count for r in rows), rows=rows))
+    return result
