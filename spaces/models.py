@@ -247,3 +247,93 @@ class Space(models.Model):
                     % {"district": self.district, "right": DIVISION_OF[self.district], "given": self.division}
                 }
             )
+
+
+# The figures of a utilization return, in the order the form, the Excel template and the reports use.
+UTILIZATION_FIGURES = (
+    "seats_offered",
+    "seats_allotted",
+    "seat_days_available",
+    "seat_days_used",
+    "members",
+    "women_members",
+    "freelancers",
+    "startups",
+    "meeting_room_hours_available",
+    "meeting_room_hours_booked",
+)
+# (part, whole): the part may never exceed the whole.
+UTILIZATION_BOUNDS = (
+    ("seats_allotted", "seats_offered"),
+    ("seat_days_used", "seat_days_available"),
+    ("women_members", "members"),
+    ("meeting_room_hours_booked", "meeting_room_hours_available"),
+)
+
+
+class UtilizationReturn(models.Model):
+    """What one space reports for one calendar month: seats, their use, members, meeting rooms.
+
+    `month` is the first day of the month. Occupancy = seats allotted / seats offered; utilization =
+    seat-days used / seat-days available (the ministry's two headline ratios).
+    """
+
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="utilization_returns", verbose_name=_("space")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month the return is for."))
+    seats_offered = models.PositiveIntegerField(_("seats offered"))
+    seats_allotted = models.PositiveIntegerField(
+        _("seats allotted to subsidized members"), help_text=_("At most the seats offered.")
+    )
+    seat_days_available = models.PositiveIntegerField(
+        _("seat-days available"), help_text=_("Seats offered times the days the space was open.")
+    )
+    seat_days_used = models.PositiveIntegerField(_("seat-days used"), help_text=_("At most the seat-days available."))
+    members = models.PositiveIntegerField(_("members"))
+    women_members = models.PositiveIntegerField(_("women members"), help_text=_("At most the members."))
+    freelancers = models.PositiveIntegerField(_("freelancers"))
+    startups = models.PositiveIntegerField(_("startups"))
+    meeting_room_hours_available = models.PositiveIntegerField(_("meeting-room hours available"))
+    meeting_room_hours_booked = models.PositiveIntegerField(
+        _("meeting-room hours booked"), help_text=_("At most the meeting-room hours available.")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+
+    class Meta:
+        verbose_name = _("utilization return")
+        verbose_name_plural = _("utilization returns")
+        ordering = ["-month", "space__name"]
+        indexes = [models.Index(fields=["month", "space"], name="utilization_month_space")]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "month"], name="utilization_one_return_per_space_month"),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"utilization_{name}_gte_0")
+                for name in UTILIZATION_FIGURES
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{part}__lte": models.F(whole)}), name=f"utilization_{part}_bounded"
+                )
+                for part, whole in UTILIZATION_BOUNDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.space.code} {self.month:%Y-%m}"
+
+    @property
+    def occupancy(self) -> float | None:
+        return self.seats_allotted / self.seats_offered if self.seats_offered else None
+
+    @property
+    def utilization(self) -> float | None:
+        return self.seat_days_used / self.seat_days_available if self.seat_days_available else None
