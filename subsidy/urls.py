@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("portal/", include("spaces.urls")),
     path("workbench/operators/", include("spaces.urls_workbench")),
     path("", include("grants.urls")),
+    path("", include("reporting.urls")),
     # Wagtail's catch-all last: everything else is a page of the public site.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -173,6 +174,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# At each fiscal quarter's end (1 January, April, July, October; Pakistan time) queue the finished
+# quarter's reports. The task is idempotent (one scheduled build per report and quarter), so a beat
+# that fires twice, or a rerun after downtime, builds nothing twice.
+CELERY_BEAT_SCHEDULE = {
+    "reporting-quarterly-reports": {
+        "task": "reporting.tasks.build_finished_quarter_reports",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sahulat <no-reply@sahulat.punjab.gov.pk>")

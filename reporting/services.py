@@ -1,0 +1,246 @@
+"""Report jobs: requesting a build and running it.
+
+A request for a report that is already queued or being built joins that build (a partial unique
+constraint backs this under concurrency). Running a job is idempotent: a job that is done stays done,
+and a redelivered job (a worker died mid-build; tasks are acknowledged late) builds again into a fresh
+temporary file. The finished file is renamed into place atomically, so a reader never sees half a file
+and each job has exactly one file.
+"""
+
+import datetime as dt
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from audit.services import audit_record
+from grants.fiscal import FiscalQuarter
+
+from .models import ReportJob
+
+logger = logging.getLogger(__name__)
+
+# Report names the command line and the download centre know; the others wait for their modules.
+NOT_YET_AVAILABLE = {
+    "disbursements": "needs the payments module (issue 5)",
+    "loans": "needs the payments module (issue 5)",
+}
+STALE_PART_SECONDS = 15 * 60
+
+
+class ReportError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def may_use_reports(user) -> bool:
+    """The download centre is for ministry viewers and program officers."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.has_role(roles.MINISTRY_VIEWER) or user.has_role(roles.PROGRAM_OFFICER))
+    )
+
+
+def writer_for(kind: str, fmt: str) -> Callable:
+    if kind in NOT_YET_AVAILABLE:
+        raise ReportError(_("The %(kind)s report %(why)s.") % {"kind": kind, "why": NOT_YET_AVAILABLE[kind]})
+    if kind != ReportJob.Kind.UTILIZATION:
+        raise ReportError(_("There is no report called %(kind)s.") % {"kind": kind})
+    if fmt == ReportJob.Format.PDF:
+        from .utilization_pdf import build_utilization_pdf
+
+        return build_utilization_pdf
+    from .utilization_report import build_utilization_xlsx
+
+    return build_utilization_xlsx
+
+
+def write_report_file(*, kind: str, quarter: FiscalQuarter, fmt: str, final: Path, progress=None) -> int:
+    """Build into a temporary file beside `final`, then rename it into place. Returns the size."""
+    writer = writer_for(kind, fmt)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    part = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
+    try:
+        writer(quarter, part, progress=progress)
+        size = part.stat().st_size
+        os.replace(part, final)  # atomic on one file system: readers see no file or the whole file
+    finally:
+        part.unlink(missing_ok=True)
+    return size
+
+
+def _check_quarter(quarter: FiscalQuarter) -> None:
+    if quarter.start > timezone.localdate():
+        raise ReportError(_("%(quarter)s has not started yet.") % {"quarter": quarter.label})
+
+
+def report_job_request(
+    *, actor, kind: str, quarter: FiscalQuarter, fmt: str, scheduled: bool = False
+) -> tuple[ReportJob, bool]:
+    """Ask for a report. Returns (job, created): the queued or running build of the same report when
+    there is one (or, for the scheduled build, the quarter's scheduled job), else a new queued job
+    whose build is queued when the transaction commits."""
+    if not scheduled and not may_use_reports(actor):
+        raise PermissionDenied("Only ministry viewers and program officers build reports.")
+    writer_for(kind, fmt)
+    _check_quarter(quarter)
+    key = {"kind": kind, "fiscal_year": quarter.fiscal_year.start_year, "quarter": quarter.number, "format": fmt}
+    with transaction.atomic():
+        if scheduled:
+            existing = ReportJob.objects.filter(**key, scheduled=True).first()
+        else:
+            existing = ReportJob.objects.filter(**key, state__in=ReportJob.ACTIVE_STATES).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                job = ReportJob.objects.create(**key, requested_by=actor, scheduled=scheduled)
+        except IntegrityError:
+            # The same report was asked for a moment ago, or is being built: join that build.
+            active = ReportJob.objects.filter(**key, state__in=ReportJob.ACTIVE_STATES).first()
+            return active or ReportJob.objects.get(**key, scheduled=True), False
+        audit_record(
+            actor=actor or "scheduler",
+            action="report.request",
+            obj=job,
+            to_state=job.state,
+            data={**key, "scheduled": scheduled},
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job, True
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import build_report
+
+    try:
+        build_report.delay(job_id)
+    except Exception:  # a broker outage must not turn the request into an error page; the job stays queued
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            raise
+        logger.exception("Could not queue report job %s", job_id)
+
+
+def _final_path(job: ReportJob) -> Path:
+    relative = (
+        Path(job.kind)
+        / job.fiscal_quarter.fiscal_year.label
+        / f"Q{job.quarter}"
+        / (f"{job.kind}-{job.fiscal_quarter.label.replace(' ', '-')}-job{job.pk}.{job.format}")
+    )
+    return relative
+
+
+def _remove_stale_parts(final: Path) -> None:
+    """Temporary files a killed worker left behind (not a build running right now)."""
+    if not final.parent.exists():
+        return
+    cutoff = time.time() - STALE_PART_SECONDS
+    for part in final.parent.glob(f".{final.name}.*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
+
+
+def report_job_run(*, job_id: int) -> str:
+    """Build a job's file. Idempotent: a done or failed job is left as it is. Returns the final state.
+
+    Transient database errors propagate so that the task retries; any other error fails the job with
+    its message (the person can start it again).
+    """
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state in (ReportJob.State.DONE, ReportJob.State.FAILED):
+            return job.state
+        job.state = ReportJob.State.RUNNING
+        job.started_at = timezone.now()
+        job.attempts += 1
+        job.progress = 0
+        job.save(update_fields=["state", "started_at", "attempts", "progress"])
+    relative = _final_path(job)
+    final = Path(settings.REPORTS_ROOT) / relative
+    _remove_stale_parts(final)
+    last = {"pct": 0}
+
+    def progress(pct: int) -> None:
+        pct = max(0, min(int(pct), 99))
+        if pct >= last["pct"] + 5:
+            last["pct"] = pct
+            ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING).update(progress=pct)
+
+    try:
+        size = write_report_file(
+            kind=job.kind, quarter=job.fiscal_quarter, fmt=job.format, final=final, progress=progress
+        )
+    except Exception as error:
+        from django.db import DatabaseError
+
+        if isinstance(error, DatabaseError):
+            raise
+        logger.exception("Report job %s failed", job_id)
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update().get(pk=job_id)
+            if job.state == ReportJob.State.RUNNING:
+                job.state = ReportJob.State.FAILED
+                job.error = f"{type(error).__name__}: {error}"[:2000]
+                job.finished_at = timezone.now()
+                job.save(update_fields=["state", "error", "finished_at"])
+                audit_record(actor="worker", action="report.fail", obj=job, from_state="running", to_state="failed")
+        return ReportJob.State.FAILED
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.DONE:
+            return job.state  # a duplicate delivery finished first; the file is the same path
+        job.state = ReportJob.State.DONE
+        job.progress = 100
+        job.file_path = str(relative)
+        job.size = size
+        job.error = ""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "progress", "file_path", "size", "error", "finished_at"])
+        audit_record(
+            actor="worker",
+            action="report.build",
+            obj=job,
+            from_state="running",
+            to_state="done",
+            data={"file": str(relative), "size": size},
+        )
+    return job.state
+
+
+def report_file(job: ReportJob) -> Path:
+    """The job's file on disk, checked to lie inside REPORTS_ROOT."""
+    root = Path(settings.REPORTS_ROOT).resolve()
+    path = (root / job.file_path).resolve()
+    if not job.file_path or root not in path.parents or not path.is_file():
+        raise FileNotFoundError(job.file_path)
+    return path
+
+
+def previous_quarter(today=None) -> FiscalQuarter:
+    current = FiscalQuarter.of(today or timezone.localdate())
+    return FiscalQuarter.of(current.start - dt.timedelta(days=1))
+
+
+def scheduled_reports_request(today=None) -> list[ReportJob]:
+    """At a quarter's end: queue the finished quarter's reports once. Returns the jobs created now."""
+    quarter = previous_quarter(today)
+    created = []
+    for fmt in (ReportJob.Format.XLSX, ReportJob.Format.PDF):
+        job, was_created = report_job_request(
+            actor=None, kind=ReportJob.Kind.UTILIZATION, quarter=quarter, fmt=fmt, scheduled=True
+        )
+        if was_created:
+            created.append(job)
+    return created
