@@ -125,3 +125,18 @@ class ResendVerificationForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code"),
+        help_text=_("From your authenticator app (for example Google Authenticator or Microsoft Authenticator)."),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
+    )
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Enter the six digits, for example 123456."))
+        return token

@@ -13,4 +13,6 @@ urlpatterns = [
     path("sign-up/check-your-email/", views.sign_up_done, name="sign_up_done"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("verify-again/", views.resend_verification, name="resend_verification"),
+    path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/code/", views.two_factor_verify, name="two_factor_verify"),
 ]

@@ -143,3 +143,59 @@ def resend_verification(request):
         )
         return redirect("accounts:login")
     return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+# --- two-factor sign-in --------------------------------------------------------------------------
+
+
+def _safe_next(request, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up (or replace) an authenticator app: scan the code, then type one code to confirm."""
+    from .forms import TokenForm
+    from .two_factor import TwoFactorError, totp_pending_device, totp_qr_svg, totp_secret_text, user_totp_confirm
+
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_totp_confirm(request=request, actor=request.user, token=form.cleaned_data["token"])
+        except TwoFactorError as error:
+            form.add_error("token", error.message)
+        else:
+            messages.success(request, _("Two-step sign-in is on. You will be asked for a code each time you sign in."))
+            return redirect("accounts:home")
+    device = totp_pending_device(request.user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in: the code from the authenticator app."""
+    from .forms import TokenForm
+    from .two_factor import TwoFactorError, needs_verification, user_totp_verify
+
+    if not needs_verification(request.user):
+        return redirect(_safe_next(request, reverse("accounts:home")))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_totp_verify(request=request, actor=request.user, token=form.cleaned_data["token"])
+        except TwoFactorError as error:
+            form.add_error("token", error.message)
+        else:
+            return redirect(_safe_next(request, reverse("accounts:home")))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
