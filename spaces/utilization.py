@@ -88,6 +88,10 @@ def field_label(name: str) -> str:
     return str(UtilizationReturn._meta.get_field(name).verbose_name)
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def month_problem(space: Space, month: dt.date, today: dt.date | None = None) -> str | None:
     """Why a return for this space and month cannot be filed, or None."""
     if month.day != 1:
@@ -118,7 +122,7 @@ def figure_problems(figures: dict[str, Any], month: dt.date) -> dict[str, str]:
             problems[name] = _("Enter %(field)s.") % {"field": field_label(name)}
         elif value < 0:
             problems[name] = _("%(field)s cannot be negative (%(value)s).") % {
-                "field": field_label(name),
+                "field": _sentence(field_label(name)),
                 "value": value,
             }
     if problems:
@@ -126,9 +130,9 @@ def figure_problems(figures: dict[str, Any], month: dt.date) -> dict[str, str]:
     for part, whole in (*UTILIZATION_BOUNDS, ("freelancers", "members"), ("startups", "members")):
         if figures[part] > figures[whole]:
             problems[part] = _("%(part)s (%(p)s) is more than %(whole)s (%(w)s).") % {
-                "part": field_label(part),
+                "part": _sentence(field_label(part)),
                 "p": figures[part],
-                "whole": field_label(whole).lower(),
+                "whole": field_label(whole),
                 "w": figures[whole],
             }
     ceiling = figures["seats_offered"] * days_in(month)

@@ -167,7 +167,8 @@ def read_upload(upload, *, operator: Operator, month: dt.date) -> UploadResult:
     """Read an uploaded template for `operator` and `month`. Writes nothing."""
     result = UploadResult(month=month)
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
+        # data_only=False: a formula arrives as its text ("=A1*2") and is refused as a formula.
+        wb = load_workbook(upload, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         result.file_error = _("This file is not an Excel workbook (.xlsx). Download the template and fill it in.")
         return result
