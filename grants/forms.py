@@ -208,3 +208,150 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", _("All programs"))] + [(p.slug, p.name) for p in programs]
         self.fields["state"].choices = [("", _("All states"))] + self.SCREENING_CHOICES
+
+
+# --- review and decision (issue 4) -----------------------------------------------------------------
+
+
+class AssignReviewersForm(forms.Form):
+    reviewers = forms.MultipleChoiceField(
+        label=_("Reviewers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Lightest current load first. People who may not review this application are listed below."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(c.user.pk): c.user for c in candidates}
+        self.fields["reviewers"].choices = [
+            (
+                str(c.user.pk),
+                _("%(name)s — %(n)s reviews open") % {"name": c.user.get_full_name() or c.user.email, "n": c.load},
+            )
+            for c in candidates
+            if c.refusal is None
+        ]
+        self.fields["reviewers"].error_messages["invalid_choice"] = _("Choose people from the list.")
+
+    def chosen(self):
+        return [self.people[pk] for pk in self.cleaned_data["reviewers"]]
+
+
+class DeclarationForm(forms.Form):
+    conflict = forms.ChoiceField(
+        label=_("Do you have a conflict of interest with this applicant?"),
+        choices=[
+            ("no", _("No: I have no family, business, financial or employment tie to the company or its people")),
+            ("yes", _("Yes: I have a conflict of interest")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("If yes, what is the conflict?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The program officer reads this; you will be removed from every application of this company."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("conflict") == "yes" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say what the conflict of interest is."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    """One radio group per rubric criterion (1–5), the recommendation, comments and conditions."""
+
+    recommendation = forms.ChoiceField(label=_("Your recommendation"), widget=forms.RadioSelect)
+    comments = forms.CharField(label=_("Comments for the board"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    conditions = forms.CharField(
+        label=_("Conditions (if you recommend approval with conditions)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        from .models import SCORE_MAX, SCORE_MIN, Recommendation
+
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scale = [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.code}"] = forms.ChoiceField(
+                label=_("%(criterion)s (weight %(weight)s)")
+                % {"criterion": criterion.title, "weight": f"{criterion.weight.normalize():f}"},
+                choices=scale,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                help_text=criterion.guidance,
+            )
+        self.fields["recommendation"].choices = Recommendation.choices
+        self.order_fields([f"score_{c.code}" for c in self.criteria] + ["recommendation", "comments", "conditions"])
+
+    def score_fields(self):
+        return [self[f"score_{c.code}"] for c in self.criteria]
+
+    def scores(self) -> dict:
+        return {c.code: self.cleaned_data.get(f"score_{c.code}") for c in self.criteria}
+
+
+class BoardMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    members_present = forms.MultipleChoiceField(
+        label=_("Board members present"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("You, the chair, are counted as present."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(user.pk): user for user in members}
+        self.fields["members_present"].choices = [
+            (str(user.pk), user.get_full_name() or user.email) for user in members
+        ]
+
+    def chosen(self):
+        return [self.people[pk] for pk in self.cleaned_data["members_present"]]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("The board's decision"), widget=forms.RadioSelect)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=99)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=99)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=99, initial=0)
+    amount = amount_field(
+        _("Amount approved (PKR)"),
+        required=False,
+        help_text=_("At most the amount asked for. Leave empty to approve the amount asked for."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions (for an approval with conditions)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One condition a line; they are printed on the award letter."),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (for a rejection or a deferral)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The operator reads the reasons for a rejection."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import DecisionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = DecisionOutcome.choices
+
+
+class DelegatedApprovalForm(forms.Form):
+    amount = amount_field(
+        _("Amount approved (PKR)"), required=False, help_text=_("Leave empty to approve the amount asked for.")
+    )
+    conditions = forms.CharField(label=_("Conditions"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

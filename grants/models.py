@@ -180,6 +180,10 @@ class BudgetAllocation(models.Model):
         help_text=_("2025 means FY2025-26 (1 July 2025 to 30 June 2026)."),
     )
     amount = models.DecimalField(_("allocated (PKR)"), **MONEY)
+    # The running total of the commitment ledger (BudgetCommitment), kept by grants/services_review.py
+    # in the same transaction as each ledger row, under a lock of this row. Holding it here lets the
+    # database enforce committed ≤ allocated (a CHECK cannot sum other rows).
+    committed = models.DecimalField(_("committed (PKR)"), default=Decimal("0"), editable=False, **MONEY)
 
     class Meta:
         verbose_name = _("budget allocation")
@@ -188,6 +192,10 @@ class BudgetAllocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "fiscal_year"], name="allocation_one_per_program_year"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_nonnegative"),
+            models.CheckConstraint(condition=Q(committed__gte=0), name="allocation_committed_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=F("amount")), name="allocation_committed_within_amount"
+            ),
         ]
 
     def __str__(self):
@@ -196,6 +204,10 @@ class BudgetAllocation(models.Model):
     @property
     def fiscal_year_label(self) -> str:
         return FiscalYear(self.fiscal_year).label
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.committed
 
 
 class Call(models.Model):
@@ -281,17 +293,29 @@ def is_board_chair(application, user) -> bool:
     return _staff_with_role(application, user, "board_chair")
 
 
-def may_decide(application, user) -> bool:
-    """The board (its chair records the decision); a utility-subsidy enrolment at or under the
-    program's delegated limit may be approved by a program officer without the board (DESIGN.md)."""
-    if is_board_chair(application, user):
-        return True
+def may_approve_delegated(application, user) -> bool:
+    """A utility-subsidy enrolment at or under the program's delegated limit may be approved by a
+    program officer without the board (DESIGN.md; the limit is a program setting)."""
     program = application.call.program
     return (
         is_program_officer(application, user)
         and application.instrument == Program.Instrument.UTILITY_SUBSIDY
         and application.amount_requested <= program.delegated_limit
     )
+
+
+def is_assigned_reviewer(application, user) -> bool:
+    return (
+        is_active_person(user)
+        and not is_applicant(application, user)
+        and application.reviews.filter(reviewer=user).exists()
+    )
+
+
+def may_complete_review(application, user) -> bool:
+    """The last reviewer to submit (or to withdraw for a conflict) completes the review; the officer
+    may too (e.g. after replacing a conflicted reviewer)."""
+    return is_assigned_reviewer(application, user) or is_program_officer(application, user)
 
 
 # What must hold (django-fsm `conditions=`: (application) -> bool). The services check the same rules
@@ -310,6 +334,15 @@ def eligibility_passed(application) -> bool:
     from .eligibility import eligibility_checks
 
     return all(check.passed for check in eligibility_checks(application))
+
+
+def reviews_complete(application) -> bool:
+    """Every assigned review is in (none assigned or being scored) and at least the program's number of
+    reviewers submitted one."""
+    reviews = list(application.reviews.values_list("state", flat=True))
+    submitted = sum(1 for state in reviews if state == "submitted")
+    pending = sum(1 for state in reviews if state in ("assigned", "declared"))
+    return pending == 0 and submitted >= application.call.program.min_reviewers
 
 
 def has_no_open_information_request(application) -> bool:
@@ -496,18 +529,31 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def send_to_review(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    # Provisional (issue: review and board decision): reviewers, conflicts, scores and quorum will add
-    # conditions here. The states and who may move them are fixed now so the machine is complete.
-    @transition(field=state, source=S.IN_REVIEW, target=S.RECOMMENDED, permission=is_program_officer)
+    # Review and decision (grants/services_review.py): reviews complete -> recommended (on the board's
+    # agenda); the board chair records approve / reject; a deferral leaves it recommended.
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.RECOMMENDED,
+        permission=may_complete_review,
+        conditions=[reviews_complete],
+    )
     def recommend(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    @transition(field=state, source=S.RECOMMENDED, target=S.APPROVED, permission=may_decide)
+    @transition(field=state, source=S.RECOMMENDED, target=S.APPROVED, permission=is_board_chair)
     def approve(self, *, at: dt.datetime):
         self._close(at)
         self.decided_at = at
 
-    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission=may_decide)
+    @transition(
+        field=state, source=[S.IN_REVIEW, S.RECOMMENDED], target=S.APPROVED, permission=may_approve_delegated
+    )
+    def approve_delegated(self, *, at: dt.datetime):
+        self._close(at)
+        self.decided_at = at
+
+    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission=is_board_chair)
     def reject(self, *, reason: str, at: dt.datetime):
         self._close(at)
         self.decided_at = at
@@ -786,3 +832,422 @@ class InformationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Review and decision (issue 4): the program's rubric, reviewer assignments with their conflict
+# declarations and scores, board meetings and decisions, the budget commitment ledger, and awards.
+# Every write is a service in grants/services_review.py.
+# ---------------------------------------------------------------------------------------------------
+
+# Scores are whole numbers from 1 (poor) to 5 (excellent): a short scale that board members use the
+# same way, and that a weighted average turns into a score with two decimals (grants/scoring.py).
+SCORE_MIN = 1
+SCORE_MAX = 5
+
+
+class RubricCriterion(models.Model):
+    """One criterion of a program's review rubric and its weight. Weights are relative (a criterion of
+    weight 30 counts three times one of weight 10); they need not add up to 100."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rubric")
+    position = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField(_("code"), max_length=40)
+    title = models.CharField(_("criterion"), max_length=120)
+    guidance = models.TextField(_("what reviewers look for"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["program", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="rubriccriterion_unique_code"),
+            models.UniqueConstraint(fields=["program", "position"], name="rubriccriterion_unique_position"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="rubriccriterion_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.weight})"
+
+
+class ReviewState(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned: conflict declaration due")
+    DECLARED = "declared", _("No conflict: scoring")
+    SUBMITTED = "submitted", _("Submitted")
+    CONFLICTED = "conflicted", _("Removed: conflict of interest")
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+
+
+class Review(ConcurrentTransitionMixin, models.Model):
+    """A board reviewer's assignment to one application and, once submitted, their review.
+
+    assigned -> declared (no conflict) -> submitted; assigned -> conflicted (the reviewer is removed).
+    `weighted_score` is fixed at submission from the criterion scores and the weights they carry.
+    """
+
+    State = ReviewState
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
+    )
+    state = FSMField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.ASSIGNED, protected=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"))
+    declared_at = models.DateTimeField(_("conflict declared"), null=True, blank=True)
+    conflict_reason = models.TextField(_("conflict of interest"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    weighted_score = models.DecimalField(_("weighted score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "assigned_at", "pk"]
+        indexes = [models.Index(fields=["reviewer", "state"], name="review_reviewer_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="review_one_per_reviewer"),
+            models.CheckConstraint(condition=Q(state__in=ReviewState.values), name="review_state_valid"),
+            models.CheckConstraint(
+                condition=Q(recommendation="") | Q(recommendation__in=Recommendation.values),
+                name="review_recommendation_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ReviewState.ASSIGNED, declared_at__isnull=True)
+                | (~Q(state=ReviewState.ASSIGNED) & Q(declared_at__isnull=False)),
+                name="review_declared_at_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReviewState.CONFLICTED) | ~Q(conflict_reason=""),
+                name="review_conflict_has_reason",
+            ),
+            # A submitted review has its score, recommendation and time; nothing else has them.
+            models.CheckConstraint(
+                condition=(
+                    Q(state=ReviewState.SUBMITTED)
+                    & Q(submitted_at__isnull=False, weighted_score__isnull=False)
+                    & ~Q(recommendation="")
+                )
+                | (~Q(state=ReviewState.SUBMITTED) & Q(submitted_at__isnull=True, weighted_score__isnull=True)),
+                name="review_submitted_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(weighted_score__isnull=True)
+                | Q(weighted_score__gte=SCORE_MIN, weighted_score__lte=SCORE_MAX),
+                name="review_weighted_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} / {self.reviewer}"
+
+    @transition(field=state, source=ReviewState.ASSIGNED, target=ReviewState.DECLARED)
+    def declare_no_conflict(self, *, at: dt.datetime):
+        self.declared_at = at
+
+    @transition(field=state, source=ReviewState.ASSIGNED, target=ReviewState.CONFLICTED)
+    def declare_conflict(self, *, reason: str, at: dt.datetime):
+        self.declared_at = at
+        self.conflict_reason = reason
+
+    @transition(field=state, source=ReviewState.DECLARED, target=ReviewState.SUBMITTED)
+    def submit(self, *, at: dt.datetime):
+        self.submitted_at = at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (ReviewState.ASSIGNED, ReviewState.DECLARED)
+
+
+class CriterionScore(models.Model):
+    """One criterion's score in a submitted review, with the weight the criterion had then (a later
+    change of the rubric does not change a submitted score)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        ordering = ["review", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="criterionscore_one_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX), name="criterionscore_score_range"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterionscore_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.score}"
+
+
+class ConflictOfInterest(models.Model):
+    """A board member's declared conflict with an operator (a company). Declared once, it keeps them
+    off every application of that company: the officer cannot assign them again."""
+
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
+    operator = models.ForeignKey("spaces.Operator", on_delete=models.PROTECT, related_name="conflicts")
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared"))
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "operator"], name="conflict_one_per_operator"),
+            models.CheckConstraint(condition=~Q(reason=""), name="conflict_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} / {self.operator}"
+
+
+class BoardMeeting(models.Model):
+    """A meeting of the approval board, recorded by its chair with the members present."""
+
+    held_on = models.DateField(_("date of the meeting"))
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    members_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="board_meetings", verbose_name=_("members present")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("board meeting")
+        verbose_name_plural = _("board meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return _("Board meeting of %(date)s") % {"date": self.held_on.strftime("%d %b %Y")}
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+    DEFER = "defer", _("Defer")
+
+
+APPROVING_OUTCOMES = (DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS)
+
+
+class Decision(models.Model):
+    """The decision on one application: by the board at a meeting (the chair records it, with quorum
+    and votes), or by a program officer within the program's delegated limit (no meeting, no votes).
+
+    `members_present` and `quorum` are copied from the meeting and the program when the decision is
+    recorded, so the database itself holds "no decision without quorum" and "no more votes than
+    members present" for every row (CheckConstraints below), whatever changes later.
+    """
+
+    Outcome = DecisionOutcome
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        BoardMeeting, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
+    )
+    delegated = models.BooleanField(_("decided by an officer within the delegated limit"), default=False)
+    outcome = models.CharField(_("decision"), max_length=30, choices=DecisionOutcome.choices)
+    members_present = models.PositiveSmallIntegerField(_("members present"), default=0)
+    quorum = models.PositiveSmallIntegerField(_("quorum"), default=0)
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    amount = models.DecimalField(_("amount approved (PKR)"), null=True, blank=True, **MONEY)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=DecisionOutcome.values), name="decision_outcome_valid"),
+            # A board decision has a meeting; a delegated one has none, and no votes.
+            models.CheckConstraint(
+                condition=Q(delegated=False, meeting__isnull=False)
+                | Q(
+                    delegated=True,
+                    meeting__isnull=True,
+                    votes_for=0,
+                    votes_against=0,
+                    votes_abstain=0,
+                    outcome__in=APPROVING_OUTCOMES,
+                ),
+                name="decision_board_or_delegated",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegated=True) | Q(members_present__gte=F("quorum"), quorum__gte=1),
+                name="decision_board_has_quorum",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegated=True)
+                | Q(members_present__gte=F("votes_for") + F("votes_against") + F("votes_abstain")),
+                name="decision_votes_within_members_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegated=True) | ~Q(outcome__in=APPROVING_OUTCOMES) | Q(votes_for__gt=F("votes_against")),
+                name="decision_approval_has_majority",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome__in=APPROVING_OUTCOMES) & Q(amount__gt=0))
+                | (~Q(outcome__in=APPROVING_OUTCOMES) & Q(amount__isnull=True)),
+                name="decision_amount_only_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=DecisionOutcome.APPROVE_WITH_CONDITIONS) | ~Q(conditions=""),
+                name="decision_conditions_given",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=DecisionOutcome.REJECT) | ~Q(reasons=""), name="decision_rejection_has_reasons"
+            ),
+            # An application is decided once; deferrals may repeat.
+            models.UniqueConstraint(
+                fields=["application"], condition=~Q(outcome=DecisionOutcome.DEFER), name="decision_one_final"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.get_outcome_display()}"
+
+
+class BudgetCommitment(models.Model):
+    """One row of the append-only commitment ledger of a program's allocation for a fiscal year.
+
+    A commitment is a positive amount; a correction is a *reversal*: a new, negative row pointing at
+    the row it reverses (once). Rows are never updated or deleted (save() refuses an update).
+
+    Committed ≤ allocated cannot be a CheckConstraint over ledger rows (a CHECK sees one row), so it is
+    held on the allocation row: BudgetAllocation.committed is the ledger's running total, changed only
+    in the same transaction as the ledger row, under a lock of the allocation row (select_for_update),
+    and BudgetAllocation's CheckConstraint `allocation_committed_within_amount` refuses any total over
+    the allocation. Concurrent approvals queue on the lock, and each sees the total its predecessor
+    committed (tests/grants/test_budget_concurrency.py runs 20 at once on PostgreSQL).
+    """
+
+    class Kind(models.TextChoices):
+        COMMITMENT = "commitment", _("Commitment")
+        REVERSAL = "reversal", _("Reversal")
+
+    allocation = models.ForeignKey(BudgetAllocation, on_delete=models.PROTECT, related_name="commitments")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="commitments")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (PKR)"), **MONEY)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, related_name="reversed_by", null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("budget commitment")
+        verbose_name_plural = _("budget commitments")
+        ordering = ["allocation", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="commitment", amount__gt=0, reverses__isnull=True)
+                | Q(kind="reversal", amount__lt=0, reverses__isnull=False),
+                name="budgetcommitment_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Budget commitments are append-only: record a reversal instead of editing.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Budget commitments are append-only: record a reversal instead of deleting.")
+
+
+class SanctionSequence(models.Model):
+    """The last sanction number used per program and calendar year (SAN-GR-2026-00012), taken under a
+    row lock like ApplicationSequence."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="sanctionsequence_one_per_program_year"),
+        ]
+
+    def __str__(self):
+        return f"SAN-{self.program.code}-{self.year}: {self.last_number}"
+
+
+class AwardState(models.TextChoices):
+    OFFERED = "award_offered", _("Award offered")
+    ACCEPTED = "award_accepted", _("Award accepted")
+
+
+def is_award_holder(award, user) -> bool:
+    return is_applicant(award.application, user)
+
+
+class Award(ConcurrentTransitionMixin, models.Model):
+    """What an approval grants: the sanction number, the amount, the conditions, and the letter's
+    verification code. The operator accepts it in the portal (award_offered -> award_accepted)."""
+
+    State = AwardState
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    commitment = models.OneToOneField(BudgetCommitment, on_delete=models.PROTECT, related_name="award")
+    sanction_number = models.CharField(_("sanction number"), max_length=24, unique=True)
+    amount = models.DecimalField(_("amount (PKR)"), **MONEY)
+    conditions = models.TextField(_("conditions"), blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (starting year)"))
+    verification_code = models.CharField(_("verification code"), max_length=14, unique=True)
+    state = FSMField(_("state"), max_length=20, choices=AwardState.choices, default=AwardState.OFFERED, protected=True)
+    offered_at = models.DateTimeField(_("offered"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-offered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(condition=Q(state__in=AwardState.values), name="award_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state=AwardState.OFFERED, accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(state=AwardState.ACCEPTED, accepted_at__isnull=False, accepted_by__isnull=False),
+                name="award_accepted_matches_state",
+            ),
+        ]
+
+    def __str__(self):
+        return self.sanction_number
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return FiscalYear(self.fiscal_year).label
+
+    @transition(field=state, source=AwardState.OFFERED, target=AwardState.ACCEPTED, permission=is_award_holder)
+    def accept(self, *, by, at: dt.datetime):
+        self.accepted_by = by
+        self.accepted_at = at

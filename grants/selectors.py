@@ -9,7 +9,7 @@ operator staff see their own company's applications, program officers see all, o
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
@@ -33,20 +33,44 @@ APPLICATION_SECTION_PREFETCH = (
     Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),
     Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")),
 )
-APPLICATION_RELATED = ("call__program", "operator", "space", "grant_details", "loan_details__tier")
+APPLICATION_RELATED = ("call__program", "operator", "space", "grant_details", "loan_details__tier", "award")
 
 
 def _with_relations(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.select_related(*APPLICATION_RELATED)
 
 
+# The board sees what is on or past its agenda.
+BOARD_STATES = ("recommended", "approved", "rejected")
+
+
+def _visible_q(user) -> Q | None:
+    """None: everything (program officers). Otherwise what the person's roles open to them: their
+    companies' applications; for the board chair, applications on or past the board's agenda; for a
+    board reviewer, the applications they have declared no conflict on (never before)."""
+    if user.has_role(roles.PROGRAM_OFFICER):
+        return None
+    q = Q(operator__members=user)
+    if user.has_role(roles.BOARD_CHAIR):
+        q |= Q(state__in=BOARD_STATES)
+    if user.has_role(roles.BOARD_REVIEWER):
+        from .models import Review
+
+        q |= Q(
+            pk__in=Review.objects.filter(
+                reviewer=user, state__in=[Review.State.DECLARED, Review.State.SUBMITTED]
+            ).values("application_id")
+        )
+    return q
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
-    """The applications `user` may see: operator staff their companies', program officers all."""
+    """The applications `user` may see: operator staff their companies', program officers all, the
+    board chair those on or past the agenda, a board reviewer those they review (after declaring)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Application.objects.none()
-    if user.has_role(roles.PROGRAM_OFFICER):
-        return Application.objects.all()
-    return Application.objects.filter(operator__members=user)
+    q = _visible_q(user)
+    return Application.objects.all() if q is None else Application.objects.filter(q)
 
 
 def application_visible_to(user, application: Application) -> bool:
@@ -54,7 +78,7 @@ def application_visible_to(user, application: Application) -> bool:
         return False
     if user.has_role(roles.PROGRAM_OFFICER):
         return True
-    return application.operator.members.filter(pk=user.pk).exists()
+    return applications_visible_to(user).filter(pk=application.pk).exists()
 
 
 # What a queue row shows (reference, company, space, program, amount, state and its clock). Loading
@@ -178,4 +202,245 @@ def open_calls() -> QuerySet:
         Call.objects.filter(program__is_active=True, opens_at__lte=now, closes_at__gt=now)
         .select_related("program")
         .order_by("closes_at", "pk")
+    )
+
+
+# --- review and decision (issue 4) -----------------------------------------------------------------
+
+REVIEW_RELATED = ("application__call__program", "application__operator", "application__space", "reviewer")
+
+
+def reviewer_queue(*, user) -> QuerySet:
+    """'My reviews': the reviewer's own assignments, those waiting for them first (oldest first),
+    then the submitted ones, newest first. Only their own: nobody else's appear."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import Review
+
+    return (
+        Review.objects.filter(reviewer=user)
+        .select_related(*REVIEW_RELATED)
+        .annotate(
+            waiting=Case(
+                When(state__in=[Review.State.ASSIGNED, Review.State.DECLARED], then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "assigned_at", "pk")
+    )
+
+
+def review_for_reviewer(*, user, reference: str):
+    """The reviewer's own review of the application `reference`; Review.DoesNotExist when they are
+    not assigned to it (the view answers 404: an unassigned case does not exist for them)."""
+    from .models import Review
+
+    return (
+        Review.objects.select_related(*REVIEW_RELATED)
+        .prefetch_related("scores__criterion")
+        .get(reviewer=user, application__reference=reference)
+    )
+
+
+def reviews_shown_to_reviewer(review) -> list:
+    """Other reviewers' reviews a reviewer may read: none until their own is submitted, and then
+    only the others' submitted ones (a review in progress is never shown to anyone else)."""
+    from .models import Review
+
+    if review.state != Review.State.SUBMITTED:
+        return []
+    return list(
+        Review.objects.filter(application_id=review.application_id, state=Review.State.SUBMITTED)
+        .exclude(pk=review.pk)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("submitted_at")
+    )
+
+
+@dataclass
+class ReviewSummary:
+    reviews: list
+    submitted: list
+    score: object  # Decimal | None: the mean of the submitted weighted scores
+
+
+def review_summary(application) -> ReviewSummary:
+    """Every review of an application with its scores, for the officer and the board."""
+    from .models import Review
+    from .scoring import mean_score
+
+    reviews = list(
+        Review.objects.filter(application=application)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("assigned_at", "pk")
+    )
+    submitted = [r for r in reviews if r.state == Review.State.SUBMITTED]
+    return ReviewSummary(reviews=reviews, submitted=submitted, score=mean_score(r.weighted_score for r in submitted))
+
+
+@dataclass
+class ReviewerCandidate:
+    user: object
+    load: int  # reviews assigned to them and not yet submitted, across all applications
+    refusal: str | None
+
+
+def reviewer_candidates(application) -> list[ReviewerCandidate]:
+    """Every active board reviewer with their current load and, where they may not review this
+    application, why. Those who may come first, lightest load first (the suggestion)."""
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    from .models import ConflictOfInterest, Review
+    from .services_review import reviewer_refusal
+
+    assigned = set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
+    conflicts = set(
+        ConflictOfInterest.objects.filter(operator=application.operator_id).values_list("reviewer_id", flat=True)
+    )
+    members = set(application.operator.members.values_list("pk", flat=True))
+    people = (
+        User.objects.filter(groups__name=roles.BOARD_REVIEWER, is_active=True)
+        .annotate(
+            load=Count(
+                "reviews",
+                filter=Q(reviews__state__in=[Review.State.ASSIGNED, Review.State.DECLARED]),
+                distinct=True,
+            )
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    candidates = []
+    for user in people:
+        if user.pk in assigned:
+            continue
+        refusal = reviewer_refusal(application, user, members=members, conflicts=conflicts, is_reviewer=True)
+        candidates.append(ReviewerCandidate(user=user, load=user.load, refusal=refusal))
+    candidates.sort(key=lambda c: (c.refusal is not None, c.load, c.user.get_full_name()))
+    return candidates
+
+
+def board_agenda() -> list:
+    """Recommended applications, longest waiting first, each with its reviews' mean score as
+    `row.score` and the number of deferrals as `row.deferrals`."""
+    from django.db.models import Avg, Count
+
+    from .models import Decision, Review
+
+    rows = list(
+        Application.objects.filter(state=Application.State.RECOMMENDED)
+        .select_related("call__program", "operator", "space")
+        .annotate(
+            score_avg=Avg("reviews__weighted_score", filter=Q(reviews__state=Review.State.SUBMITTED)),
+            deferrals=Count("decisions", filter=Q(decisions__outcome=Decision.Outcome.DEFER), distinct=True),
+        )
+        .order_by("state_entered_at", "pk")
+    )
+    from .scoring import TWO_PLACES
+
+    for row in rows:
+        row.score = row.score_avg.quantize(TWO_PLACES) if row.score_avg is not None else None
+    return rows
+
+
+def board_meetings() -> QuerySet:
+    from django.db.models import Count
+
+    from .models import BoardMeeting
+
+    return (
+        BoardMeeting.objects.select_related("chair")
+        .annotate(present=Count("members_present", distinct=True), decided=Count("decisions", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def meeting_detail(meeting_id: int):
+    from .models import BoardMeeting, Decision
+
+    return (
+        BoardMeeting.objects.select_related("chair")
+        .prefetch_related(
+            "members_present",
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("application__operator", "application__call__program"),
+            ),
+        )
+        .get(pk=meeting_id)
+    )
+
+
+@dataclass
+class BudgetRow:
+    program: object
+    fiscal_year: object  # FiscalYear
+    allocated: object
+    committed: object
+    remaining: object
+    used_percent: object
+    commitments: int
+
+
+def budget_overview(*, fiscal_year=None) -> list[BudgetRow]:
+    """Per program and fiscal year: allocated, committed (the ledger's running total), remaining."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Count
+
+    from .fiscal import FiscalYear
+    from .models import BudgetAllocation
+
+    qs = (
+        BudgetAllocation.objects.select_related("program")
+        .annotate(rows=Count("commitments"))
+        .order_by("program__name", "fiscal_year")
+    )
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year.start_year)
+    rows = []
+    for allocation in qs:
+        used = (
+            (allocation.committed * 100 / allocation.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if allocation.amount
+            else Decimal("0")
+        )
+        rows.append(
+            BudgetRow(
+                program=allocation.program,
+                fiscal_year=FiscalYear(allocation.fiscal_year),
+                allocated=allocation.amount,
+                committed=allocation.committed,
+                remaining=allocation.amount - allocation.committed,
+                used_percent=used,
+                commitments=allocation.rows,
+            )
+        )
+    return rows
+
+
+def award_for_operator(*, user, reference: str):
+    """The award of one of the user's companies' applications; Award.DoesNotExist otherwise."""
+    from .models import Award
+
+    return Award.objects.select_related("application__call__program", "application__operator", "decision").get(
+        application__reference=reference, application__operator__members=user
+    )
+
+
+def award_by_verification_code(code: str):
+    """The award a letter's verification code names (case and spaces forgiven); DoesNotExist else."""
+    from .models import Award
+
+    cleaned = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    if len(cleaned) != 12:
+        raise Award.DoesNotExist
+    formatted = f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
+    return Award.objects.select_related("application__call__program", "application__operator").get(
+        verification_code=formatted
     )

@@ -41,11 +41,11 @@ Program officer:
     application_send_to_review(*, application, actor)                 screening -> in_review
         (every eligibility check passes and no question is open)
 
-Provisional, until the review-and-decision issue adds reviewers, scores and quorum:
-    application_recommend(*, application, actor, note="")   in_review -> recommended   (officer)
-    application_approve(*, application, actor, reason="")   recommended -> approved    (board chair; or
-        an officer for a utility enrolment within the program's delegated limit)
-    application_reject(*, application, actor, reason)       recommended -> rejected    (same)
+Review and decision (issue 4) live in grants/services_review.py and are re-exported here:
+    review_assign, review_declare, review_submit (-> recommended when the last review is in),
+    board_meeting_record, board_decision_record (-> approved | rejected | deferred),
+    application_approve_delegated (utility enrolments within the officer's delegated limit),
+    budget_commitment_reverse, award_accept. See that module's docstring.
 
 Reads (queues, dashboards, the detail page, object-level visibility) are in grants/selectors.py; the
 task list in grants/sections.py; the officer's eligibility list in grants/eligibility.py.
@@ -1120,43 +1120,6 @@ def application_send_to_review(*, application: Application, actor) -> Applicatio
     return application
 
 
-# --- provisional: review and decision (the later issue replaces these bodies' conditions) ----------
+# --- review and decision: grants/services_review.py, re-exported here -------------------------------
 
-
-def application_recommend(*, application: Application, actor, note: str = "") -> Application:
-    """Provisional: record the review's recommendation (in_review -> recommended), by an officer."""
-    with transaction.atomic():
-        application = _lock(application)
-        _transition(application, "recommend", actor, reason=(note or "").strip())
-    return application
-
-
-def application_approve(*, application: Application, actor, reason: str = "") -> Application:
-    """Provisional: approve (recommended -> approved) — the board chair, or an officer for a utility
-    enrolment within the program's delegated limit. Budget commitment comes with the decision issue."""
-    with transaction.atomic():
-        application = _lock(application)
-        _transition(application, "approve", actor, reason=(reason or "").strip())
-        _tell_operator(
-            application,
-            _("Application %(ref)s approved") % {"ref": application.reference},
-            _("Application %(ref)s has been approved. The award letter follows.") % {"ref": application.reference},
-        )
-    return application
-
-
-def application_reject(*, application: Application, actor, reason: str) -> Application:
-    """Provisional: reject (recommended -> rejected) with the reason the operator reads (required)."""
-    with transaction.atomic():
-        application = _lock(application)
-        errors: dict = {}
-        reason = _text(reason, _("the reason for the decision"), errors, "reason")
-        _guard(application, "reject", actor)
-        _raise_if(errors)
-        _transition(application, "reject", actor, reason=reason)
-        _tell_operator(
-            application,
-            _("Decision on application %(ref)s") % {"ref": application.reference},
-            _("Application %(ref)s was not approved:\n\n%(reason)s") % {"ref": application.reference, "reason": reason},
-        )
-    return application
+from .services_review import *  # noqa: E402, F403

@@ -4,7 +4,7 @@ the project's urls.py needs one line for all of them)."""
 
 from django.urls import include, path
 
-from . import views, views_workbench
+from . import views, views_review, views_workbench
 
 app_name = "grants"
 
@@ -22,6 +22,8 @@ portal = [
     path("<str:reference>/submitted/", views.application_confirmation, name="portal_confirmation"),
     path("<str:reference>/answer/", views.application_answer, name="portal_answer"),
     path("<str:reference>/withdraw/", views.application_withdraw, name="portal_withdraw"),
+    path("<str:reference>/award-letter/", views_review.award_letter, name="portal_award_letter"),
+    path("<str:reference>/award/accept/", views_review.award_accept, name="portal_award_accept"),
 ]
 
 workbench = [
@@ -43,6 +45,31 @@ workbench = [
         views_workbench.send_to_review,
         name="workbench_send_to_review",
     ),
+    path(
+        "applications/<str:reference>/reviewers/",
+        views_review.assign_reviewers,
+        name="workbench_assign_reviewers",
+    ),
+    path(
+        "applications/<str:reference>/approve/",
+        views_review.approve_delegated,
+        name="workbench_approve_delegated",
+    ),
+    # Board reviewers: their own reviews only.
+    path("reviews/", views_review.review_queue, name="workbench_reviews"),
+    path("reviews/<str:reference>/", views_review.review_page, name="workbench_review"),
+    path("reviews/<str:reference>/declare/", views_review.review_declare, name="workbench_review_declare"),
+    path("reviews/<str:reference>/submit/", views_review.review_submit, name="workbench_review_submit"),
+    # The board chair.
+    path("board/", views_review.agenda, name="workbench_board_agenda"),
+    path("board/meetings/new/", views_review.meeting_new, name="workbench_board_meeting_new"),
+    path("board/meetings/<int:pk>/", views_review.meeting_page, name="workbench_board_meeting"),
+    path(
+        "board/meetings/<int:pk>/decide/<str:reference>/",
+        views_review.decision_record,
+        name="workbench_board_decision",
+    ),
+    path("budget/", views_review.budget, name="workbench_budget"),
 ]
 
 urlpatterns = [
@@ -54,4 +81,6 @@ urlpatterns = [
         name="document_download",
     ),
     path("notifications/", include("notifications.urls")),
+    # Public: anyone holding an award letter can check it.
+    path("verify/award/<str:code>/", views_review.verify_award, name="verify_award"),
 ]

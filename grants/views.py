@@ -34,7 +34,7 @@ from .forms import (
     WithdrawForm,
     filled_rows,
 )
-from .models import Application, ApplicationDocument, Program
+from .models import Application, ApplicationDocument, Award, Program
 from .money import percent, pkr
 from .sections import SECTIONS, _one_to_one, required_documents, section_statuses
 from .selectors import (
@@ -168,6 +168,13 @@ def next_step(application) -> dict:
             "text": _("Answer the program officer's question"),
             "url": reverse("grants:portal_application", kwargs={"reference": ref}) + "#answer",
         }
+    if state == Application.State.APPROVED:
+        award = _one_to_one(application, "award")  # joined by the selectors: no query per row
+        if award is not None and award.state == Award.State.OFFERED:
+            return {
+                "text": _("Download your award letter and accept the award"),
+                "url": reverse("grants:portal_application", kwargs={"reference": ref}) + "#award",
+            }
     if application.is_open:
         return {"text": _("Nothing: the secretariat is working on it")}
     return {"text": _("Nothing: this application is closed")}
@@ -583,6 +590,7 @@ def _detail_page(request, reference, *, answer_form=None, status=200):
             "tasks": task_list(application) if application.state in EDITABLE else [],
             "next_step": next_step(application),
             "answer_form": answer_form or AnswerForm(),
+            "award": _one_to_one(application, "award"),
         },
         status=status,
     )

@@ -65,6 +65,12 @@ def queue(request):
     )
 
 
+def review_panel_context(application, user):
+    from .views_review import review_panel_context as context
+
+    return context(application, user)
+
+
 def _application_page(request, reference, *, question_form=None, reason_form=None, errors=None, status=200):
     try:
         detail = application_detail(user=request.user, reference=reference)
@@ -84,6 +90,7 @@ def _application_page(request, reference, *, question_form=None, reason_form=Non
             "reason_form": reason_form or ScreenOutForm(),
             "action_errors": errors or [],
             "eligible": all(check.passed for check in detail.eligibility),
+            **review_panel_context(application, request.user),
         },
         status=status,
     )

@@ -161,6 +161,65 @@ def complete_utility(call, operator, spaces, actor):
     return app
 
 
+SCORES = {"need": 4, "feasibility": 4, "underserved_reach": 3, "womens_participation": 5, "value_for_money": 4}
+
+
+def make_reviewers(n=2):
+    return [UserFactory(roles=[roles.BOARD_REVIEWER]) for _i in range(n)]
+
+
+def review_fully(app, *, officer, reviewers=None, scores=None, recommendation="approve"):
+    """Assign reviewers (the program's minimum unless given), each declares no conflict and submits:
+    the application ends recommended."""
+    reviewers = reviewers or make_reviewers(app.call.program.min_reviewers)
+    reviews = services.review_assign(application=app, actor=officer, reviewers=reviewers)
+    for review in reviews:
+        review = services.review_declare(review=review, actor=review.reviewer, conflict=False)
+        services.review_submit(
+            review=review,
+            actor=review.reviewer,
+            scores=scores or SCORES,
+            recommendation=recommendation,
+            comments="A sound plan in an underserved district.",
+        )
+    app.refresh_from_db()
+    return app
+
+
+def ensure_allocation(program, amount=Decimal("100000000")):
+    from grants.fiscal import FiscalYear
+    from grants.models import BudgetAllocation
+
+    allocation, _created = BudgetAllocation.objects.get_or_create(
+        program=program, fiscal_year=FiscalYear.current().start_year, defaults={"amount": amount}
+    )
+    return allocation
+
+
+def board_meeting(chair, members=2):
+    """A meeting today with the chair and `members` other board reviewers present."""
+    return services.board_meeting_record(
+        actor=chair, held_on=timezone.localdate(), members_present=make_reviewers(members)
+    )
+
+
+def decide(app, chair, outcome="approve", *, meeting=None, amount=None, reasons="", conditions=""):
+    ensure_allocation(app.call.program)
+    meeting = meeting or board_meeting(chair)
+    return services.board_decision_record(
+        meeting=meeting,
+        application=app,
+        actor=chair,
+        outcome=outcome,
+        votes_for=3 if outcome != "reject" else 0,
+        votes_against=0 if outcome != "reject" else 3,
+        votes_abstain=0,
+        amount=amount,
+        reasons=reasons,
+        conditions=conditions,
+    )
+
+
 def to_state(app, state, *, operator_user, officer, chair=None):
     """Walk a complete draft to `state` through the services."""
     path = {
@@ -175,20 +234,22 @@ def to_state(app, state, *, operator_user, officer, chair=None):
         "rejected": ["submit", "screen", "review", "recommend", "reject"],
         "withdrawn": ["withdraw"],
     }[state]
+    if chair is None and ("approve" in path or "reject" in path):
+        chair = UserFactory(roles=[roles.BOARD_CHAIR])
     steps = {
         "submit": lambda a: services.application_submit(application=a, actor=operator_user),
         "screen": lambda a: services.application_start_screening(application=a, actor=officer),
         "ask": lambda a: services.application_request_information(application=a, actor=officer, question="Lease?"),
         "out": lambda a: services.application_screen_out(application=a, actor=officer, reason="Not in scope"),
         "review": lambda a: services.application_send_to_review(application=a, actor=officer),
-        "recommend": lambda a: services.application_recommend(application=a, actor=officer),
-        "approve": lambda a: services.application_approve(application=a, actor=chair),
-        "reject": lambda a: services.application_reject(application=a, actor=chair, reason="Budget exhausted"),
+        "recommend": lambda a: review_fully(a, officer=officer),
+        "approve": lambda a: decide(a, chair, "approve"),
+        "reject": lambda a: decide(a, chair, "reject", reasons="Budget exhausted"),
         "withdraw": lambda a: services.application_withdraw(application=a, actor=operator_user),
     }
     for step in path:
         result = steps[step](app)
-        if hasattr(result, "state"):
+        if hasattr(result, "state") and isinstance(result, type(app)):
             app = result
     app.refresh_from_db()
     return app
