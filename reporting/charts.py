@@ -12,11 +12,12 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], *, title: st
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = max(len(points), 1)
 
-    def x(i):
-        return LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+    # format_html escapes its arguments before formatting, so numbers arrive as formatted text.
+    def x(i) -> str:
+        return f"{LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2):.1f}"
 
-    def y(share):
-        return TOP + plot_h * (1 - share)
+    def y(share) -> str:
+        return f"{TOP + plot_h * (1 - share):.1f}"
 
     parts = [
         format_html(
@@ -30,14 +31,14 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], *, title: st
     for tick in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#c9d1d6" stroke-width="1"/>'
-                '<text x="{}" y="{:.1f}" font-size="12" text-anchor="end" fill="#4a5561">{}%</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#c9d1d6" stroke-width="1"/>'
+                '<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#4a5561">{}%</text>',
                 LEFT,
                 WIDTH - RIGHT,
                 y(tick),
                 y(tick),
                 LEFT - 6,
-                y(tick) + 4,
+                f"{float(y(tick)) + 4:.1f}",
                 int(tick * 100),
             )
         )
@@ -45,14 +46,14 @@ def trend_svg(points: list[tuple[str, float | None, float | None]], *, title: st
         if n <= 8 or index % 2 == 0 or index == n - 1:
             parts.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" fill="#4a5561">{}</text>',
+                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#4a5561">{}</text>',
                     x(index),
                     HEIGHT - BOTTOM + 18,
                     label,
                 )
             )
     for series, colour, dash in ((1, "#00583a", ""), (2, "#b35900", "6 4")):
-        coords = [f"{x(i):.1f},{y(p[series]):.1f}" for i, p in enumerate(points) if p[series] is not None]
+        coords = [f"{x(i)},{y(p[series])}" for i, p in enumerate(points) if p[series] is not None]
         if coords:
             parts.append(
                 format_html(
