@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "spaces",
     "grants",
     "reporting",
+    "finance",
     "cms",
     "fixtures",
     # Wagtail (the public site and its editors' admin).

@@ -1,0 +1,207 @@
+"""Reading a bank statement file (Excel .xlsx or CSV) into checked lines.
+
+The statement's columns are fixed (the template finance gives the bank): value_date,
+payment_reference, amount, status, bank_remarks. A missing or unknown column, an amount written with
+text or thousands separators, a date that is not a date or a status the program does not know refuse
+the whole file, each with a message naming the line and the column; nothing is read half.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from reporting.excel import is_formula_like
+
+from .errors import ValidationFailed
+
+COLUMNS = ["value_date", "payment_reference", "amount", "status", "bank_remarks"]
+STATUSES = {"paid": "paid", "credited": "paid", "returned": "returned", "failed": "failed", "rejected": "failed"}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LINES = 20000
+MAX_PROBLEMS = 20
+AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
+CEILING = Decimal("999999999999.99")
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    line_number: int  # as the person sees it in the file (the header is line 1)
+    value_date: dt.date
+    reference: str
+    amount: Decimal
+    bank_status: str
+    bank_remarks: str
+
+
+def _header(value) -> str:
+    return re.sub(r"[\s\-]+", "_", str(value or "").strip().lower())
+
+
+def _rows_from_csv(content: bytes):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(_("This CSV file is not in UTF-8: save it again as “CSV UTF-8”.")) from None
+    yield from csv.reader(io.StringIO(text))
+
+
+def _rows_from_xlsx(content: bytes):
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ValidationFailed(_("This file is not an Excel workbook (.xlsx) that can be read.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def _amount(value, line: int) -> tuple[Decimal | None, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, _("Line %(line)d: the amount is empty.") % {"line": line}
+    if isinstance(value, bool):
+        return None, _("Line %(line)d: the amount must be a number.") % {"line": line}
+    if isinstance(value, int | float | Decimal):
+        # Excel stores numbers as binary floats; their shortest decimal form is what the bank typed.
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return None, _("Line %(line)d: the amount must be a number.") % {"line": line}
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            return None, _("Line %(line)d: the amount %(value)s has more than two decimal places.") % {
+                "line": line,
+                "value": value,
+            }
+    else:
+        text = str(value).strip()
+        if "," in text and AMOUNT_RE.match(text.replace(",", "")):
+            return None, _(
+                "Line %(line)d: write the amount without thousands separators (%(plain)s, not %(value)s)."
+            ) % {"line": line, "plain": text.replace(",", ""), "value": text}
+        if not AMOUNT_RE.match(text):
+            return None, _(
+                "Line %(line)d: the amount must be a number in rupees, like 1250000.00; it is “%(value)s”."
+            ) % {
+                "line": line,
+                "value": text[:40],
+            }
+        amount = Decimal(text)
+    if amount <= 0:
+        return None, _("Line %(line)d: the amount must be more than zero.") % {"line": line}
+    if amount > CEILING:
+        return None, _("Line %(line)d: the amount is far larger than any payment of this program.") % {"line": line}
+    return amount.quantize(Decimal("0.01")), None
+
+
+def _date(value, line: int) -> tuple[dt.date | None, str | None]:
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date(), None  # noqa: DTZ007 — a calendar date, no time
+        except ValueError:
+            continue
+    return None, _("Line %(line)d: the value date “%(value)s” is not a date (write 2026-01-31 or 31/01/2026).") % {
+        "line": line,
+        "value": text[:20],
+    }
+
+
+def read_statement(*, file_name: str, content: bytes) -> list[ParsedLine]:
+    """Every line of the statement, checked. Raises ValidationFailed listing the problems (up to 20)."""
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed(_("This statement is larger than 5 MB; ask the bank for one file per day."))
+    lower = (file_name or "").lower()
+    if lower.endswith(".csv"):
+        rows = _rows_from_csv(content)
+    elif lower.endswith(".xlsx"):
+        rows = _rows_from_xlsx(content)
+    else:
+        raise ValidationFailed(_("Upload the statement as an Excel workbook (.xlsx) or a CSV file."))
+
+    rows = iter(rows)
+    header_row = next(rows, None)
+    if not header_row:
+        raise ValidationFailed(_("This statement is empty."))
+    headers = [_header(h) for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    missing = [c for c in COLUMNS if c not in headers]
+    unknown = [h or _("(a column without a heading)") for h in headers if h not in COLUMNS]
+    duplicated = sorted({h for h in headers if h in COLUMNS and headers.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
+    if unknown:
+        problems.append(_("unknown columns: %(cols)s") % {"cols": ", ".join(unknown)})
+    if duplicated:
+        problems.append(_("columns given twice: %(cols)s") % {"cols": ", ".join(duplicated)})
+    if problems:
+        raise ValidationFailed(
+            _("This statement does not follow the template (%(problems)s). The columns are: %(cols)s.")
+            % {"problems": "; ".join(problems), "cols": ", ".join(COLUMNS)}
+        )
+    index = {name: headers.index(name) for name in COLUMNS}
+
+    lines: list[ParsedLine] = []
+    errors: list[str] = []
+    for number, row in enumerate(rows, start=2):
+        row = list(row or [])
+        if not any(cell not in (None, "") and str(cell).strip() for cell in row):
+            continue  # blank line
+        if len(lines) + len(errors) >= MAX_LINES:
+            raise ValidationFailed(_("This statement has more than %(n)d lines.") % {"n": MAX_LINES})
+
+        def cell(name, row=row):
+            position = index[name]
+            return row[position] if position < len(row) else None
+
+        line_errors = []
+        for name in COLUMNS:
+            if is_formula_like(cell(name)):
+                line_errors.append(
+                    _("Line %(line)d: column %(col)s holds a formula; only plain values are accepted.")
+                    % {"line": number, "col": name}
+                )
+        value_date, problem = _date(cell("value_date"), number)
+        if problem:
+            line_errors.append(problem)
+        amount, problem = _amount(cell("amount"), number)
+        if problem:
+            line_errors.append(problem)
+        reference = str(cell("payment_reference") or "").strip().upper()
+        if not reference:
+            line_errors.append(_("Line %(line)d: the payment reference is empty.") % {"line": number})
+        elif len(reference) > 60:
+            line_errors.append(_("Line %(line)d: the payment reference is too long.") % {"line": number})
+        status_text = str(cell("status") or "").strip().lower()
+        status = STATUSES.get(status_text)
+        if status is None:
+            line_errors.append(
+                _("Line %(line)d: the status “%(value)s” is not one of paid, returned or failed.")
+                % {"line": number, "value": status_text[:20]}
+            )
+        if line_errors:
+            errors.extend(line_errors)
+            if len(errors) >= MAX_PROBLEMS:
+                break
+            continue
+        remarks = str(cell("bank_remarks") or "").strip()[:300]
+        lines.append(ParsedLine(number, value_date, reference, amount, status, remarks))
+    if errors:
+        raise ValidationFailed(*errors[:MAX_PROBLEMS])
+    if not lines:
+        raise ValidationFailed(_("This statement has a heading but no lines."))
+    return lines
