@@ -1,0 +1,81 @@
+"""A real Celery worker on Redis (not eager) builds a report end to end.
+
+The worker runs in a thread of this process (celery.contrib.testing.worker) against the broker in
+CELERY_TEST_BROKER_URL (CI: redis://127.0.0.1:6379/15), so it uses the test database; the test is
+transactional because the worker's connection must see committed rows.
+"""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts import roles
+from reporting.models import ReportJob
+from reporting.services import report_job_request
+from subsidy.celery import app
+from tests.factories import UserFactory
+
+from .helpers import Q1, network
+
+BROKER = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _reset_pools() -> None:
+    """Drop connection pools made for another broker URL; Celery makes fresh ones on next use."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def real_celery():
+    if not _redis_reachable():
+        pytest.skip(f"Redis is not reachable at {BROKER}; set CELERY_TEST_BROKER_URL (CI starts Redis)")
+    from celery.contrib.testing.worker import start_worker
+
+    keys = ("broker_url", "task_always_eager", "result_backend")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url=BROKER, task_always_eager=False, result_backend=None)
+    _reset_pools()
+    with app.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()  # the test broker's database only
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)
+        _reset_pools()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_on_redis_builds_the_report(real_celery):
+    network()
+    viewer = UserFactory(roles=[roles.MINISTRY_VIEWER])
+
+    job, created = report_job_request(actor=viewer, kind="utilization", quarter=Q1, fmt="xlsx")
+
+    assert created
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.state in (ReportJob.State.DONE, ReportJob.State.FAILED):
+            break
+        time.sleep(0.2)
+    assert (job.state, job.progress, job.error) == ("done", 100, "")
+    path = Path(settings.REPORTS_ROOT) / job.file_path
+    assert path.is_file() and path.stat().st_size == job.size
+    assert path.read_bytes()[:2] == b"PK"
