@@ -50,8 +50,7 @@ def real_celery():
     saved = {key: app.conf[key] for key in keys}
     app.conf.update(broker_url=BROKER, task_always_eager=False, result_backend=None)
     _reset_pools()
-    with app.connection_for_write() as connection:
-        connection.default_channel.client.flushdb()  # the test broker's database only
+    app.control.purge()  # stale messages of an earlier, interrupted run
     try:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
             yield app
