@@ -33,10 +33,9 @@ def _redis_reachable() -> bool:
 
 
 def _reset_pools() -> None:
-    """Drop connection pools made for another broker URL; Celery makes fresh ones on next use."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget pools made for another broker URL; Celery finds the one for the current URL on next use
+    (kombu keeps one pool per URL, so they are not closed here)."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 
