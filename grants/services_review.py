@@ -192,7 +192,7 @@ def reviewer_refusal(
             ConflictOfInterest.objects.filter(operator=application.operator_id).values_list("reviewer_id", flat=True)
         )
     if user.pk in conflicts:
-        return _("%(name)s has declared a conflict of interest with %(operator)s.") % {
+        return _("%(name)s has declared a conflict of interest with the applying company (%(operator)s).") % {
             "name": name,
             "operator": application.operator.legal_name,
         }

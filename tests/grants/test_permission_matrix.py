@@ -1,16 +1,19 @@
 """Who may make which transition in which state: one table. Any cell not listed must be refused
 (PermissionDenied or InvalidTransition), leaving the state and the audit log untouched."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import roles
 from audit.models import AuditEvent
 from grants import services
 from grants.errors import InvalidTransition, PermissionDenied
-from grants.models import OPEN_STATES, Application
+from grants.models import OPEN_STATES, Application, Review
 
-from .conftest import complete_grant
+from .conftest import SCORES, board_meeting, complete_grant, ensure_allocation
 from .factories import UserFactory
 from .helpers import force_state
 
@@ -21,31 +24,95 @@ ROLES = [
     "officer",
     "applicant_officer",
     "board_chair",
-    "board_reviewer",
+    "board_reviewer",  # assigned to the application, no conflict declared, scoring
+    "other_reviewer",  # a board reviewer not assigned to it
     "finance_maker",
 ]
 
+
+def _review_of(application, reviewer):
+    return Review.objects.get(application=application, reviewer=reviewer)
+
+
 ACTIONS = {
-    "submit": (lambda a, u: services.application_submit(application=a, actor=u), "submitted"),
-    "start_screening": (lambda a, u: services.application_start_screening(application=a, actor=u), "screening"),
+    "submit": (lambda a, u, ctx: services.application_submit(application=a, actor=u), "submitted"),
+    "start_screening": (
+        lambda a, u, ctx: services.application_start_screening(application=a, actor=u),
+        "screening",
+    ),
     "request_information": (
-        lambda a, u: services.application_request_information(application=a, actor=u, question="Send the lease."),
+        lambda a, u, ctx: services.application_request_information(application=a, actor=u, question="Send the lease."),
         "info_requested",
     ),
     "answer_information": (
-        lambda a, u: services.application_answer_information(application=a, actor=u, answer="Attached."),
+        lambda a, u, ctx: services.application_answer_information(application=a, actor=u, answer="Attached."),
         "screening",
     ),
     "screen_out": (
-        lambda a, u: services.application_screen_out(application=a, actor=u, reason="Outside Punjab."),
+        lambda a, u, ctx: services.application_screen_out(application=a, actor=u, reason="Outside Punjab."),
         "screened_out",
     ),
-    "send_to_review": (lambda a, u: services.application_send_to_review(application=a, actor=u), "in_review"),
-    "recommend": (lambda a, u: services.application_recommend(application=a, actor=u), "recommended"),
-    "approve": (lambda a, u: services.application_approve(application=a, actor=u), "approved"),
-    "reject": (lambda a, u: services.application_reject(application=a, actor=u, reason="Quota full."), "rejected"),
+    "send_to_review": (lambda a, u, ctx: services.application_send_to_review(application=a, actor=u), "in_review"),
+    "assign_reviewers": (
+        lambda a, u, ctx: services.review_assign(application=a, actor=u, reviewers=ctx["fresh_reviewers"]),
+        "in_review",
+    ),
+    # The last outstanding review completes the review: in_review -> recommended.
+    "submit_review": (
+        lambda a, u, ctx: services.review_submit(
+            review=_review_of(a, ctx["people"]["board_reviewer"]),
+            actor=u,
+            scores=SCORES,
+            recommendation="approve",
+            comments="Sound plan.",
+        ),
+        "recommended",
+    ),
+    "approve": (
+        lambda a, u, ctx: services.board_decision_record(
+            meeting=ctx["meeting"],
+            application=a,
+            actor=u,
+            outcome="approve",
+            votes_for=3,
+            votes_against=0,
+            votes_abstain=0,
+        ),
+        "approved",
+    ),
+    "reject": (
+        lambda a, u, ctx: services.board_decision_record(
+            meeting=ctx["meeting"],
+            application=a,
+            actor=u,
+            outcome="reject",
+            votes_for=0,
+            votes_against=3,
+            votes_abstain=0,
+            reasons="Quota full.",
+        ),
+        "rejected",
+    ),
+    "defer": (
+        lambda a, u, ctx: services.board_decision_record(
+            meeting=ctx["meeting"],
+            application=a,
+            actor=u,
+            outcome="defer",
+            votes_for=1,
+            votes_against=1,
+            votes_abstain=1,
+            reasons="Ask for the lease first.",
+        ),
+        "recommended",
+    ),
+    # A grant is never within an officer's delegated limit: every cell denies.
+    "approve_delegated": (
+        lambda a, u, ctx: services.application_approve_delegated(application=a, actor=u),
+        "approved",
+    ),
     "withdraw": (
-        lambda a, u: services.application_withdraw(application=a, actor=u, reason="Changed plans."),
+        lambda a, u, ctx: services.application_withdraw(application=a, actor=u, reason="Changed plans."),
         "withdrawn",
     ),
 }
@@ -59,10 +126,16 @@ ALLOWED = {
     ("officer", "request_information", "screening"),
     ("officer", "screen_out", "screening"),
     ("officer", "send_to_review", "screening"),
-    ("officer", "recommend", "in_review"),
+    ("officer", "assign_reviewers", "in_review"),
+    ("board_reviewer", "submit_review", "in_review"),
     ("board_chair", "approve", "recommended"),
     ("board_chair", "reject", "recommended"),
+    ("board_chair", "defer", "recommended"),
 }
+
+# Audit events an allowed action writes (one unless listed): submitting the last review also records
+# the recommendation; an approval records the budget commitment and the award offered too.
+EVENTS = {"submit_review": 2, "approve": 3}
 
 
 class _Rollback(Exception):
@@ -80,30 +153,65 @@ def people(operator_user, other_operator_user, officer, chair, operator):
         "applicant_officer": applicant_officer,  # separation of duties: may not screen their own company
         "board_chair": chair,
         "board_reviewer": UserFactory(roles=[roles.BOARD_REVIEWER]),
+        "other_reviewer": UserFactory(roles=[roles.BOARD_REVIEWER]),
         "finance_maker": UserFactory(roles=[roles.FINANCE_MAKER]),
     }
+
+
+def _with_reviews(app, people):
+    """The assigned reviewer has declared no conflict and is scoring; a second reviewer has submitted."""
+    now = timezone.now()
+    officer = people["officer"]
+    Review.objects.create(
+        application=app,
+        reviewer=people["board_reviewer"],
+        state="declared",
+        assigned_by=officer,
+        assigned_at=now,
+        declared_at=now,
+    )
+    Review.objects.create(
+        application=app,
+        reviewer=UserFactory(roles=[roles.BOARD_REVIEWER]),
+        state="submitted",
+        assigned_by=officer,
+        assigned_at=now,
+        declared_at=now,
+        submitted_at=now,
+        weighted_score=Decimal("4.00"),
+        recommendation="approve",
+        comments="Good.",
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_permission_matrix(action, state, people, grant_call, operator, space, operator_user, officer):
+def test_permission_matrix(action, state, people, grant_call, operator, space, operator_user, officer, chair):
     app = force_state(complete_grant(grant_call, operator, space, operator_user), state, asked_by=officer)
+    _with_reviews(app, people)
+    ensure_allocation(grant_call.program)
+    services.rubric_ensure(grant_call.program)
+    ctx = {
+        "people": people,
+        "meeting": board_meeting(chair),
+        "fresh_reviewers": [UserFactory(roles=[roles.BOARD_REVIEWER]) for _i in range(2)],
+    }
     run, target = ACTIONS[action]
     for role in ROLES:
         events_before = AuditEvent.objects.count()
         if (role, action, state) in ALLOWED:
             try:
                 with transaction.atomic():
-                    run(app, people[role])
+                    run(app, people[role], ctx)
                     assert Application.objects.get(pk=app.pk).state == target, (role, action, state)
-                    assert AuditEvent.objects.count() == events_before + 1
+                    assert AuditEvent.objects.count() == events_before + EVENTS.get(action, 1), (role, action, state)
                     raise _Rollback
             except _Rollback:
                 pass
         else:
             with pytest.raises((PermissionDenied, InvalidTransition)) as refusal:
-                run(app, people[role])
+                run(app, people[role], ctx)
             assert refusal.value.messages, (role, action, state)
             assert Application.objects.get(pk=app.pk).state == state, (role, action, state)
             assert AuditEvent.objects.count() == events_before, (role, action, state)
@@ -113,15 +221,22 @@ def test_permission_matrix(action, state, people, grant_call, operator, space, o
 def test_officer_may_approve_utility_within_delegated_limit_only(utility_call, operator, space, operator_user, officer):
     from .conftest import complete_utility
 
+    ensure_allocation(utility_call.program)
     app = force_state(complete_utility(utility_call, operator, [space], operator_user), "recommended")
     assert app.amount_requested <= utility_call.program.delegated_limit
-    approved = services.application_approve(application=app, actor=officer)
+    award = services.application_approve_delegated(application=app, actor=officer)
+    approved = Application.objects.get(pk=app.pk)
     assert approved.state == "approved"
     assert approved.decided_at is not None
+    assert award.amount == app.amount_requested
+    assert award.decision.delegated and award.decision.meeting is None
+    assert award.commitment.amount == app.amount_requested
 
     program = utility_call.program
     program.delegated_limit = app.amount_requested - 1
     program.save()
-    other = force_state(app, "recommended")  # back for the second try
-    with pytest.raises(PermissionDenied):
-        services.application_approve(application=other, actor=officer)
+    other = force_state(complete_utility(utility_call, operator, [space], operator_user), "in_review")
+    with pytest.raises(PermissionDenied) as refusal:
+        services.application_approve_delegated(application=other, actor=officer)
+    assert "over the officer's delegated limit" in refusal.value.message
+    assert Application.objects.get(pk=other.pk).state == "in_review"
