@@ -145,19 +145,28 @@ def _guard(instruction: PaymentInstruction, name: str, actor) -> None:
             _("You are on the staff of %(payee)s, so you may not act on its payments.") % {"payee": instruction.payee}
         )
     if name == "approve":
-        # Four-eyes rule for payments (DESIGN.md: "the finance checker is never the maker").
-        if actor.pk == instruction.prepared_by_id:
-            raise PermissionDenied(
-                _("You prepared this payment, so another finance checker must approve it (four-eyes rule).")
-            )
-        if touched_the_case(instruction, actor):
-            raise PermissionDenied(
-                _("You worked on the case this payment comes from, so you may not approve it: ask another checker.")
-            )
+        refusal = approval_refusal(instruction, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
     if not has_transition_perm(method, actor):
         raise PermissionDenied()
     if not can_proceed(method):
         raise InvalidTransition(_("Payment %(ref)s is missing what this step needs.") % {"ref": instruction.reference})
+
+
+def approval_refusal(instruction: PaymentInstruction, user) -> str:
+    """Why `user` may not approve this payment (separation of duties), or "". No query: queues call it per row.
+
+    Four-eyes rule for payments (DESIGN.md: "the finance checker is never the maker"), and nobody who
+    worked on the case checks its payment. Payee staff are handled by `is_payee_member` (a query).
+    """
+    if not user.has_role(roles.FINANCE_CHECKER):
+        return _("Only a finance checker may approve payments.")
+    if user.pk == instruction.prepared_by_id:
+        return _("You prepared this payment, so another finance checker must approve it (four-eyes rule).")
+    if touched_the_case(instruction, user):
+        return _("You worked on the case this payment comes from, so you may not approve it: ask another checker.")
+    return ""
 
 
 def _transition(instruction: PaymentInstruction, name: str, actor, *, reason: str = "", data=None, **kwargs) -> str:
@@ -335,11 +344,11 @@ def payment_prepare(
     with transaction.atomic():
         instruction = _lock(instruction)
         if amount is not None and _check_amount(amount) != instruction.amount:
-            raise ValidationFailed(
-                _("The amount you confirmed (PKR %(typed)s) is not the amount requested (PKR %(amount)s).")
-                % {"typed": f"{Decimal(amount):,.2f}", "amount": f"{instruction.amount:,.2f}"},
-                field_errors={"amount": [_("Type the requested amount exactly.")]},
-            )
+            message = _("The amount you confirmed (PKR %(typed)s) is not the amount requested (PKR %(amount)s).") % {
+                "typed": f"{Decimal(amount):,.2f}",
+                "amount": f"{instruction.amount:,.2f}",
+            }
+            raise ValidationFailed(field_errors={"amount": [message]})
         payee = instruction.payee
         try:
             snapshot = normalize_iban(iban if iban else payee.iban)

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("workbench/operators/", include("spaces.urls_workbench")),
     path("", include("grants.urls")),
     path("", include("reporting.urls")),
+    path("finance/", include("finance.urls")),
     # Wagtail's catch-all last: everything else is a page of the public site.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,65 @@
+"""Forms validate shape only; the services judge the business rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrepareForm(forms.Form):
+    iban = forms.CharField(
+        label=_("IBAN to pay"),
+        max_length=40,
+        help_text=_("The company's registered IBAN is filled in. Change it only with the bank's written confirmation."),
+    )
+    amount = forms.DecimalField(
+        label=_("Confirm the amount (PKR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Type the amount from the request, without commas, e.g. 1250000.00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this payment cancelled?"), max_length=300)
+
+
+class BatchForm(forms.Form):
+    value_date = forms.DateField(
+        label=_("Value date"),
+        help_text=_("The day the bank is asked to pay."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    payments = forms.ModelMultipleChoiceField(
+        label=_("Approved payments to send"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one approved payment.")},
+    )
+
+    def __init__(self, *args, payments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payments"].queryset = payments
+        self.fields["payments"].label_from_instance = lambda p: f"{p.reference} — {p.payee} — PKR {p.amount:,.2f}"
+        self.fields["value_date"].initial = timezone.localdate()
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank statement"),
+        help_text=_(
+            "Excel (.xlsx) or CSV with the columns value_date, payment_reference, amount, status "
+            "(paid, returned or failed) and bank_remarks."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class ConfirmStatementForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    file_name = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("What did you find?"), max_length=500)

@@ -1,0 +1,454 @@
+"""Finance pages (/finance/): the maker's and the checker's queues, a payment's page with its actions,
+batches with the bank's upload file and vouchers, statement upload with a preview, unmatched lines.
+
+Only finance makers and checkers come here (others get 403). Objects are looked up through the
+visibility selectors: a payment to a company the person is on the staff of is not found (404).
+A service's refusal is shown to the person: separation-of-duties refusals with 403 on the payment's
+page, other refusals as a message.
+"""
+
+import re
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import roles
+from audit.selectors import audit_events_for
+
+from . import selectors, services
+from .bankfile import bank_file_csv, bank_file_xlsx
+from .errors import FinanceError, PermissionDenied, ValidationFailed
+from .forms import BatchForm, CancelForm, ConfirmStatementForm, PrepareForm, ResolveForm, StatementUploadForm
+from .models import PaymentBatch, PaymentInstruction, PaymentState, StatementLine
+from .statements import MAX_BYTES
+from .vouchers import payment_voucher_pdf
+
+S = PaymentState
+PAGE_SIZE = 50
+
+
+def finance_view(view):
+    """Signed in, with a finance role; everyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.is_finance_staff(request.user):
+            raise Forbidden
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _payment(request, pk) -> PaymentInstruction:
+    try:
+        return selectors.payment_detail(user=request.user, pk=pk)
+    except PaymentInstruction.DoesNotExist:
+        raise Http404 from None
+
+
+def _batch(request, pk) -> PaymentBatch:
+    try:
+        return selectors.batch_detail(user=request.user, pk=pk)
+    except PaymentBatch.DoesNotExist:
+        raise Http404 from None
+
+
+def _roles(user) -> dict:
+    return {"is_maker": user.has_role(roles.FINANCE_MAKER), "is_checker": user.has_role(roles.FINANCE_CHECKER)}
+
+
+def _show_errors(form, error: FinanceError) -> None:
+    """A service's refusal on the form: next to the field at fault, the rest at the top."""
+    shown = set()
+    for field, field_messages in error.field_errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+            shown.add(str(message))
+    for message in error.messages:
+        if str(message) not in shown:
+            form.add_error(None, message)
+
+
+@finance_view
+@require_GET
+def home(request):
+    if request.user.has_role(roles.FINANCE_MAKER):
+        return redirect("finance:maker_queue")
+    return redirect("finance:checker_queue")
+
+
+@finance_view
+@require_GET
+def maker_queue(request):
+    page = _page(request, selectors.maker_queue(user=request.user))
+    return render(request, "finance/maker_queue.html", {"page_obj": page, "payments": page.object_list})
+
+
+@finance_view
+@require_GET
+def checker_queue(request):
+    page = _page(request, selectors.checker_queue(user=request.user))
+    rows = [(p, services.approval_refusal(p, request.user)) for p in page.object_list]
+    return render(request, "finance/checker_queue.html", {"page_obj": page, "rows": rows})
+
+
+def _payment_page(request, instruction, *, prepare_form=None, cancel_form=None, errors=None, status=200):
+    user = request.user
+    context = {
+        "payment": instruction,
+        "ledger": selectors.ledger_for(instruction),
+        "events": audit_events_for(instruction),
+        "attempts": PaymentInstruction.objects.filter(idempotency_key=instruction.idempotency_key).order_by("attempt"),
+        "approval_refusal": services.approval_refusal(instruction, user) if instruction.state == S.PREPARED else "",
+        "prepare_form": prepare_form
+        or PrepareForm(initial={"iban": instruction.payee.iban} if instruction.state == S.REQUESTED else None),
+        "cancel_form": cancel_form or CancelForm(),
+        "can_cancel": instruction.state in (S.REQUESTED, S.PREPARED, S.APPROVED, S.IN_BATCH),
+        "action_errors": errors or [],
+        **_roles(user),
+    }
+    return render(request, "finance/payment.html", context, status=status)
+
+
+@finance_view
+@require_GET
+def payment_page(request, pk):
+    return _payment_page(request, _payment(request, pk))
+
+
+def _refused(request, instruction, error: FinanceError, **forms):
+    if isinstance(error, PermissionDenied):
+        return _payment_page(request, instruction, errors=error.messages, status=403, **forms)
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect("finance:payment", pk=instruction.pk)
+
+
+@finance_view
+@require_POST
+def payment_prepare(request, pk):
+    instruction = _payment(request, pk)
+    form = PrepareForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, instruction, prepare_form=form, status=400)
+    try:
+        services.payment_prepare(
+            instruction=instruction,
+            actor=request.user,
+            iban=form.cleaned_data["iban"],
+            amount=form.cleaned_data["amount"],
+        )
+    except ValidationFailed as error:
+        _show_errors(form, error)
+        return _payment_page(request, instruction, prepare_form=form, status=400)
+    except FinanceError as error:
+        return _refused(request, instruction, error)
+    messages.success(
+        request, _("Payment %(ref)s is prepared and waits for a checker.") % {"ref": instruction.reference}
+    )
+    return redirect("finance:maker_queue")
+
+
+@finance_view
+@require_POST
+def payment_approve(request, pk):
+    instruction = _payment(request, pk)
+    try:
+        services.payment_approve(instruction=instruction, actor=request.user)
+    except FinanceError as error:
+        return _refused(request, instruction, error)
+    messages.success(request, _("Payment %(ref)s is approved.") % {"ref": instruction.reference})
+    return redirect("finance:checker_queue")
+
+
+@finance_view
+@require_POST
+def payment_cancel(request, pk):
+    instruction = _payment(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, instruction, cancel_form=form, status=400)
+    try:
+        services.payment_cancel(instruction=instruction, actor=request.user, reason=form.cleaned_data["reason"])
+    except FinanceError as error:
+        return _refused(request, instruction, error)
+    messages.success(request, _("Payment %(ref)s is cancelled.") % {"ref": instruction.reference})
+    return redirect("finance:payment", pk=instruction.pk)
+
+
+@finance_view
+@require_POST
+def payment_retry(request, pk):
+    instruction = _payment(request, pk)
+    try:
+        new = services.payment_retry(instruction=instruction, actor=request.user)
+    except FinanceError as error:
+        return _refused(request, instruction, error)
+    messages.success(
+        request,
+        _("Attempt %(n)d (%(ref)s) is ready to prepare again: check the IBAN with the company.")
+        % {"n": new.attempt, "ref": new.reference},
+    )
+    return redirect("finance:payment", pk=new.pk)
+
+
+@finance_view
+@require_GET
+def payment_voucher(request, pk):
+    instruction = _payment(request, pk)
+    if instruction.state not in (S.APPROVED, S.IN_BATCH, S.SENT, S.PAID, S.RECONCILED, S.FAILED, S.RETRIED):
+        raise Http404
+    response = HttpResponse(payment_voucher_pdf(instruction), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="voucher-{instruction.reference}.pdf"'
+    return response
+
+
+# --- batches ---------------------------------------------------------------------------------------
+
+
+@finance_view
+@require_http_methods(["GET", "POST"])
+def batches(request):
+    approved = selectors.approved_unbatched(user=request.user)
+    form = BatchForm(request.POST or None, payments=approved)
+    if request.method == "POST":
+        if not request.user.has_role(roles.FINANCE_MAKER):
+            raise Forbidden
+        if form.is_valid():
+            try:
+                batch = services.batch_create(
+                    actor=request.user,
+                    value_date=form.cleaned_data["value_date"],
+                    instructions=list(form.cleaned_data["payments"]),
+                )
+            except FinanceError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(request, _("Batch %(ref)s is ready to download.") % {"ref": batch.reference})
+                return redirect("finance:batch", pk=batch.pk)
+    page = _page(request, selectors.batches(user=request.user))
+    return render(
+        request,
+        "finance/batches.html",
+        {
+            "form": form,
+            "has_approved": approved.exists(),
+            "page_obj": page,
+            "batches": page.object_list,
+            **_roles(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@finance_view
+@require_GET
+def batch_page(request, pk):
+    batch = _batch(request, pk)
+    return render(
+        request,
+        "finance/batch.html",
+        {"batch": batch, "payments": selectors.batch_payments(batch), **_roles(request.user)},
+    )
+
+
+@finance_view
+@require_GET
+def batch_file(request, pk, kind):
+    batch = _batch(request, pk)
+    if kind == "xlsx":
+        content = bank_file_xlsx(batch)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type = bank_file_csv(batch), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{kind}"'
+    return response
+
+
+@finance_view
+@require_POST
+def batch_send(request, pk):
+    batch = _batch(request, pk)
+    if not request.user.has_role(roles.FINANCE_MAKER):
+        raise Forbidden
+    try:
+        services.batch_mark_sent(batch=batch, actor=request.user)
+    except FinanceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Batch %(ref)s is marked sent to the bank.") % {"ref": batch.reference})
+    return redirect("finance:batch", pk=batch.pk)
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+def _preview_rows(preview):
+    labels = dict(StatementLine.Outcome.choices)
+    statuses = dict(StatementLine.BankStatus.choices)
+    return [
+        {
+            "line_number": p.line.line_number,
+            "reference": p.line.reference,
+            "payment": p.instruction,
+            "amount": p.line.amount,
+            "bank_status": statuses[p.line.bank_status],
+            "remarks": p.line.bank_remarks,
+            "outcome": p.outcome,
+            "outcome_label": labels[p.outcome],
+            "problem": p.problem,
+        }
+        for p in preview.lines
+    ]
+
+
+def _statement_rows(lines):
+    return [
+        {
+            "line_number": line.line_number,
+            "reference": line.reference,
+            "payment": line.instruction,
+            "amount": line.amount,
+            "bank_status": line.get_bank_status_display(),
+            "remarks": line.bank_remarks,
+            "outcome": line.outcome,
+            "outcome_label": line.get_outcome_display(),
+            "problem": line.resolution if line.outcome == StatementLine.Outcome.RESOLVED else line.problem,
+        }
+        for line in lines
+    ]
+
+
+def _pending_dir() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "finance" / "pending-statements"
+
+
+def _pending_path(token: str, file_name: str) -> Path:
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    return _pending_dir() / f"{token}{suffix}"
+
+
+@finance_view
+@require_http_methods(["GET", "POST"])
+def statement_upload(request):
+    form = StatementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        file_name = re.sub(r"[^\w.\- ]", "_", upload.name)[:200]
+        if upload.size > MAX_BYTES:
+            form.add_error("file", _("This statement is larger than 5 MB; ask the bank for one file per day."))
+        else:
+            content = upload.read()
+            try:
+                preview = services.statement_preview(file_name=file_name, content=content)
+            except ValidationFailed as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                # Kept privately until the person confirms; the confirm step reads it back by its hash.
+                _pending_dir().mkdir(parents=True, exist_ok=True)
+                _pending_path(preview.file_hash, file_name).write_bytes(content)
+                confirm = ConfirmStatementForm(initial={"token": preview.file_hash, "file_name": file_name})
+                return render(
+                    request,
+                    "finance/statement_preview.html",
+                    {"preview": preview, "preview_rows": _preview_rows(preview), "confirm": confirm},
+                )
+    return render(
+        request,
+        "finance/statement_upload.html",
+        {"form": form, "statements": selectors.statements(user=request.user)[:20]},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@finance_view
+@require_POST
+def statement_confirm(request):
+    form = ConfirmStatementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Upload the statement again."))
+        return redirect("finance:statement_upload")
+    token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
+    path = _pending_path(token, file_name)
+    if not path.exists():
+        messages.error(request, _("This upload has expired or was already imported: upload the statement again."))
+        return redirect("finance:statement_upload")
+    content = path.read_bytes()
+    if services.file_hash(content) != token:
+        raise Http404
+    try:
+        statement = services.statement_import(file_name=file_name, content=content, actor=request.user)
+    except FinanceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("finance:statement_upload")
+    path.unlink(missing_ok=True)
+    messages.success(request, _("Statement %(name)s is imported.") % {"name": statement.file_name})
+    return redirect("finance:statement", pk=statement.pk)
+
+
+@finance_view
+@require_GET
+def statement_page(request, pk):
+    statement = selectors.statements(user=request.user).filter(pk=pk).first()
+    if statement is None:
+        raise Http404
+    return render(
+        request,
+        "finance/statement.html",
+        {
+            "statement": statement,
+            "rows": _statement_rows(selectors.statement_lines(statement).select_related("instruction__payee")),
+        },
+    )
+
+
+@finance_view
+@require_GET
+def unmatched(request):
+    page = _page(request, selectors.unmatched_lines(user=request.user))
+    return render(
+        request, "finance/unmatched.html", {"page_obj": page, "lines": page.object_list, "form": ResolveForm()}
+    )
+
+
+@finance_view
+@require_POST
+def line_resolve(request, pk):
+    line = selectors.unmatched_lines(user=request.user).filter(pk=pk).first()
+    if line is None:
+        if StatementLine.objects.filter(pk=pk).exists():
+            messages.error(request, _("This line is not waiting to be resolved."))
+            return redirect("finance:unmatched")
+        raise Http404
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what you found before marking the line resolved."))
+        return redirect("finance:unmatched")
+    try:
+        services.statement_line_resolve(line=line, actor=request.user, resolution=form.cleaned_data["resolution"])
+    except FinanceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Line %(n)d of %(file)s is resolved.") % {"n": line.line_number, "file": line.statement}
+        )
+    return redirect("finance:unmatched")
