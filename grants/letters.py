@@ -30,7 +30,7 @@ from .words import amount_in_words
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 URDU_FONT = "NotoNaskhArabic"
 GOVERNMENT_EN = "Government of the Punjab"
-GOVERNMENT_UR = "حکومتِ پنجاب"
+GOVERNMENT_UR = "حکومت پنجاب"
 TITLE_EN = "Award Letter"
 TITLE_UR = "منظوری نامہ"
 SECRETARIAT = "Program Secretariat, Arfa Software Technology Park, 346-B Ferozepur Road, Lahore"
