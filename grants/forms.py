@@ -265,7 +265,9 @@ class ReviewForm(forms.Form):
     """One radio group per rubric criterion (1–5), the recommendation, comments and conditions."""
 
     recommendation = forms.ChoiceField(label=_("Your recommendation"), widget=forms.RadioSelect)
-    comments = forms.CharField(label=_("Comments for the board"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    comments = forms.CharField(
+        label=_("Comments for the board"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     conditions = forms.CharField(
         label=_("Conditions (if you recommend approval with conditions)"),
         required=False,
@@ -354,4 +356,6 @@ class DelegatedApprovalForm(forms.Form):
     amount = amount_field(
         _("Amount approved (PKR)"), required=False, help_text=_("Leave empty to approve the amount asked for.")
     )
-    conditions = forms.CharField(label=_("Conditions"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -193,9 +193,7 @@ class BudgetAllocation(models.Model):
             models.UniqueConstraint(fields=["program", "fiscal_year"], name="allocation_one_per_program_year"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_nonnegative"),
             models.CheckConstraint(condition=Q(committed__gte=0), name="allocation_committed_nonnegative"),
-            models.CheckConstraint(
-                condition=Q(committed__lte=F("amount")), name="allocation_committed_within_amount"
-            ),
+            models.CheckConstraint(condition=Q(committed__lte=F("amount")), name="allocation_committed_within_amount"),
         ]
 
     def __str__(self):
@@ -546,9 +544,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self._close(at)
         self.decided_at = at
 
-    @transition(
-        field=state, source=[S.IN_REVIEW, S.RECOMMENDED], target=S.APPROVED, permission=may_approve_delegated
-    )
+    @transition(field=state, source=[S.IN_REVIEW, S.RECOMMENDED], target=S.APPROVED, permission=may_approve_delegated)
     def approve_delegated(self, *, at: dt.datetime):
         self._close(at)
         self.decided_at = at
@@ -897,7 +893,9 @@ class Review(ConcurrentTransitionMixin, models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
     )
-    state = FSMField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.ASSIGNED, protected=True)
+    state = FSMField(
+        _("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.ASSIGNED, protected=True
+    )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("assigned"))
     declared_at = models.DateTimeField(_("conflict declared"), null=True, blank=True)
@@ -1056,9 +1054,7 @@ class Decision(models.Model):
     Outcome = DecisionOutcome
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
-    meeting = models.ForeignKey(
-        BoardMeeting, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
-    )
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True)
     delegated = models.BooleanField(_("decided by an officer within the delegated limit"), default=False)
     outcome = models.CharField(_("decision"), max_length=30, choices=DecisionOutcome.choices)
     members_present = models.PositiveSmallIntegerField(_("members present"), default=0)
@@ -1148,9 +1144,7 @@ class BudgetCommitment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     amount = models.DecimalField(_("amount (PKR)"), **MONEY)
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, related_name="reversed_by", null=True, blank=True
-    )
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, related_name="reversed_by", null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"))

@@ -60,6 +60,8 @@ from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .fiscal import FiscalYear
 from .models import (
     APPROVING_OUTCOMES,
+    SCORE_MAX,
+    SCORE_MIN,
     Application,
     ApplicationState,
     Award,
@@ -75,8 +77,6 @@ from .models import (
     Recommendation,
     Review,
     ReviewState,
-    SCORE_MAX,
-    SCORE_MIN,
     RubricCriterion,
     SanctionSequence,
     is_active_person,
@@ -95,7 +95,6 @@ from .services import (
     _tell_operator,
     _text,
     _transition,
-    application_url,
 )
 
 S = ApplicationState
@@ -206,9 +205,7 @@ def _complete_review(application: Application, trigger) -> None:
     if application.state != S.IN_REVIEW or not reviews_complete(application):
         return
     _guard(application, "recommend", trigger)
-    scores = list(
-        application.reviews.filter(state=ReviewState.SUBMITTED).values_list("weighted_score", flat=True)
-    )
+    scores = list(application.reviews.filter(state=ReviewState.SUBMITTED).values_list("weighted_score", flat=True))
     score = mean_score(scores)
     source = application.state
     at = timezone.now()
@@ -231,7 +228,12 @@ def _complete_review(application: Application, trigger) -> None:
         "score": score,
         "max": SCORE_MAX,
     }
-    notify(recipients=_users_with_role(roles.BOARD_CHAIR), subject=subject, body=body, url=_url("grants:workbench_board_agenda"))
+    notify(
+        recipients=_users_with_role(roles.BOARD_CHAIR),
+        subject=subject,
+        body=body,
+        url=_url("grants:workbench_board_agenda"),
+    )
     _tell_officers(application, subject, body)
 
 
@@ -375,7 +377,10 @@ def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -
             _tell_officers(
                 application,
                 _("Reviewer conflict on %(ref)s: assign another reviewer") % {"ref": application.reference},
-                _("%(name)s declared a conflict of interest with %(operator)s and is removed from %(ref)s:\n\n%(reason)s")
+                _(
+                    "%(name)s declared a conflict of interest with %(operator)s and is removed from "
+                    "%(ref)s:\n\n%(reason)s"
+                )
                 % {
                     "name": name,
                     "operator": application.operator.legal_name,
@@ -485,9 +490,7 @@ def _commit_budget(*, application: Application, amount: Decimal, actor, at) -> B
     program = application.call.program
     fiscal_year = FiscalYear.of(timezone.localtime(at).date())
     allocation = (
-        BudgetAllocation.objects.select_for_update()
-        .filter(program=program, fiscal_year=fiscal_year.start_year)
-        .first()
+        BudgetAllocation.objects.select_for_update().filter(program=program, fiscal_year=fiscal_year.start_year).first()
     )
     if allocation is None:
         raise ValidationFailed(
@@ -716,7 +719,9 @@ def award_accept(*, award: Award, actor) -> Award:
         application = Application.objects.select_related("operator").get(pk=award.application_id)
         award.application = application
         if not is_applicant(application, actor):
-            raise PermissionDenied(_("Only staff of %(operator)s may accept this award.") % {"operator": application.operator})
+            raise PermissionDenied(
+                _("Only staff of %(operator)s may accept this award.") % {"operator": application.operator}
+            )
         if award.state != AwardState.OFFERED:
             raise InvalidTransition(_("Award %(sanction)s is already accepted.") % {"sanction": award.sanction_number})
         at = timezone.now()
@@ -769,9 +774,7 @@ def board_meeting_record(*, actor, held_on, members_present: Iterable, notes: st
         errors["held_on"] = [_("A meeting is recorded once it has been held: the date cannot be in the future.")]
     strangers = [user.get_full_name() or user.email for user in members if not _board_member(user)]
     if strangers:
-        errors["members_present"] = [
-            _("Not a board member: %(names)s.") % {"names": ", ".join(sorted(strangers))}
-        ]
+        errors["members_present"] = [_("Not a board member: %(names)s.") % {"names": ", ".join(sorted(strangers))}]
     notes = _text(notes, _("the notes"), errors, "notes", required=False)
     _raise_if(errors)
     with transaction.atomic():

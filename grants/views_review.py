@@ -158,7 +158,9 @@ def review_declare(request, reference):
                     request, _("Thank you. You are removed from %(ref)s and the officer is told.") % {"ref": reference}
                 )
                 return redirect("grants:workbench_reviews")
-            messages.success(request, _("You declared no conflict. You can now read and score %(ref)s.") % {"ref": reference})
+            messages.success(
+                request, _("You declared no conflict. You can now read and score %(ref)s.") % {"ref": reference}
+            )
             return redirect("grants:workbench_review", reference=reference)
     return _review_page(request, review, declaration_form=form, status=400)
 
@@ -253,7 +255,8 @@ def approve_delegated(request, reference):
         return _refused(request, error, to)
     messages.success(
         request,
-        _("%(ref)s is approved: award %(sanction)s, budget committed.") % {"ref": reference, "sanction": award.sanction_number},
+        _("%(ref)s is approved: award %(sanction)s, budget committed.")
+        % {"ref": reference, "sanction": award.sanction_number},
     )
     return redirect(to)
 
