@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 
 from audit.services import audit_verify_chain
+from finance.models import LedgerEntry, PaymentInstruction, StatementLine
 from fixtures.demo_finance import load_demo_finance
 from fixtures.demo_network import load_demo_network
-from finance.models import LedgerEntry, PaymentInstruction, StatementLine
 
 pytestmark = pytest.mark.django_db
 
