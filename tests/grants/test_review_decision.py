@@ -621,3 +621,31 @@ def test_amount_in_words_with_paisa():
     assert amount_in_words(Decimal("1500.50")) == "Rupees one thousand five hundred and paisa fifty only"
     with pytest.raises(ValueError):
         amount_in_words(Decimal("-1"))
+
+
+def test_officer_application_page_shows_reviews_and_delegated_approval(
+    client, recommended, officer, utility_call, operator, space, operator_user
+):
+    client.force_login(officer)
+    page = client.get(reverse("grants:workbench_application", args=[recommended.reference])).content.decode()
+    assert "Review and decision" in page and "3.95" in page and "on the board agenda" in page
+    assert "Approve within your delegated limit" not in page  # a grant goes to the board
+
+    from .conftest import complete_utility
+
+    ensure_allocation(utility_call.program)
+    enrolment = to_state(
+        complete_utility(utility_call, operator, [space], operator_user),
+        "in_review",
+        operator_user=operator_user,
+        officer=officer,
+    )
+    url = reverse("grants:workbench_application", args=[enrolment.reference])
+    assert "Approve within your delegated limit" in client.get(url).content.decode()
+    response = client.post(
+        reverse("grants:workbench_approve_delegated", args=[enrolment.reference]), {"amount": "", "conditions": ""}
+    )
+    assert response.status_code == 302
+    award = Award.objects.get(application=enrolment)
+    assert award.amount == enrolment.amount_requested and award.decision.delegated
+    assert award.sanction_number.startswith("SAN-US-")
