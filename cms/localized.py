@@ -6,9 +6,10 @@ workflow (wagtail-localize) that editors here do not have. Instead every page ke
 translates the page they are looking at, one revision and one moderation step cover both languages,
 and nothing can be published in one language only by accident of a second tree.
 
-Templates read `page.localized.<field>`: the Urdu field while Urdu is active and the field is filled
-in, otherwise the English one. `page.localized.fallback.<field>` is true when English text is shown on
+Templates read `page.i18n.<field>`: the Urdu field while Urdu is active and the field is filled
+in, otherwise the English one. `page.i18n.fallback.<field>` is true when English text is shown on
 an Urdu page, so the template can mark it `lang="en" dir="ltr"` for screen readers and layout.
+(Not named `localized`: Wagtail's Page.localized, the page in the active locale, keeps its meaning.)
 """
 
 from django.utils.html import strip_tags
@@ -68,5 +69,5 @@ class Localizable:
     """Mixin for pages with `_ur` fields."""
 
     @property
-    def localized(self) -> LocalizedContent:
+    def i18n(self) -> LocalizedContent:
         return LocalizedContent(self)

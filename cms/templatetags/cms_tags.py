@@ -23,7 +23,7 @@ def public_menu(context):
     items = []
     for child in home.get_children().live().in_menu().specific():
         url = child.get_url(request)
-        title = child.localized.title if hasattr(child, "localized") else child.title
+        title = child.i18n.title if hasattr(child, "i18n") else child.title
         items.append((url, title, bool(current_path) and current_path.startswith(child.path)))
     return items
 

@@ -4,7 +4,8 @@ section pages, made as the site's root. Calls and programs come from the shared 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from cms.models import (
@@ -17,6 +18,14 @@ from cms.models import (
     SpaceDirectoryPage,
 )
 from tests.factories import CallFactory, ProgramFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request to an /ur/ page leaves Urdu active in the thread (LocaleMiddleware activates, nothing
+    deactivates); later code outside a request would then speak Urdu. Each test ends in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def publish(page):
