@@ -42,9 +42,14 @@ EVENT_LABELS = {
     "application.answer_information": _("Information given"),
     "application.screen_out": _("Screened out"),
     "application.send_to_review": _("Sent to review"),
-    "application.recommend": _("Recommended"),
-    "application.approve": _("Approved"),
-    "application.reject": _("Rejected"),
+    "application.assign_reviewers": _("Reviewers assigned"),
+    "application.recommend": _("All reviews in: recommended to the board"),
+    "application.approve": _("Approved by the board"),
+    "application.approve_delegated": _("Approved by the program officer (delegated limit)"),
+    "application.reject": _("Not approved by the board"),
+    "application.defer": _("Board decision deferred"),
+    "award.offer": _("Award offered"),
+    "award.accept": _("Award accepted"),
     "application.withdraw": _("Withdrawn"),
 }
 
@@ -84,7 +89,11 @@ def state_tag(state: str) -> str:
 
 @register.filter
 def state_label(state: str) -> str:
-    return str(S(state).label) if state in S.values else state
+    from grants.models import AwardState
+
+    if state in S.values:
+        return str(S(state).label)
+    return str(AwardState(state).label) if state in AwardState.values else state
 
 
 @register.filter
