@@ -50,6 +50,16 @@ _WAGTAIL_EDITOR = [
     "wagtaildocs.choose_document",
 ]
 
+# What both finance roles read and do; the maker prepares and batches, the checker approves (four eyes).
+_FINANCE_COMMON = [
+    "finance.view_paymentinstruction",
+    "finance.view_paymentbatch",
+    "finance.view_ledgerentry",
+    "finance.view_bankstatement",
+    "finance.import_bankstatement",
+    "finance.view_statementline",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OPERATOR: [
         "spaces.view_operator",
@@ -77,6 +87,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "spaces.view_sensitive_identifiers",
         "grants.view_program",
         "grants.view_budgetallocation",
+        *_FINANCE_COMMON,
+        "finance.prepare_paymentinstruction",
+        "finance.manage_paymentbatch",
     ],
     FINANCE_CHECKER: [
         "spaces.view_operator",
@@ -84,6 +97,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "spaces.view_sensitive_identifiers",
         "grants.view_program",
         "grants.view_budgetallocation",
+        *_FINANCE_COMMON,
+        "finance.approve_paymentinstruction",
     ],
     MINISTRY_VIEWER: [
         "spaces.view_operator",

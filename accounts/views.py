@@ -41,6 +41,8 @@ def _landing_url(user) -> str | None:
         if _page_exists(WORKBENCH_PATH):
             return WORKBENCH_PATH
         return reverse("workbench_operators:list")
+    if user.has_role(roles.FINANCE_MAKER) or user.has_role(roles.FINANCE_CHECKER):
+        return reverse("finance:home")
     if user.has_role(roles.OPERATOR):
         return reverse("portal:dashboard")
     return None

@@ -23,3 +23,13 @@ def pytest_collection_modifyitems(config, items):
 def _skip_postgres_only_on_sqlite(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for row locks; set DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in English: a test that visits /ur/ must not leave Urdu active for the next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

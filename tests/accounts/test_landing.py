@@ -44,3 +44,11 @@ def test_accounts_made_by_staff_are_verified_and_can_sign_in(client):
     assert user.email_verified_at is not None
     land(client, user)
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.parametrize("role", [roles.FINANCE_MAKER, roles.FINANCE_CHECKER])
+def test_finance_staff_land_on_their_payments_queue(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("accounts:home"), follow=True)
+    assert response.redirect_chain[0][0] == reverse("finance:home")
+    assert response.status_code == 200

@@ -60,6 +60,14 @@ def test_sync_roles_is_idempotent_and_takes_away_extra_permissions():
         (roles.OPERATOR, "wagtailadmin.access_admin", False),
         (roles.PROGRAM_OFFICER, "spaces.verify_operator", True),
         (roles.OPERATOR, "spaces.verify_operator", False),
+        # Four eyes on payments: the maker prepares, the checker approves, neither does the other's part.
+        (roles.FINANCE_MAKER, "finance.prepare_paymentinstruction", True),
+        (roles.FINANCE_MAKER, "finance.approve_paymentinstruction", False),
+        (roles.FINANCE_CHECKER, "finance.approve_paymentinstruction", True),
+        (roles.FINANCE_CHECKER, "finance.prepare_paymentinstruction", False),
+        (roles.FINANCE_CHECKER, "finance.manage_paymentbatch", False),
+        (roles.PROGRAM_OFFICER, "finance.approve_paymentinstruction", False),
+        (roles.OPERATOR, "finance.view_paymentinstruction", False),
     ],
 )
 def test_role_permission_matrix(role, perm, allowed):
