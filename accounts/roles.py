@@ -19,6 +19,7 @@ FINANCE_CHECKER = "finance_checker"
 MINISTRY_VIEWER = "ministry_viewer"
 INTEGRITY_OFFICER = "integrity_officer"
 EDITOR = "editor"
+SENIOR_EDITOR = "senior_editor"
 DATA_STEWARD = "data_steward"
 
 ROLE_LABELS = {
@@ -31,6 +32,7 @@ ROLE_LABELS = {
     MINISTRY_VIEWER: _("Ministry viewer"),
     INTEGRITY_OFFICER: _("Integrity officer"),
     EDITOR: _("Editor"),
+    SENIOR_EDITOR: _("Senior editor"),
     DATA_STEWARD: _("Data steward"),
 }
 
@@ -114,6 +116,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
     ],
     EDITOR: _WAGTAIL_EDITOR,
+    # Senior editors approve and publish what editors submit (Wagtail's moderation workflow); the
+    # right to publish is a page permission, given on the site's pages by the site set-up.
+    SENIOR_EDITOR: _WAGTAIL_EDITOR,
     # Data stewards keep the registry in the Django admin (bulk import/export of operators and spaces).
     DATA_STEWARD: [
         "spaces.view_operator",

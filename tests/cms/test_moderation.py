@@ -1,4 +1,4 @@
-"""Moderation: an editor submits a page for moderation; a senior editor (Wagtail's Moderators group)
+"""Moderation: an editor submits a page for moderation; a senior editor (the senior_editor role)
 approves it, which publishes it. Editors cannot publish on their own."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from cms.models import NewsPage
 from fixtures.demo_network import load_site
-from fixtures.demo_site import MODERATORS, load_moderation
+from fixtures.demo_site import load_moderation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(home):
     roles.sync_roles()
-    load_site()  # as the demo loader does: editors get page rights on the home page (with publish)
-    senior = load_moderation(home)  # ...which moderation takes away again
+    load_site()  # as the demo loader does: page rights on the home page (publish for senior editors only)
+    load_moderation(home)
     editor = UserFactory(roles=[roles.EDITOR], email="editor@example.pk")
+    senior = UserFactory(roles=[roles.SENIOR_EDITOR], email="senior@example.pk")
     return editor, senior
 
 
@@ -27,7 +28,7 @@ def test_editors_may_edit_but_not_publish(people, news_index):
     assert news_index.permissions_for_user(editor).can_add_subpage()
     assert not news_index.permissions_for_user(editor).can_publish_subpage()
     assert news_index.permissions_for_user(senior).can_publish()
-    assert senior.groups.filter(name=MODERATORS).exists()
+    assert senior.groups.filter(name=roles.SENIOR_EDITOR).exists()
 
 
 def test_an_editors_page_goes_live_only_when_a_senior_editor_approves(people, news_index):
@@ -59,4 +60,5 @@ def test_moderation_setup_is_idempotent(home):
     first = load_moderation(home)
     second = load_moderation(home)
     assert first == second
-    assert Group.objects.filter(name=MODERATORS).count() == 1
+    assert list(first.workflow_tasks.values_list("task__name", flat=True)) == ["Moderators approval"]
+    assert Group.objects.filter(name=roles.SENIOR_EDITOR).count() == 1
