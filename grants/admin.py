@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Application, BudgetAllocation, Call, LoanTier, Program
+from .models import Application, BudgetAllocation, Call, LoanTier, Program, RubricCriterion
 
 
 class LoanTierInline(admin.TabularInline):
@@ -11,6 +11,15 @@ class LoanTierInline(admin.TabularInline):
 class BudgetAllocationInline(admin.TabularInline):
     model = BudgetAllocation
     extra = 0
+    readonly_fields = ("committed",)
+
+
+class RubricCriterionInline(admin.TabularInline):
+    """The program's review rubric: criteria and their relative weights. Submitted reviews keep the
+    weights they were scored with, so a change applies to reviews submitted afterwards."""
+
+    model = RubricCriterion
+    extra = 0
 
 
 @admin.register(Program)
@@ -19,7 +28,7 @@ class ProgramAdmin(admin.ModelAdmin):
     list_filter = ("instrument", "is_active")
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [LoanTierInline, BudgetAllocationInline]
+    inlines = [LoanTierInline, BudgetAllocationInline, RubricCriterionInline]
 
 
 @admin.register(Call)
