@@ -43,6 +43,12 @@ def _landing_url(user) -> str | None:
         return reverse("workbench_operators:list")
     if user.has_role(roles.FINANCE_MAKER) or user.has_role(roles.FINANCE_CHECKER):
         return reverse("finance:home")
+    if user.has_role(roles.BOARD_CHAIR):
+        return reverse("grants:workbench_board_agenda")
+    if user.has_role(roles.BOARD_REVIEWER):
+        return reverse("grants:workbench_reviews")
+    if user.has_role(roles.MINISTRY_VIEWER):
+        return reverse("reporting:dashboard")
     if user.has_role(roles.OPERATOR):
         return reverse("portal:dashboard")
     return None

@@ -31,12 +31,27 @@ def test_a_program_officer_lands_on_the_workbench(client):
     assert response["Location"] in {"/workbench/", reverse("workbench_operators:list")}
 
 
-def test_a_role_without_a_queue_yet_sees_the_list_of_its_roles(client):
-    user = UserFactory(roles=[roles.MINISTRY_VIEWER])
+def test_a_role_without_a_queue_sees_the_list_of_its_roles(client):
+    user = UserFactory(roles=[roles.INTEGRITY_OFFICER])
     client.force_login(user)
     response = client.get(reverse("accounts:home"))
     assert response.status_code == 200
-    assert "Ministry viewer" in response.content.decode()
+    assert "Integrity officer" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        (roles.BOARD_REVIEWER, "grants:workbench_reviews"),
+        (roles.BOARD_CHAIR, "grants:workbench_board_agenda"),
+        (roles.MINISTRY_VIEWER, "reporting:dashboard"),
+    ],
+)
+def test_board_and_ministry_land_on_their_queue(client, role, landing):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("accounts:home"), follow=True)
+    assert response.redirect_chain[0][0] == reverse(landing)
+    assert response.status_code == 200
 
 
 def test_accounts_made_by_staff_are_verified_and_can_sign_in(client):
@@ -52,3 +67,24 @@ def test_finance_staff_land_on_their_payments_queue(client, role):
     response = client.get(reverse("accounts:home"), follow=True)
     assert response.redirect_chain[0][0] == reverse("finance:home")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "present", "absent"),
+    [
+        (roles.OPERATOR, ["Applications", "Notifications"], ["Screening queue", "Payments", "Board agenda"]),
+        (roles.PROGRAM_OFFICER, ["Screening queue", "Budgets", "Reports"], ["Payments", "My reviews"]),
+        (roles.BOARD_REVIEWER, ["My reviews"], ["Board agenda", "Screening queue", "Budgets"]),
+        (roles.BOARD_CHAIR, ["Board agenda", "Budgets"], ["My reviews", "Payments"]),
+        (roles.FINANCE_MAKER, ["Payments"], ["Screening queue", "Budgets", "Reports"]),
+        (roles.MINISTRY_VIEWER, ["Budgets", "Reports"], ["Payments", "Screening queue"]),
+    ],
+)
+def test_each_role_sees_its_own_links(client, role, present, absent):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("accounts:home"), follow=True)
+    nav = response.content.decode().split('aria-label="Account"', 1)[1].split("</nav>", 1)[0]
+    for label in present:
+        assert f">{label}" in nav, label
+    for label in absent:
+        assert f">{label}<" not in nav, label
