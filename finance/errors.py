@@ -13,21 +13,11 @@ else (the service has already rolled its transaction back).
 
 from django.utils.translation import gettext_lazy as _
 
+from subsidy.errors import DomainError
 
-class FinanceError(Exception):
-    default_message = _("The request could not be completed.")
 
-    def __init__(self, *messages, field_errors: dict | None = None):
-        self.field_errors: dict[str, list] = {key: list(value) for key, value in (field_errors or {}).items()}
-        collected = list(messages)
-        for field_messages in self.field_errors.values():
-            collected.extend(m for m in field_messages if m not in collected)
-        self.messages = collected or [self.default_message]
-        super().__init__(" ".join(str(m) for m in self.messages))
-
-    @property
-    def message(self) -> str:
-        return " ".join(str(m) for m in self.messages)
+class FinanceError(DomainError):
+    """Raised by the finance services; see subsidy.errors.DomainError."""
 
 
 class PermissionDenied(FinanceError):

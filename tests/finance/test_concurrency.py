@@ -1,15 +1,14 @@
 """Real concurrency on PostgreSQL: row and advisory locks make one of many simultaneous actions win."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from finance import services
-from finance.errors import FinanceError
 from finance.models import LedgerEntry, PaymentBatch, PaymentInstruction
 from finance.tasks import payment_mark_sent
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 from .conftest import approved_payment, request_payment, sent_payment, today
@@ -17,33 +16,9 @@ from .conftest import approved_payment, request_payment, sent_payment, today
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(*calls):
-    """Run the calls at the same moment in threads, each on its own connection; return outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except FinanceError as error:
-            outcomes[index] = ("refused", error)
-        except Exception as error:  # noqa: BLE001 — reported by the assertions, not swallowed
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def test_ten_requests_for_one_source_make_one_instruction(space, payee, officer):
     assert connection.vendor == "postgresql"
-    outcomes = _race(*[lambda: request_payment(space, payee, officer) for _ in range(10)])
+    outcomes = race(*[lambda: request_payment(space, payee, officer) for _ in range(10)])
     assert [o[0] for o in outcomes] == ["ok"] * 10, outcomes
     assert len({o[1].pk for o in outcomes}) == 1
     assert PaymentInstruction.objects.count() == 1
@@ -52,7 +27,7 @@ def test_ten_requests_for_one_source_make_one_instruction(space, payee, officer)
 def test_ten_checkers_approving_at_once_make_one_approval_and_one_ledger_row(space, payee, officer, maker):
     checkers = [UserFactory(roles=["finance_checker"]) for _ in range(10)]
     instruction = services.payment_prepare(instruction=request_payment(space, payee, officer), actor=maker)
-    outcomes = _race(*[(lambda c=c: services.payment_approve(instruction=instruction, actor=c)) for c in checkers])
+    outcomes = race(*[(lambda c=c: services.payment_approve(instruction=instruction, actor=c)) for c in checkers])
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 9, outcomes
     final = PaymentInstruction.objects.get(pk=instruction.pk)
     assert final.state == "approved"
@@ -63,7 +38,7 @@ def test_ten_checkers_approving_at_once_make_one_approval_and_one_ledger_row(spa
 
 def test_ten_threads_paying_one_instruction_make_one_payment(space, payee, officer, maker, checker):
     instruction = sent_payment(space, payee, officer, maker, checker)
-    outcomes = _race(*[lambda: services.payment_mark_paid(instruction=instruction, actor=maker) for _ in range(10)])
+    outcomes = race(*[lambda: services.payment_mark_paid(instruction=instruction, actor=maker) for _ in range(10)])
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 9, outcomes
     assert PaymentInstruction.objects.get(pk=instruction.pk).state == "paid"
     assert LedgerEntry.objects.filter(instruction=instruction, kind="paid").count() == 1
@@ -74,7 +49,7 @@ def test_a_retried_mark_sent_task_writes_one_ledger_row(space, payee, officer, m
     instruction = approved_payment(space, payee, officer, maker, checker, amount=Decimal("480000.00"))
     batch = services.batch_create(actor=maker, value_date=today(), instructions=[instruction])
     # A redelivered task running alongside the first, then a late retry after both finished.
-    outcomes = _race(*[lambda: payment_mark_sent.apply(args=[batch.pk, maker.pk]).get() for _ in range(3)])
+    outcomes = race(*[lambda: payment_mark_sent.apply(args=[batch.pk, maker.pk]).get() for _ in range(3)])
     assert [o[0] for o in outcomes] == ["ok"] * 3, outcomes
     assert payment_mark_sent.apply(args=[batch.pk, maker.pk]).get() == "sent"
     assert PaymentBatch.objects.get(pk=batch.pk).state == "sent"
@@ -85,6 +60,6 @@ def test_a_retried_mark_sent_task_writes_one_ledger_row(space, payee, officer, m
 def test_retrying_a_failed_payment_twice_at_once_makes_one_new_attempt(space, payee, officer, maker, checker):
     instruction = sent_payment(space, payee, officer, maker, checker)
     services.payment_fail(instruction=instruction, actor=maker, reason="Account closed")
-    outcomes = _race(*[lambda: services.payment_retry(instruction=instruction, actor=maker) for _ in range(5)])
+    outcomes = race(*[lambda: services.payment_retry(instruction=instruction, actor=maker) for _ in range(5)])
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 4, outcomes
     assert PaymentInstruction.objects.filter(idempotency_key=instruction.idempotency_key).count() == 2

@@ -1,41 +1,17 @@
 """Real concurrency on PostgreSQL: row locks make one of two simultaneous transitions win."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from audit.models import AuditEvent
 from grants import services
-from grants.errors import GrantsError
 from grants.models import Application
+from tests.concurrency import race
 
 from .conftest import complete_grant
 from .factories import OperatorFactory, SpaceFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(*calls):
-    """Run the calls at the same moment in threads, each on its own connection; return outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except GrantsError as error:
-            outcomes[index] = ("refused", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_officers_screening_at_once_one_wins(grant_call, operator, space, operator_user, officer):
@@ -44,7 +20,7 @@ def test_two_officers_screening_at_once_one_wins(grant_call, operator, space, op
     app = services.application_submit(
         application=complete_grant(grant_call, operator, space, operator_user), actor=operator_user
     )
-    outcomes = _race(
+    outcomes = race(
         lambda: services.application_start_screening(application=app, actor=officer),
         lambda: services.application_start_screening(application=app, actor=second_officer),
     )
@@ -58,7 +34,7 @@ def test_withdraw_racing_screen_out_one_wins(grant_call, operator, space, operat
         application=complete_grant(grant_call, operator, space, operator_user), actor=operator_user
     )
     app = services.application_start_screening(application=app, actor=officer)
-    outcomes = _race(
+    outcomes = race(
         lambda: services.application_withdraw(application=app, actor=operator_user, reason="Changed plans"),
         lambda: services.application_screen_out(application=app, actor=officer, reason="Out of scope"),
     )
@@ -76,7 +52,7 @@ def test_reference_numbers_unique_under_concurrency(grant_call):
         operator = OperatorFactory(members=[user])
         space = SpaceFactory(operator=operator)
         makers.append((user, operator, space))
-    outcomes = _race(
+    outcomes = race(
         *[
             (lambda u=u, o=o, s=s: services.application_create(actor=u, call=grant_call, operator=o, space=s))
             for u, o, s in makers
