@@ -42,8 +42,10 @@ format: dev-venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Benchmarks (print figures, assert nothing): list pages at 10 and 10,000 applications; the report writer.
 bench: dev-venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reports.py
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
