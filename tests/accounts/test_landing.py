@@ -72,8 +72,8 @@ def test_finance_staff_land_on_their_payments_queue(client, role):
 @pytest.mark.parametrize(
     ("role", "present", "absent"),
     [
-        (roles.OPERATOR, ["Applications", "Notifications"], ["Screening queue", "Payments", "Board agenda"]),
-        (roles.PROGRAM_OFFICER, ["Screening queue", "Budgets", "Reports"], ["Payments", "My reviews"]),
+        (roles.OPERATOR, ["Applications", "Monthly returns", "Notifications"], ["Screening queue", "Payments"]),
+        (roles.PROGRAM_OFFICER, ["Screening queue", "Budgets", "Utilization returns", "Reports"], ["Payments"]),
         (roles.BOARD_REVIEWER, ["My reviews"], ["Board agenda", "Screening queue", "Budgets"]),
         (roles.BOARD_CHAIR, ["Board agenda", "Budgets"], ["My reviews", "Payments"]),
         (roles.FINANCE_MAKER, ["Payments"], ["Screening queue", "Budgets", "Reports"]),
