@@ -31,6 +31,29 @@ class DirectoryFilterForm(forms.Form):
         return data
 
 
+class AwardFilterForm(DirectoryFilterForm):
+    """The award register's GET filter and sort: program, instrument, division, district."""
+
+    SORT_CHOICES = [
+        ("date_desc", _("Newest first")),
+        ("date_asc", _("Oldest first")),
+        ("amount_desc", _("Largest amount first")),
+        ("amount_asc", _("Smallest amount first")),
+    ]
+
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None, required=False, empty_label=_("All programs"))
+    instrument = forms.ChoiceField(label=_("Instrument"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    field_order = ["program", "instrument", "division", "district", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        from grants.models import Program
+
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.order_by("name")
+        self.fields["instrument"].choices = [("", _("All instruments")), *Program.Instrument.choices]
+
+
 class CallPageForm(WagtailAdminPageForm):
     """A call page offers only the calls of its program page's program, and refuses any other."""
 

@@ -301,3 +301,59 @@ class PerformancePage(Localizable, Page):
         context = super().get_context(request, *args, **kwargs)
         context["programs"] = program_performance()
         return context
+
+
+class AwardRegisterPage(Localizable, Page):
+    """Every public award: recipient, district, program, instrument, amount and date, with a GET
+    filter and sort (no JavaScript needed) and links to the same data as 360Giving open data."""
+
+    intro = _intro()
+    title_ur = _title_ur()
+    intro_ur = _intro(_("introduction (Urdu)"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+    per_page = 50
+
+    class Meta:
+        verbose_name = _("award register")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.db.models import Count, Sum
+
+        from .forms import AwardFilterForm
+        from .selectors import award_places, public_awards
+
+        context = super().get_context(request, *args, **kwargs)
+        form = AwardFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            awards, filters = None, {}
+        else:
+            filters = form.cleaned_data if form.is_bound else {}
+            awards = public_awards(
+                program=filters.get("program"),
+                instrument=filters.get("instrument", ""),
+                division=filters.get("division", ""),
+                district=filters.get("district", ""),
+                sort=filters.get("sort") or "date_desc",
+            )
+        page_obj, totals = None, {"count": 0, "total": None}
+        if awards is not None:
+            totals = awards.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
+            page_obj = Paginator(awards, self.per_page).get_page(request.GET.get("page"))
+            for award in page_obj:
+                award.places = award_places(award)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page_obj=page_obj,
+            totals=totals,
+            filtered=any(filters.get(name) for name in ("program", "instrument", "division", "district")),
+            query=query.urlencode(),
+        )
+        return context

@@ -161,3 +161,63 @@ def program_performance() -> list[ProgramPerformance]:
             rows.append(row)
         result.append(ProgramPerformance(program=program, total=sum(r.count for r in rows), rows=rows))
     return result
+
+
+# --- the award register and open data --------------------------------------------------------------
+
+AWARD_SORTS = {
+    "date_desc": ("-offered_at", "-pk"),
+    "date_asc": ("offered_at", "pk"),
+    "amount_desc": ("-amount", "-pk"),
+    "amount_asc": ("amount", "pk"),
+}
+
+
+def public_awards(
+    *, program=None, instrument: str = "", division: str = "", district: str = "", sort: str = "date_desc"
+):
+    """Every award the public may see, with what the register and the open data show, in constant queries.
+
+    Public: the board (or a delegated officer) approved the application and the award is offered or
+    accepted. Awards have no withdrawn or cancelled state; an approved application cannot leave
+    "approved", so the application state check only guards against data made outside the services.
+    A utility enrolment has no single space: its places are the spaces of its enrolled connections
+    (prefetched), and the division/district filter matches either.
+    """
+    from django.db.models import Prefetch, Q
+
+    from grants.models import Award, AwardState, UtilityConnection
+
+    awards = Award.objects.filter(
+        state__in=[AwardState.OFFERED, AwardState.ACCEPTED], application__state=ApplicationState.APPROVED
+    )
+    if program is not None:
+        awards = awards.filter(application__call__program=program)
+    if instrument:
+        awards = awards.filter(application__instrument=instrument)
+    for name, value in (("division", division), ("district", district)):
+        if value:
+            match = Q(**{f"application__space__{name}": value}) | Q(
+                **{f"application__connections__space__{name}": value}
+            )
+            awards = awards.filter(pk__in=Award.objects.filter(match).values("pk"))
+    return (
+        awards.select_related("application__operator", "application__space", "application__call__program")
+        .prefetch_related(
+            Prefetch("application__connections", queryset=UtilityConnection.objects.select_related("space"))
+        )
+        .order_by(*AWARD_SORTS.get(sort, AWARD_SORTS["date_desc"]))
+    )
+
+
+def award_places(award) -> list:
+    """The spaces an award is for: the application's space, or a utility enrolment's connected spaces."""
+    application = award.application
+    if application.space is not None:
+        return [application.space]
+    seen, spaces = set(), []
+    for connection in application.connections.all():
+        if connection.space_id not in seen:
+            seen.add(connection.space_id)
+            spaces.append(connection.space)
+    return spaces
