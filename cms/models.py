@@ -87,7 +87,10 @@ class HomePage(Localizable, Page):
         return context
 
 
-class ProgramIndexPage(Localizable, Page):
+class SectionPage(Localizable, Page):
+    """A one-of-a-kind section of the site under the home page (programs, news, the directory, the
+    performance page, the award register): an introduction in English and Urdu, and its own content."""
+
     intro = _intro()
     title_ur = _title_ur()
     intro_ur = _intro(_("introduction (Urdu)"))
@@ -95,8 +98,14 @@ class ProgramIndexPage(Localizable, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
 
-    max_count = 1
     parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class ProgramIndexPage(SectionPage):
     subpage_types = ["cms.ProgramPage"]
 
     class Meta:
@@ -176,17 +185,8 @@ class CallPage(Localizable, Page):
         return context
 
 
-class NewsIndexPage(Localizable, Page):
-    intro = _intro()
-    title_ur = _title_ur()
-    intro_ur = _intro(_("introduction (Urdu)"))
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
-
-    parent_page_types = ["cms.HomePage"]
+class NewsIndexPage(SectionPage):
     subpage_types = ["cms.NewsPage"]
-    max_count = 1
     per_page = 10
 
     class Meta:
@@ -235,23 +235,14 @@ class FaqPage(Localizable, Page):
         verbose_name = _("questions and answers page")
 
 
-class SpaceDirectoryPage(Localizable, Page):
+class SpaceDirectoryPage(SectionPage):
     """The directory of active network spaces, filtered by a GET form (no JavaScript needed).
 
     A page rather than a plain view so that editors write its introduction (in both languages) and
     place it in the menu like any other page; the list itself is read from spaces by a selector.
     """
 
-    intro = _intro()
-    title_ur = _title_ur()
-    intro_ur = _intro(_("introduction (Urdu)"))
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("space directory")
@@ -278,19 +269,10 @@ class SpaceDirectoryPage(Localizable, Page):
         return context
 
 
-class PerformancePage(Localizable, Page):
+class PerformancePage(SectionPage):
     """Per program: how many applications are in each stage and the median days each stage takes."""
 
-    intro = _intro()
-    title_ur = _title_ur()
-    intro_ur = _intro(_("introduction (Urdu)"))
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("performance page")
@@ -303,20 +285,11 @@ class PerformancePage(Localizable, Page):
         return context
 
 
-class AwardRegisterPage(Localizable, Page):
+class AwardRegisterPage(SectionPage):
     """Every public award: recipient, district, program, instrument, amount and date, with a GET
     filter and sort (no JavaScript needed) and links to the same data as 360Giving open data."""
 
-    intro = _intro()
-    title_ur = _title_ur()
-    intro_ur = _intro(_("introduction (Urdu)"))
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    edit_handler = _tabs(content_panels, _urdu_tab(_urdu_text_panel("intro_ur")))
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = 1
     per_page = 50
 
     class Meta:
