@@ -145,7 +145,7 @@ def figure_problems(figures: dict[str, Any], month: dt.date) -> dict[str, str]:
 
 def _require_member(actor, operator: Operator) -> None:
     if not operator.members.filter(pk=actor.pk).exists():
-        raise PermissionDenied("Only the company's own staff file its returns.")
+        raise PermissionDenied(_("Only the company's own staff file its returns."))
 
 
 def _file_locked(*, actor, space: Space, month: dt.date, figures: dict[str, int], replace: bool) -> UtilizationReturn:
