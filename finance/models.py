@@ -165,6 +165,26 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
     payee = models.ForeignKey(
         "spaces.Operator", on_delete=models.PROTECT, related_name="payment_instructions", verbose_name=_("payee")
     )
+    # What the payment is for, for reports (by program, instrument, division, district and space) without
+    # resolving every generic source: the application whose award, loan or enrolment is being paid, and
+    # the space the money is for (a utility claim's connection names its space; a grant's is the
+    # application's). Empty only for payments that belong to no application.
+    application = models.ForeignKey(
+        "grants.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_instructions",
+        verbose_name=_("application"),
+    )
+    space = models.ForeignKey(
+        "spaces.Space",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_instructions",
+        verbose_name=_("space"),
+    )
     amount = models.DecimalField(_("amount (PKR)"), **MONEY)
     narration = models.CharField(_("narration"), max_length=140)
     # Snapshots taken by the maker: the bank is paid what the checker saw, even if the registry changes.
@@ -219,7 +239,11 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
             ("prepare_paymentinstruction", _("Can prepare payments (finance maker)")),
             ("approve_paymentinstruction", _("Can approve payments (finance checker)")),
         ]
-        indexes = [models.Index(fields=["state", "requested_at"], name="finance_payment_queue")]
+        indexes = [
+            models.Index(fields=["state", "requested_at"], name="finance_payment_queue"),
+            # Quarterly reports read the payments paid in a date range.
+            models.Index(fields=["paid_at", "id"], name="finance_payment_paid_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="finance_payment_amount_positive"),
             models.CheckConstraint(condition=Q(attempt__gte=1), name="finance_payment_attempt_positive"),

@@ -10,7 +10,8 @@ commit. They return fresh instances: use the return value. On refusal they raise
 `finance.errors.FinanceError` (PermissionDenied, InvalidTransition, ValidationFailed) and change nothing.
 
 For the instruments (grants: tranches, loan disbursements, utility claims):
-    payment_request(*, source, payee, amount, narration, actor, touched_by=frozenset()) -> PaymentInstruction
+    payment_request(*, source, payee, amount, narration, actor, touched_by=frozenset(),
+                    application=None, space=None) -> PaymentInstruction
         Idempotent per source: returns the live attempt if there is one (same payee and amount), else
         creates one in `requested`. A cancelled attempt lets the source be requested again.
 
@@ -248,8 +249,14 @@ def payment_request(
     narration: str,
     actor,
     touched_by: Iterable[int] = frozenset(),
+    application=None,
+    space=None,
 ) -> PaymentInstruction:
     """Ask finance to pay `amount` to `payee` for `source` (a saved model instance).
+
+    `application` (the grants.Application being paid) and `space` (the spaces.Space the money is for;
+    defaults to the application's space) are kept on the instruction for the reports; the payee must
+    be the application's operator and the space one of the payee's.
 
     Pre: amount is a Decimal > 0 with at most two places; narration is 1–140 characters.
     Post: exactly one live attempt exists for the source. Asking again (a retry, a double click, a
@@ -266,6 +273,13 @@ def payment_request(
         raise ValidationFailed(_("A narration has at most %(n)d characters.") % {"n": MAX_NARRATION})
     if not isinstance(payee, Operator) or payee.pk is None:
         raise ValidationFailed(_("A payment is made to a registered operator."))
+    if application is not None:
+        if application.operator_id != payee.pk:
+            raise ValidationFailed(_("A payment for an application is made to that application's operator."))
+        if space is None:
+            space = application.space
+    if space is not None and space.operator_id != payee.pk:
+        raise ValidationFailed(_("A payment for a space is made to the space's operator."))
     people = {int(pk) for pk in touched_by if pk is not None}
     if getattr(actor, "pk", None):
         people.add(actor.pk)
@@ -300,6 +314,8 @@ def payment_request(
                     source_type=ContentType.objects.get_for_model(source),
                     source_id=str(source.pk),
                     payee=payee,
+                    application=application,
+                    space=space,
                     amount=amount,
                     narration=narration,
                     touched_by=sorted(people),

@@ -242,3 +242,34 @@ def test_instruments_are_told_when_their_payment_moves(space, payee, officer, ma
     finally:
         hooks._callbacks.pop("spaces.space", None)
     assert seen == [(str(space.pk), "requested", "prepared"), (str(space.pk), "prepared", "approved")]
+
+
+def test_request_keeps_the_application_and_its_space_for_the_reports(payee, officer):
+    from tests.grants.factories import ApplicationFactory
+
+    application = ApplicationFactory(operator=payee, state="approved")
+    instruction = services.payment_request(
+        source=application,
+        payee=payee,
+        amount=Decimal("500000.00"),
+        narration="Tranche 1",
+        actor=officer,
+        application=application,
+    )
+    assert instruction.application == application
+    assert instruction.space == application.space
+
+
+def test_request_for_another_operators_application_or_space_is_refused(payee, officer):
+    from tests.grants.factories import ApplicationFactory
+
+    stranger = ApplicationFactory(state="approved")
+    with pytest.raises(ValidationFailed, match="application's operator"):
+        services.payment_request(
+            source=stranger, payee=payee, amount=Decimal("1.00"), narration="x", actor=officer, application=stranger
+        )
+    with pytest.raises(ValidationFailed, match="space's operator"):
+        services.payment_request(
+            source=stranger, payee=payee, amount=Decimal("1.00"), narration="x", actor=officer, space=stranger.space
+        )
+    assert not PaymentInstruction.objects.exists()
