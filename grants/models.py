@@ -1219,6 +1219,10 @@ class Award(ConcurrentTransitionMixin, models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The running total of the award's payments that the bank has paid (tranches, the loan
+    # disbursement, utility claims), kept by grants/award_money.py in the same transaction as the
+    # payment's state change, under a lock of this row: a CHECK can then hold paid ≤ committed.
+    paid = models.DecimalField(_("paid (PKR)"), default=Decimal("0"), editable=False, **MONEY)
 
     class Meta:
         verbose_name = _("award")
@@ -1226,6 +1230,8 @@ class Award(ConcurrentTransitionMixin, models.Model):
         ordering = ["-offered_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            # Paid ≤ committed per award: the award's amount is what its budget commitment holds.
+            models.CheckConstraint(condition=Q(paid__gte=0, paid__lte=F("amount")), name="award_paid_within_amount"),
             models.CheckConstraint(condition=Q(state__in=AwardState.values), name="award_state_valid"),
             models.CheckConstraint(
                 condition=Q(state=AwardState.OFFERED, accepted_at__isnull=True, accepted_by__isnull=True)
