@@ -6,28 +6,21 @@ stays flat as rows grow. Every text cell passes through `safe_text`: a space nam
 is shown as text, never evaluated.
 """
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from grants.fiscal import FiscalQuarter
 
 from . import selectors
-from .excel import safe_text
+from .excel import CellStyles, excel_local, safe_text, set_widths, stream_cells_directly, write_header
 from .selectors import Totals
 
 Progress = Callable[[int], None] | None
@@ -86,99 +79,12 @@ SHEET_DETAIL = "Spaces by month"
 SHEET_MISSING = "Did not file"
 SHEETS = (SHEET_SUMMARY, SHEET_MONTHS, SHEET_DISTRICTS, SHEET_DETAIL, SHEET_MISSING)
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="00583A")
-TOTAL_FONT = Font(bold=True)
-
-
-class _Styles:
-    """Prototype cells per style: copying a prototype's style array is much cheaper than assigning
-    fonts and formats cell by cell (which looks each one up in the workbook's style tables)."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self._protos: dict[tuple, WriteOnlyCell] = {}
-
-    def _proto(self, number_format=None, bold=False, header=False) -> WriteOnlyCell:
-        key = (number_format, bold, header)
-        proto = self._protos.get(key)
-        if proto is None:
-            proto = WriteOnlyCell(self.ws)
-            if number_format:
-                proto.number_format = number_format
-            if header:
-                proto.font = HEADER_FONT
-                proto.fill = HEADER_FILL
-                proto.alignment = Alignment(wrap_text=True, vertical="top")
-            elif bold:
-                proto.font = TOTAL_FONT
-            self._protos[key] = proto
-        return proto
-
-    def cell(self, value, number_format=None, bold=False, header=False):
-        cell = WriteOnlyCell(self.ws, value)
-        style = self._proto(number_format, bold, header)._style
-        if style is not None:  # an unstyled prototype has no style array at all
-            cell._style = StyleArray(style)
-        return cell
-
-    def typed(self, value, number_format: str, data_type: str):
-        """The detail sheet's hot path: a formatted number ("n") or date ("d") whose type is known,
-        so openpyxl's value sniffing (and its default date format look-up) is skipped."""
-        if value is None:
-            return None
-        cell = WriteOnlyCell(self.ws)
-        cell._style = StyleArray(self._proto(number_format)._style)
-        cell._value = value
-        cell.data_type = data_type
-        return cell
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    """Excel has no time zones: write Pakistan time, naive."""
-    return value.astimezone(_LOCAL_ZONE).replace(tzinfo=None)
-
-
-_LOCAL_ZONE = ZoneInfo(settings.TIME_ZONE)
-
-
-def _stream_cells_directly(ws) -> None:
-    """Let a write-only sheet take ready-made cells without openpyxl's value sniffing.
-
-    openpyxl 3.1's `_values_to_row` first tries every value as a plain value and only treats it as a
-    Cell after `_bind_value` raised (and formatted) a ValueError: four times per detail row here, about
-    a sixth of the writer's CPU time. This per-sheet replacement checks for a Cell first and otherwise
-    does what openpyxl does (measured in bench/reports.py; openpyxl is pinned in requirements.txt).
-    """
-
-    def values_to_row(values, row_idx):
-        cell = WriteOnlyCell(ws)
-        for col_idx, value in enumerate(values, 1):
-            if value is None:
-                continue
-            if type(value) is Cell:
-                value.column = col_idx
-                value.row = row_idx
-                yield value
-                continue
-            cell.value = value
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-            if cell.has_style:  # a date took a number format: the next value needs a clean cell
-                cell = WriteOnlyCell(ws)
-
-    if hasattr(ws, "_values_to_row"):
-        ws._values_to_row = values_to_row
-
-
-def _header(ws, styles: _Styles, headers: Iterable[str]) -> None:
-    ws.append([styles.cell(safe_text(str(h)), header=True) for h in headers])
-
-
-def _widths(ws, widths: Iterable[int]) -> None:
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+# Shared write-only helpers (reporting/excel.py), under the names this module has always used.
+_Styles = CellStyles
+_local = excel_local
+_stream_cells_directly = stream_cells_directly
+_header = write_header
+_widths = set_widths
 
 
 def _totals_row(styles: _Styles, labels: Iterable, totals: Totals, bold=False) -> list:
