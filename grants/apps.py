@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = _("Programs, calls and awards")
+
+    def ready(self):
+        # Finance tells the instruments when their payments move (finance/hooks.py).
+        # grants.services first: it re-exports services_payments, which imports from it.
+        from . import services  # noqa: F401
+        from .services_payments import register_payment_hooks
+
+        register_payment_hooks()

@@ -1120,6 +1120,8 @@ def application_send_to_review(*, application: Application, actor) -> Applicatio
     return application
 
 
-# --- review and decision: grants/services_review.py, re-exported here -------------------------------
+# --- re-exported here: review and decision (grants/services_review.py) and paying awards --------------
+# (grants/services_payments.py: grant tranches and utility claims).
 
+from .services_payments import *  # noqa: E402, F403
 from .services_review import *  # noqa: E402, F403

@@ -727,6 +727,11 @@ def award_accept(*, award: Award, actor) -> Award:
         at = timezone.now()
         award.accept(by=actor, at=at)
         award.save()
+        if application.instrument == Program.Instrument.GRANT:
+            # The tranche schedule comes with the accepted grant (grants/services_payments.py).
+            from .services_payments import tranche_schedule_create
+
+            tranche_schedule_create(award=award, actor=actor)
         audit_record(
             actor=actor,
             action="award.accept",

@@ -1,0 +1,872 @@
+"""Paying awards (issue 5): grant tranches and utility claims. Every write is a function here.
+
+The conventions are those of grants/services.py: keyword-only, `actor=`, one transaction, the row
+locked (`select_for_update`) before its state is read, a django-fsm transition, an audit event in the
+same transaction (recorded on the *application*, so its timeline tells the whole story), notifications
+written in the transaction and emailed on commit, and a `grants.errors.GrantsError` that changes
+nothing on refusal. Re-exported by grants/services.py.
+
+Grant tranches
+--------------
+    tranche_schedule_create(*, award, actor) -> list[Tranche]
+        Called by award_accept for a grant: one tranche per milestone (position, title, due date,
+        amount). When the board approved less than the milestones add up to, each tranche is scaled
+        down in proportion (rounded down to the paisa) and the last takes the remainder, so the
+        tranches always add up to the award exactly. Idempotent.
+    tranche_request(*, tranche, actor, progress_note, evidence)       scheduled | returned -> requested
+        Operator staff of the award's company. `evidence` is [(kind, file)], with at least one
+        progress report. Refused: the award not accepted; an earlier tranche not yet verified
+        (tranches are requested in order: the secretariat pays for work in the order it was planned,
+        and one open request at a time keeps the evidence of each milestone separate); a tranche
+        already requested, verified or paid.
+    tranche_return(*, tranche, actor, reason)                          requested -> returned
+    tranche_verify(*, tranche, actor) -> Tranche                       requested -> verified
+        A program officer who is not on the company's staff. Asks finance to pay
+        (finance.services.payment_request) in the same transaction, with `touched_by` = everyone who
+        worked on the application (officers, reviewers, the board chair, the verifier), so none of
+        them can be the finance checker.
+
+Utility claims
+--------------
+    utility_subsidy_for(program, eligible_amount) -> Decimal
+        min(subsidy_share × eligible amount, monthly cap); the share's product is rounded half-up to
+        the paisa before the cap is applied (the same rule as the enrolment's estimate).
+    utility_claim_submit(*, connection, actor, disco, bill_reference, billing_month, units,
+                         bill_amount, file) -> UtilityClaim                      -> submitted
+        Operator staff, for a connection of an approved enrolment whose award is accepted. The
+        DISCO and reference number must be the connection's; the billing month may not be in the
+        future nor before the month of the enrolment decision; one bill (DISCO, reference, month) is
+        claimed once (a rejected claim frees its bill: it may be filed again, e.g. with a readable
+        scan).
+    utility_claim_verify(*, claim, actor, eligible_amount=None, note="")   submitted -> verified
+        The officer checks the bill; may lower the eligible amount (arrears, late-payment surcharge)
+        with a note; the subsidy is worked out again.
+    utility_claim_approve(*, claim, actor) -> UtilityClaim                 verified -> approved
+        Refused when the award's remaining amount (award − paid − claims approved and not yet paid)
+        is smaller than the subsidy, with the figures. Asks finance to pay for the connection's space.
+    utility_claim_reject(*, claim, actor, reason)                          submitted | verified -> rejected
+
+Finance's hooks (registered in GrantsConfig.ready):
+    A payment that becomes `paid` marks its tranche or claim paid and adds the amount to the award
+    (grants.award_money.award_record_payment: refused, and the payment with it, if it would overpay).
+    A paid payment that fails (returned by the bank) takes it back and returns the tranche or claim
+    to verified / approved, waiting for finance's retry.
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from audit.services import audit_record
+
+from .award_money import award_record_payment
+from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .models import (
+    Application,
+    Award,
+    AwardState,
+    Decision,
+    Disco,
+    Program,
+    Review,
+    Tranche,
+    TrancheEvidence,
+    TrancheState,
+    UtilityClaim,
+    UtilityClaimState,
+    UtilityConnection,
+    bill_reference_length,
+    is_applicant,
+    is_program_officer,
+)
+from .money import parse_money, pkr
+from .services import (
+    MAX_MONTHLY_BILL,
+    _check_content,
+    _tell_officers,
+    _tell_operator,
+    sanitise_filename,
+)
+
+PAISA = Decimal("0.01")
+MAX_NOTE = 2000
+MAX_UNITS = 10_000_000
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _clean_text(value, label: str, field: str, *, required: bool = True, limit: int = MAX_NOTE) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(field_errors={field: [_("Enter %(label)s.") % {"label": label}]})
+    if len(text) > limit:
+        raise ValidationFailed(
+            field_errors={
+                field: [_("%(label)s is too long (at most %(n)s characters).") % {"label": label, "n": limit}]
+            }
+        )
+    return text
+
+
+def read_upload(file, field: str) -> dict:
+    """Check an uploaded file like an application document (grants/services.py): no folder parts in
+    the name, not empty, within DOCUMENT_MAX_BYTES, a PDF, JPEG or PNG judged by its bytes. Returns
+    the columns of the row that will hold it; errors name `field`."""
+    raw_name = str(getattr(file, "name", "") or "")
+    if "/" in raw_name or "\\" in raw_name or ".." in raw_name or "\x00" in raw_name:
+        raise ValidationFailed(
+            field_errors={
+                field: [_("A file name must not contain folder parts such as “../”, “/” or “\\”; rename the file.")]
+            }
+        )
+    name = sanitise_filename(raw_name)
+    limit = settings.DOCUMENT_MAX_BYTES
+    file.seek(0)
+    digest, size, head = hashlib.sha256(), 0, b""
+    for chunk in file.chunks():
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        size += len(chunk)
+        if size > limit:
+            break
+        digest.update(chunk)
+    if size == 0:
+        raise ValidationFailed(field_errors={field: [_("“%(name)s” is empty.") % {"name": name}]})
+    if size > limit:
+        raise ValidationFailed(
+            field_errors={
+                field: [
+                    _("“%(name)s” is larger than the limit of %(limit)s MB.")
+                    % {"name": name, "limit": f"{limit / (1024 * 1024):g}"}
+                ]
+            }
+        )
+    try:
+        content_type = _check_content(name, head)
+    except ValidationFailed as error:
+        raise ValidationFailed(field_errors={field: error.field_errors.get("file", error.messages)}) from None
+    file.seek(0)
+    return {"original_filename": name, "size": size, "sha256": digest.hexdigest(), "content_type": content_type}
+
+
+def _save(obj, what: str) -> None:
+    try:
+        obj.save()
+    except ConcurrentTransition:
+        raise InvalidTransition(
+            _("Someone else changed this %(what)s at the same moment. Reload it and try again.") % {"what": what}
+        ) from None
+
+
+def people_who_touched(application: Application) -> set[int]:
+    """Everyone on the secretariat's side who worked on the application: whoever acted on it (the audit
+    trail: officers, the chair, verifiers), every reviewer assigned, whoever decided. The company's own
+    staff are left out (finance refuses them as payee staff anyway)."""
+    from audit.models import AuditEvent
+
+    people = set(
+        AuditEvent.objects.filter(
+            object_type=application._meta.label_lower, object_id=str(application.pk), actor__isnull=False
+        ).values_list("actor_id", flat=True)
+    )
+    people |= set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
+    people |= set(Decision.objects.filter(application=application).values_list("decided_by_id", flat=True))
+    people |= set(
+        Decision.objects.filter(application=application, meeting__isnull=False).values_list(
+            "meeting__chair_id", flat=True
+        )
+    )
+    people -= set(application.operator.members.values_list("pk", flat=True))
+    people.discard(None)
+    return people
+
+
+def _record(application: Application, actor, action: str, *, from_state="", to_state="", reason="", data=None):
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=application,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data={"reference": application.reference, **(data or {})},
+    )
+
+
+# --- grant tranches --------------------------------------------------------------------------------
+
+
+def _schedule_amounts(milestone_amounts: list[Decimal], award_amount: Decimal) -> list[Decimal]:
+    total = sum(milestone_amounts, Decimal("0"))
+    if total == award_amount:
+        return list(milestone_amounts)
+    scaled = [(amount * award_amount / total).quantize(PAISA, rounding=ROUND_DOWN) for amount in milestone_amounts]
+    scaled[-1] = award_amount - sum(scaled[:-1], Decimal("0"))
+    return scaled
+
+
+def tranche_schedule_create(*, award: Award, actor) -> list[Tranche]:
+    """The award's tranches from its application's milestones (see the module docstring). Must run in
+    the caller's transaction (award_accept's). Idempotent: an award with tranches keeps them."""
+    existing = list(award.tranches.order_by("position"))
+    if existing:
+        return existing
+    application = award.application
+    milestones = list(application.milestones.order_by("position"))
+    if not milestones:
+        raise ValidationFailed(_("Application %(ref)s has no milestones to pay by.") % {"ref": application.reference})
+    amounts = _schedule_amounts([m.amount for m in milestones], award.amount)
+    tranches = Tranche.objects.bulk_create(
+        [
+            Tranche(
+                award=award,
+                milestone=milestone,
+                position=milestone.position,
+                title=milestone.title,
+                amount=amount,
+                due_date=milestone.due_date,
+            )
+            for milestone, amount in zip(milestones, amounts, strict=True)
+        ]
+    )
+    _record(
+        application,
+        actor,
+        "tranche.schedule",
+        data={"award": award.sanction_number, "tranches": [str(a) for a in amounts], "total": str(award.amount)},
+    )
+    return tranches
+
+
+def _lock_tranche(tranche: Tranche) -> Tranche:
+    try:
+        return (
+            Tranche.objects.select_for_update(of=("self",))
+            .select_related("award__application__operator", "award__application__call__program")
+            .get(pk=tranche.pk)
+        )
+    except Tranche.DoesNotExist:
+        raise InvalidTransition(_("This tranche no longer exists.")) from None
+
+
+def _tranche_state_refusal(tranche: Tranche) -> InvalidTransition:
+    return InvalidTransition(
+        _("Tranche %(n)s of award %(sanction)s is %(state)s, so this cannot be done now.")
+        % {"n": tranche.position, "sanction": tranche.award.sanction_number, "state": tranche.get_state_display()}
+    )
+
+
+def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: Iterable) -> Tranche:
+    """The operator asks for a tranche with evidence. See the module docstring for the refusals.
+
+    Post: the tranche is requested with the note, the files are stored privately (TrancheEvidence),
+    an audit event `tranche.request` on the application, the officers are told.
+    """
+    items = list(evidence)
+    stored: list[tuple] = []
+    with transaction.atomic():
+        tranche = _lock_tranche(tranche)
+        award, application = tranche.award, tranche.award.application
+        if not is_applicant(application, actor):
+            raise PermissionDenied(
+                _("Only staff of %(operator)s may request this tranche.") % {"operator": application.operator}
+            )
+        if award.state != AwardState.ACCEPTED:
+            raise InvalidTransition(
+                _("Award %(sanction)s is not accepted yet: accept it before requesting a tranche.")
+                % {"sanction": award.sanction_number}
+            )
+        if tranche.state not in (TrancheState.SCHEDULED, TrancheState.RETURNED):
+            raise _tranche_state_refusal(tranche)
+        earlier = (
+            Tranche.objects.filter(award=award, position__lt=tranche.position)
+            .exclude(state__in=[TrancheState.VERIFIED, TrancheState.PAID])
+            .order_by("position")
+            .first()
+        )
+        if earlier is not None:
+            raise InvalidTransition(
+                _(
+                    "Tranche %(n)s can be requested once tranche %(earlier)s is verified; tranche %(earlier)s is "
+                    "%(state)s."
+                )
+                % {"n": tranche.position, "earlier": earlier.position, "state": earlier.get_state_display().lower()}
+            )
+        note = _clean_text(progress_note, _("a short note on the progress made"), "progress_note")
+        kinds = TrancheEvidence.Kind.values
+        files = [(kind, file) for kind, file in items if file is not None]
+        if any(kind not in kinds for kind, _file in files):
+            raise ValidationFailed(_("Unknown kind of evidence."))
+        if not any(kind == TrancheEvidence.Kind.PROGRESS_REPORT for kind, _file in files):
+            raise ValidationFailed(
+                field_errors={"progress_report": [_("Upload the progress report (PDF, JPEG or PNG).")]}
+            )
+        checked = [(kind, file, read_upload(file, kind)) for kind, file in files]
+        at = timezone.now()
+        from_state = tranche.state
+        try:
+            for kind, file, columns in checked:
+                row = TrancheEvidence(tranche=tranche, kind=kind, uploaded_by=actor, uploaded_at=at, **columns)
+                row.file.save(columns["original_filename"], file, save=False)
+                stored.append((row.file.storage, row.file.name))
+                row.save()
+            tranche.request(by=actor, at=at, note=note)
+            _save(tranche, _("tranche"))
+            _record(
+                application,
+                actor,
+                "tranche.request",
+                from_state=from_state,
+                to_state=tranche.state,
+                data={
+                    "tranche": tranche.position,
+                    "amount": str(tranche.amount),
+                    "evidence": [
+                        [kind, columns["original_filename"], columns["sha256"]] for kind, _f, columns in checked
+                    ],
+                },
+            )
+            _tell_officers(
+                application,
+                _("Tranche %(n)s of %(sanction)s to verify")
+                % {"n": tranche.position, "sanction": award.sanction_number},
+                _("%(operator)s asks for tranche %(n)s (%(amount)s, “%(title)s”) of award %(sanction)s.")
+                % {
+                    "operator": application.operator,
+                    "n": tranche.position,
+                    "amount": pkr(tranche.amount),
+                    "title": tranche.title,
+                    "sanction": award.sanction_number,
+                },
+            )
+        except Exception:
+            for storage, name in stored:
+                storage.delete(name)
+            raise
+    return tranche
+
+
+def _require_officer(application: Application, actor, what: str) -> None:
+    if not is_program_officer(application, actor):
+        if is_applicant(application, actor):
+            raise PermissionDenied(
+                _("You are on the staff of %(operator)s, so you may not %(what)s for it.")
+                % {"operator": application.operator, "what": what}
+            )
+        raise PermissionDenied(_("Only a program officer may %(what)s.") % {"what": what})
+
+
+def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
+    """The officer sends the evidence back (requested -> returned); the operator sees why and may
+    request again with better evidence."""
+    with transaction.atomic():
+        tranche = _lock_tranche(tranche)
+        application = tranche.award.application
+        _require_officer(application, actor, _("return tranche evidence"))
+        if tranche.state != TrancheState.REQUESTED:
+            raise _tranche_state_refusal(tranche)
+        reason = _clean_text(reason, _("why the evidence is returned"), "reason")
+        tranche.send_back(by=actor, at=timezone.now(), reason=reason)
+        _save(tranche, _("tranche"))
+        _record(
+            application,
+            actor,
+            "tranche.return",
+            from_state=TrancheState.REQUESTED,
+            to_state=tranche.state,
+            reason=reason,
+            data={"tranche": tranche.position},
+        )
+        _tell_operator(
+            application,
+            _("Tranche %(n)s of %(sanction)s: evidence returned")
+            % {"n": tranche.position, "sanction": tranche.award.sanction_number},
+            _("The program officer returned your request for tranche %(n)s: %(reason)s")
+            % {"n": tranche.position, "reason": reason},
+        )
+    return tranche
+
+
+def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
+    """The officer verifies the evidence (requested -> verified) and finance is asked to pay, in one
+    transaction: a refusal by finance leaves the tranche requested."""
+    from finance.services import payment_request
+
+    with transaction.atomic():
+        tranche = _lock_tranche(tranche)
+        award, application = tranche.award, tranche.award.application
+        _require_officer(application, actor, _("verify tranches"))
+        if tranche.state != TrancheState.REQUESTED:
+            raise _tranche_state_refusal(tranche)
+        tranche.verify(by=actor, at=timezone.now())
+        _save(tranche, _("tranche"))
+        _record(
+            application,
+            actor,
+            "tranche.verify",
+            from_state=TrancheState.REQUESTED,
+            to_state=tranche.state,
+            data={"tranche": tranche.position, "amount": str(tranche.amount)},
+        )
+        count = Tranche.objects.filter(award=award).count()
+        instruction = payment_request(
+            source=tranche,
+            payee=application.operator,
+            amount=tranche.amount,
+            narration=(
+                _("Grant %(sanction)s tranche %(n)s of %(count)s: %(title)s")
+                % {"sanction": award.sanction_number, "n": tranche.position, "count": count, "title": tranche.title}
+            )[:140],
+            actor=actor,
+            touched_by=people_who_touched(application) | {actor.pk},
+            application=application,
+        )
+        _tell_operator(
+            application,
+            _("Tranche %(n)s of %(sanction)s verified") % {"n": tranche.position, "sanction": award.sanction_number},
+            _("Tranche %(n)s (%(amount)s) is verified and with finance for payment, reference %(ref)s.")
+            % {"n": tranche.position, "amount": pkr(tranche.amount), "ref": instruction.reference},
+        )
+    return tranche
+
+
+# --- utility claims --------------------------------------------------------------------------------
+
+
+def utility_subsidy_for(program: Program, eligible_amount: Decimal) -> Decimal:
+    """min(share × eligible amount, monthly cap), the product rounded half-up to the paisa."""
+    share = program.subsidy_share if program.subsidy_share is not None else Decimal("0")
+    subsidy = (Decimal(eligible_amount) * share).quantize(PAISA, rounding=ROUND_HALF_UP)
+    if program.monthly_cap is not None:
+        subsidy = min(subsidy, program.monthly_cap)
+    return subsidy
+
+
+def month_label(month: dt.date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(month, "F Y")
+
+
+def utility_claim_submit(
+    *,
+    connection: UtilityConnection,
+    actor,
+    disco: str,
+    bill_reference: str,
+    billing_month: dt.date,
+    units,
+    bill_amount,
+    file,
+) -> UtilityClaim:
+    """An operator claims one month's bill of an enrolled connection. See the module docstring."""
+    stored = None
+    with transaction.atomic():
+        # The enrolment row is the lock: two claims of the same enrolment queue here, and the second
+        # sees the first's bill (the unique constraint is the backstop).
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("operator", "call__program")
+            .get(pk=connection.application_id)
+        )
+        connection = UtilityConnection.objects.select_related("space").get(pk=connection.pk)
+        if not is_applicant(application, actor):
+            raise PermissionDenied(
+                _("Only staff of %(operator)s may claim for this connection.") % {"operator": application.operator}
+            )
+        award = Award.objects.filter(application=application).first()
+        if application.state != Application.State.APPROVED or award is None or award.state != AwardState.ACCEPTED:
+            raise InvalidTransition(
+                _("Enrolment %(ref)s has no accepted award yet: claims can be filed once the award is accepted.")
+                % {"ref": application.reference}
+            )
+        program = application.call.program
+        errors: dict = {}
+        if disco != connection.disco:
+            errors["disco"] = [
+                _("This connection is with %(disco)s; a bill of another company cannot be claimed on it.")
+                % {"disco": connection.get_disco_display()}
+            ]
+        reference = str(bill_reference or "").replace(" ", "").replace("-", "").strip()
+        length = bill_reference_length(disco if disco in Disco.values else connection.disco)
+        if not (reference.isascii() and reference.isdigit()) or len(reference) != length:
+            errors["bill_reference"] = [
+                _("The %(disco)s reference number is %(length)s digits, with nothing else.")
+                % {"disco": disco if disco in Disco.values else connection.disco, "length": length}
+            ]
+        elif reference != connection.bill_reference:
+            errors["bill_reference"] = [
+                _("The enrolled connection's reference number is %(enrolled)s; this bill is for %(given)s.")
+                % {"enrolled": connection.bill_reference, "given": reference}
+            ]
+        month = None
+        if not isinstance(billing_month, dt.date) or isinstance(billing_month, dt.datetime):
+            errors["billing_month"] = [_("Enter the billing month.")]
+        else:
+            month = billing_month.replace(day=1)
+            this_month = timezone.localdate().replace(day=1)
+            decided = timezone.localtime(application.decided_at).date().replace(day=1)
+            if month > this_month:
+                errors["billing_month"] = [
+                    _("%(month)s is in the future: a bill can be claimed once it is issued.")
+                    % {"month": month_label(month)}
+                ]
+            elif month < decided:
+                errors["billing_month"] = [
+                    _("%(month)s is before the enrolment was approved (%(decided)s); bills from then are not covered.")
+                    % {"month": month_label(month), "decided": month_label(decided)}
+                ]
+        if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= MAX_UNITS:
+            errors["units"] = [_("Enter the units billed, a whole number of kWh above zero.")]
+        amount, problem = parse_money(bill_amount, _("the bill amount"))
+        if problem:
+            errors["bill_amount"] = [problem]
+        elif amount <= 0:
+            errors["bill_amount"] = [_("The bill amount must be more than zero.")]
+        elif amount > MAX_MONTHLY_BILL:
+            errors["bill_amount"] = [
+                _("A bill of %(bill)s is not plausible for a coworking space.") % {"bill": pkr(amount)}
+            ]
+        if errors:
+            raise ValidationFailed(field_errors=errors)
+        duplicate = (
+            UtilityClaim.objects.filter(disco=disco, bill_reference=reference, billing_month=month)
+            .exclude(state=UtilityClaimState.REJECTED)
+            .first()
+        )
+        if duplicate is not None:
+            raise ValidationFailed(
+                _(
+                    "The %(disco)s bill %(reference)s for %(month)s is already claimed (filed on %(when)s, "
+                    "%(state)s); a bill is claimed once."
+                )
+                % {
+                    "disco": disco,
+                    "reference": reference,
+                    "month": month_label(month),
+                    "when": timezone.localtime(duplicate.submitted_at).strftime("%d %b %Y"),
+                    "state": duplicate.get_state_display().lower(),
+                }
+            )
+        columns = read_upload(file, "file")
+        subsidy = utility_subsidy_for(program, amount)
+        claim = UtilityClaim(
+            connection=connection,
+            disco=disco,
+            bill_reference=reference,
+            billing_month=month,
+            units=units,
+            bill_amount=amount,
+            eligible_amount=amount,
+            subsidy_amount=subsidy,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            **columns,
+        )
+        claim.file.save(columns["original_filename"], file, save=False)
+        stored = (claim.file.storage, claim.file.name)
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            stored[0].delete(stored[1])
+            raise ValidationFailed(
+                _("The %(disco)s bill %(reference)s for %(month)s was claimed a moment ago; a bill is claimed once.")
+                % {"disco": disco, "reference": reference, "month": month_label(month)}
+            ) from None
+        try:
+            _record(
+                application,
+                actor,
+                "claim.submit",
+                to_state=claim.state,
+                data={
+                    "claim": claim.pk,
+                    "bill": str(claim),
+                    "bill_amount": str(amount),
+                    "subsidy": str(subsidy),
+                    "sha256": columns["sha256"],
+                },
+            )
+            _tell_officers(
+                application,
+                _("Utility claim to verify: %(bill)s") % {"bill": claim},
+                _("%(operator)s claims %(subsidy)s on a bill of %(bill)s for %(month)s (%(space)s).")
+                % {
+                    "operator": application.operator,
+                    "subsidy": pkr(subsidy),
+                    "bill": pkr(amount),
+                    "month": month_label(month),
+                    "space": connection.space.name,
+                },
+            )
+        except Exception:
+            stored[0].delete(stored[1])
+            raise
+    return claim
+
+
+def _lock_claim(claim: UtilityClaim) -> UtilityClaim:
+    try:
+        return (
+            UtilityClaim.objects.select_for_update(of=("self",))
+            .select_related(
+                "connection__space", "connection__application__operator", "connection__application__call__program"
+            )
+            .get(pk=claim.pk)
+        )
+    except UtilityClaim.DoesNotExist:
+        raise InvalidTransition(_("This claim no longer exists.")) from None
+
+
+def _claim_state_refusal(claim: UtilityClaim) -> InvalidTransition:
+    return InvalidTransition(
+        _("The claim for %(bill)s is %(state)s, so this cannot be done now.")
+        % {"bill": claim, "state": claim.get_state_display().lower()}
+    )
+
+
+def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, note: str = "") -> UtilityClaim:
+    """The officer has checked the bill (submitted -> verified); the subsidy is worked out again on
+    the eligible amount (the bill, or less with a note saying why)."""
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        application = claim.connection.application
+        _require_officer(application, actor, _("verify utility claims"))
+        if claim.state != UtilityClaimState.SUBMITTED:
+            raise _claim_state_refusal(claim)
+        eligible = claim.bill_amount
+        if eligible_amount not in (None, ""):
+            eligible, problem = parse_money(eligible_amount, _("the eligible amount"))
+            if problem:
+                raise ValidationFailed(field_errors={"eligible_amount": [problem]})
+            if not 0 < eligible <= claim.bill_amount:
+                raise ValidationFailed(
+                    field_errors={
+                        "eligible_amount": [
+                            _("The eligible amount is more than zero and at most the bill, %(bill)s.")
+                            % {"bill": pkr(claim.bill_amount)}
+                        ]
+                    }
+                )
+        note = _clean_text(note, _("a note"), "note", required=eligible != claim.bill_amount)
+        subsidy = utility_subsidy_for(application.call.program, eligible)
+        claim.verify(by=actor, at=timezone.now(), eligible_amount=eligible, subsidy_amount=subsidy, note=note)
+        _save(claim, _("claim"))
+        _record(
+            application,
+            actor,
+            "claim.verify",
+            from_state=UtilityClaimState.SUBMITTED,
+            to_state=claim.state,
+            reason=note,
+            data={"claim": claim.pk, "bill": str(claim), "eligible": str(eligible), "subsidy": str(subsidy)},
+        )
+    return claim
+
+
+def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
+    """verified -> approved, and finance is asked to pay the subsidy for the connection's space."""
+    from finance.services import payment_request
+
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        connection = claim.connection
+        application = connection.application
+        _require_officer(application, actor, _("approve utility claims"))
+        if claim.state != UtilityClaimState.VERIFIED:
+            raise _claim_state_refusal(claim)
+        # The award row is the lock for its remaining amount: approvals of the same enrolment queue.
+        award = Award.objects.select_for_update().get(application=application)
+        waiting = UtilityClaim.objects.filter(
+            connection__application=application, state=UtilityClaimState.APPROVED
+        ).aggregate(total=Sum("subsidy_amount"))["total"] or Decimal("0")
+        remaining = award.amount - award.paid - waiting
+        if claim.subsidy_amount > remaining:
+            raise ValidationFailed(
+                _(
+                    "Award %(sanction)s has %(remaining)s left (%(amount)s awarded, %(paid)s paid, %(waiting)s "
+                    "approved and waiting for payment); this claim's subsidy of %(subsidy)s does not fit."
+                )
+                % {
+                    "sanction": award.sanction_number,
+                    "remaining": pkr(remaining),
+                    "amount": pkr(award.amount),
+                    "paid": pkr(award.paid),
+                    "waiting": pkr(waiting),
+                    "subsidy": pkr(claim.subsidy_amount),
+                }
+            )
+        claim.approve(by=actor, at=timezone.now())
+        _save(claim, _("claim"))
+        _record(
+            application,
+            actor,
+            "claim.approve",
+            from_state=UtilityClaimState.VERIFIED,
+            to_state=claim.state,
+            data={"claim": claim.pk, "bill": str(claim), "subsidy": str(claim.subsidy_amount)},
+        )
+        instruction = payment_request(
+            source=claim,
+            payee=application.operator,
+            amount=claim.subsidy_amount,
+            narration=(
+                _("Power subsidy %(sanction)s %(disco)s %(month)s")
+                % {
+                    "sanction": award.sanction_number,
+                    "disco": claim.disco,
+                    "month": claim.billing_month.strftime("%b %Y"),
+                }
+            )[:140],
+            actor=actor,
+            touched_by=people_who_touched(application) | {actor.pk},
+            application=application,
+            space=connection.space,
+        )
+        _tell_operator(
+            application,
+            _("Utility claim approved: %(bill)s") % {"bill": claim},
+            _("Your claim for %(month)s is approved: %(subsidy)s, with finance for payment, reference %(ref)s.")
+            % {
+                "month": month_label(claim.billing_month),
+                "subsidy": pkr(claim.subsidy_amount),
+                "ref": instruction.reference,
+            },
+        )
+    return claim
+
+
+def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityClaim:
+    """submitted | verified -> rejected, with the reason the operator reads. The bill may be filed again."""
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        application = claim.connection.application
+        _require_officer(application, actor, _("reject utility claims"))
+        if claim.state not in (UtilityClaimState.SUBMITTED, UtilityClaimState.VERIFIED):
+            raise _claim_state_refusal(claim)
+        reason = _clean_text(reason, _("why the claim is rejected"), "reason")
+        from_state = claim.state
+        claim.reject(by=actor, at=timezone.now(), reason=reason)
+        _save(claim, _("claim"))
+        _record(
+            application,
+            actor,
+            "claim.reject",
+            from_state=from_state,
+            to_state=claim.state,
+            reason=reason,
+            data={"claim": claim.pk, "bill": str(claim)},
+        )
+        _tell_operator(
+            application,
+            _("Utility claim rejected: %(bill)s") % {"bill": claim},
+            _("Your claim for %(month)s was rejected: %(reason)s")
+            % {"month": month_label(claim.billing_month), "reason": reason},
+        )
+    return claim
+
+
+# --- finance's hooks -------------------------------------------------------------------------------
+
+
+def _finance_actor(instruction) -> str:
+    return _("Finance (payment %(ref)s)") % {"ref": instruction.reference}
+
+
+def tranche_payment_moved(instruction, from_state: str, to_state: str) -> None:
+    """Registered for "grants.tranche": runs inside the transaction that moved the payment."""
+    if to_state == "paid" or (from_state == "paid" and to_state == "failed"):
+        tranche = _lock_tranche(Tranche(pk=int(instruction.source_id)))
+        application = tranche.award.application
+        if to_state == "paid":
+            if tranche.state != TrancheState.VERIFIED:
+                raise InvalidTransition(_("Tranche %(n)s is not waiting for payment.") % {"n": tranche.position})
+            award_record_payment(award=tranche.award, amount=instruction.amount)
+            tranche.mark_paid(at=timezone.now())
+            action = "tranche.paid"
+        else:
+            if tranche.state != TrancheState.PAID:
+                return
+            award_record_payment(award=tranche.award, amount=-instruction.amount)
+            tranche.payment_returned()
+            action = "tranche.payment_returned"
+        _save(tranche, _("tranche"))
+        _record(
+            application,
+            _finance_actor(instruction),
+            action,
+            from_state=from_state,
+            to_state=tranche.state,
+            data={"tranche": tranche.position, "payment": instruction.reference, "amount": str(instruction.amount)},
+        )
+        if to_state == "paid":
+            _tell_operator(
+                application,
+                _("Tranche %(n)s of %(sanction)s paid")
+                % {"n": tranche.position, "sanction": tranche.award.sanction_number},
+                _("The bank has paid tranche %(n)s, %(amount)s, to your account (payment %(ref)s).")
+                % {"n": tranche.position, "amount": pkr(instruction.amount), "ref": instruction.reference},
+            )
+
+
+def claim_payment_moved(instruction, from_state: str, to_state: str) -> None:
+    """Registered for "grants.utilityclaim": runs inside the transaction that moved the payment."""
+    if to_state == "paid" or (from_state == "paid" and to_state == "failed"):
+        claim = _lock_claim(UtilityClaim(pk=int(instruction.source_id)))
+        application = claim.connection.application
+        award = Award.objects.get(application=application)
+        if to_state == "paid":
+            if claim.state != UtilityClaimState.APPROVED:
+                raise InvalidTransition(_("The claim for %(bill)s is not waiting for payment.") % {"bill": claim})
+            award_record_payment(award=award, amount=instruction.amount)
+            claim.mark_paid(at=timezone.now())
+            action = "claim.paid"
+        else:
+            if claim.state != UtilityClaimState.PAID:
+                return
+            award_record_payment(award=award, amount=-instruction.amount)
+            claim.payment_returned()
+            action = "claim.payment_returned"
+        _save(claim, _("claim"))
+        _record(
+            application,
+            _finance_actor(instruction),
+            action,
+            from_state=from_state,
+            to_state=claim.state,
+            data={"claim": claim.pk, "payment": instruction.reference, "amount": str(instruction.amount)},
+        )
+
+
+def register_payment_hooks() -> None:
+    from finance.hooks import on_payment_state
+
+    on_payment_state("grants.tranche", tranche_payment_moved)
+    on_payment_state("grants.utilityclaim", claim_payment_moved)
+
+
+__all__ = [
+    "claim_payment_moved",
+    "people_who_touched",
+    "read_upload",
+    "tranche_payment_moved",
+    "tranche_request",
+    "tranche_return",
+    "tranche_schedule_create",
+    "tranche_verify",
+    "utility_claim_approve",
+    "utility_claim_reject",
+    "utility_claim_submit",
+    "utility_claim_verify",
+    "utility_subsidy_for",
+]
