@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "grants",
     "reporting",
     "finance",
+    "loans",
     "cms",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
@@ -188,6 +189,12 @@ CELERY_BEAT_SCHEDULE = {
     "reporting-quarterly-reports": {
         "task": "reporting.tasks.build_finished_quarter_reports",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # Every morning (Pakistan time) store each loan's arrears position as of today: one bulk pass,
+    # idempotent, so a second run or a catch-up run stores the same figures.
+    "loans-daily-positions": {
+        "task": "loans.tasks.refresh_loan_positions",
+        "schedule": crontab(minute=15, hour=2),
     },
 }
 

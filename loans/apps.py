@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoansConfig(AppConfig):
+    name = "loans"
+    verbose_name = _("Soft-loan servicing")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # finance tells the loan when its disbursement moves (paid -> schedule), inside the payment's
+        # transaction; see finance/hooks.py.
+        from finance.hooks import on_payment_state
+
+        from .services import disbursement_payment_moved
+
+        on_payment_state("loans.loan", disbursement_payment_moved)

@@ -1,0 +1,293 @@
+"""Reads of the loan book that pages, the daily task and the reports share.
+
+For the reporting engineer (stable signatures):
+
+    portfolio_rows(as_of: date) -> Iterator[PortfolioRow]
+        One row per loan that had been disbursed by `as_of` (written-off and closed loans included),
+        ordered by sanction number. Fields: loan_id, sanction_number, program_code, program_name,
+        operator, space_code, space_name, district, division, disbursed_amount, disbursed_on,
+        principal_repaid, interest_repaid (repayments *received* on or before as_of, reversals
+        netted), outstanding_principal, days_past_due, bucket, state (the loan's state now; a loan
+        closed or written off after as_of still shows its position on as_of). Money is Decimal PKR.
+        Cost: one query for the loans (streamed with .iterator in chunks of 500) plus, per chunk of
+        500, two queries for the schedules and the allocations up to as_of: the positions are
+        computed by loans.positions, the same pure function the daily task uses, so a quarter-end
+        report and the loan book agree.
+    portfolio_totals(as_of: date) -> dict
+        {"loans", "disbursed", "principal_repaid", "interest_repaid", "outstanding_principal",
+         "by_bucket": {bucket: {"loans": n, "outstanding_principal": Decimal}}, "portfolio_at_risk_30":
+         Decimal (share of outstanding principal more than 30 days past due, 0..1)}, summed from
+        portfolio_rows.
+
+For pages: loan_book(...), loan_for_staff(...), loans_for_operator(...), loan_for_operator(...),
+loan_detail_context(...), awards_waiting_for_a_loan().
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from grants.models import Award, AwardState, Program
+
+from . import positions
+from .models import SERVICING_STATES, Instalment, Loan, LoanState, Repayment, RepaymentAllocation, ScheduleVersion
+
+ZERO = Decimal("0.00")
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    loan_id: int
+    sanction_number: str
+    program_code: str
+    program_name: str
+    operator: str
+    space_code: str
+    space_name: str
+    district: str
+    division: str
+    disbursed_amount: Decimal
+    disbursed_on: dt.date
+    principal_repaid: Decimal
+    interest_repaid: Decimal
+    outstanding_principal: Decimal
+    days_past_due: int
+    bucket: str
+    state: str
+
+
+def _versions_on(loan_ids, as_of: dt.date) -> dict[int, ScheduleVersion]:
+    """The schedule version in force on `as_of` for each loan (the latest made on or before it; for a
+    loan not yet restructured then, version 1), with its instalments."""
+    versions = (
+        ScheduleVersion.objects.filter(loan_id__in=loan_ids)
+        .filter(effective_on__lte=as_of)
+        .order_by("loan_id", "number")
+        .prefetch_related(Prefetch("instalments", queryset=Instalment.objects.order_by("number")))
+    )
+    chosen: dict[int, ScheduleVersion] = {}
+    for version in versions:  # ordered by number: the latest in force wins
+        chosen[version.loan_id] = version
+    return chosen
+
+
+def positions_for(loan_ids, *, as_of: dt.date) -> dict[int, positions.Position]:
+    """Positions on `as_of` for many loans: two queries (schedules with instalments, allocation sums)."""
+    versions = _versions_on(loan_ids, as_of)
+    sums = (
+        RepaymentAllocation.objects.filter(
+            instalment__version_id__in=[v.pk for v in versions.values()], repayment__received_on__lte=as_of
+        )
+        .values("instalment__version_id", "instalment__number")
+        .order_by()
+        .annotate(p=_sum("principal"), i=_sum("interest"), w=_sum("interest_waived"))
+    )
+    settled: dict[int, dict[int, positions.Settled]] = defaultdict(dict)
+    for s in sums:
+        settled[s["instalment__version_id"]][s["instalment__number"]] = positions.Settled(s["p"], s["i"], s["w"])
+    result = {}
+    for loan_id, version in versions.items():
+        rows = [
+            positions.Row(i.number, i.due_date, i.instalment, i.principal, i.interest)
+            for i in version.instalments.all()
+        ]
+        result[loan_id] = positions.position(
+            principal=version.principal, rows=rows, settled=settled.get(version.pk, {}), as_of=as_of
+        )
+    return result
+
+
+def _sum(name):
+    from django.db.models import Sum
+
+    return Sum(name)
+
+
+def _repaid_by(loan_ids, as_of: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    rows = (
+        Repayment.objects.filter(loan_id__in=loan_ids, received_on__lte=as_of)
+        .values("loan_id")
+        .order_by()
+        .annotate(p=_sum("principal"), i=_sum("interest"))
+    )
+    return {r["loan_id"]: (r["p"] or ZERO, r["i"] or ZERO) for r in rows}
+
+
+def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
+    """See the module docstring."""
+    loans = (
+        Loan.objects.filter(disbursed_on__lte=as_of)
+        .order_by("sanction_number")
+        .values_list(
+            "pk",
+            "sanction_number",
+            "application__call__program__code",
+            "application__call__program__name",
+            "operator__legal_name",
+            "application__space__code",
+            "application__space__name",
+            "application__space__district",
+            "application__space__division",
+            "disbursed_amount",
+            "disbursed_on",
+            "state",
+            "closed_on",
+            "written_off_on",
+        )
+    )
+    chunk: list[tuple] = []
+
+    def flush(chunk):
+        ids = [c[0] for c in chunk]
+        computed = positions_for(ids, as_of=as_of)
+        repaid = _repaid_by(ids, as_of)
+        for c in chunk:
+            (
+                pk,
+                sanction,
+                code,
+                name,
+                operator,
+                space_code,
+                space_name,
+                district,
+                division,
+                amount,
+                on,
+                state,
+                closed_on,
+                written_off_on,
+            ) = c
+            pos = computed.get(pk)
+            finished = (closed_on and closed_on <= as_of) or (written_off_on and written_off_on <= as_of)
+            p_repaid, i_repaid = repaid.get(pk, (ZERO, ZERO))
+            outstanding = ZERO if finished or pos is None else pos.outstanding_principal
+            dpd = 0 if finished or pos is None else pos.days_past_due
+            yield PortfolioRow(
+                loan_id=pk,
+                sanction_number=sanction,
+                program_code=code,
+                program_name=name,
+                operator=operator,
+                space_code=space_code or "",
+                space_name=space_name or "",
+                district=district or "",
+                division=division or "",
+                disbursed_amount=amount,
+                disbursed_on=on,
+                principal_repaid=p_repaid,
+                interest_repaid=i_repaid,
+                outstanding_principal=outstanding,
+                days_past_due=dpd,
+                bucket=positions.bucket_for(dpd),
+                state=state,
+            )
+
+    for row in loans.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+def portfolio_totals(as_of: dt.date) -> dict:
+    """See the module docstring."""
+    totals = {
+        "loans": 0,
+        "disbursed": ZERO,
+        "principal_repaid": ZERO,
+        "interest_repaid": ZERO,
+        "outstanding_principal": ZERO,
+        "by_bucket": {b: {"loans": 0, "outstanding_principal": ZERO} for b in positions.Bucket.ORDER},
+    }
+    at_risk = ZERO
+    for row in portfolio_rows(as_of):
+        totals["loans"] += 1
+        totals["disbursed"] += row.disbursed_amount
+        totals["principal_repaid"] += row.principal_repaid
+        totals["interest_repaid"] += row.interest_repaid
+        totals["outstanding_principal"] += row.outstanding_principal
+        bucket = totals["by_bucket"][row.bucket]
+        bucket["loans"] += 1
+        bucket["outstanding_principal"] += row.outstanding_principal
+        if row.days_past_due > 30:
+            at_risk += row.outstanding_principal
+    outstanding = totals["outstanding_principal"]
+    totals["portfolio_at_risk_30"] = (at_risk / outstanding) if outstanding else ZERO
+    return totals
+
+
+# --- for pages ---------------------------------------------------------------------------------------
+
+
+def _list_queryset():
+    return Loan.objects.select_related("operator", "application__call__program", "application__space")
+
+
+def loan_book(*, state: str = "", bucket: str = ""):
+    """Finance's loan book, most urgent first (days past due, then sanction number)."""
+    loans = _list_queryset()
+    if state in LoanState.values:
+        loans = loans.filter(state=state)
+    if bucket in positions.Bucket.ORDER:
+        loans = loans.filter(arrears_bucket=bucket, state__in=SERVICING_STATES)
+    return loans.order_by("-days_past_due", "sanction_number")
+
+
+def loan_for_staff(*, user, pk: int) -> Loan:
+    """A loan for finance and the board chair; the borrower's own staff do not find it (404)."""
+    return _list_queryset().exclude(operator__members=user).get(pk=pk)
+
+
+def loans_for_operator(*, user):
+    return _list_queryset().filter(operator__members=user).order_by("-opened_at")
+
+
+def loan_for_operator(*, user, pk: int) -> Loan:
+    return loans_for_operator(user=user).get(pk=pk)
+
+
+def awards_waiting_for_a_loan():
+    """Accepted soft-loan awards whose loan is not disbursed yet (no loan, or sanctioned)."""
+    return (
+        Award.objects.filter(state=AwardState.ACCEPTED, application__instrument=Program.Instrument.SOFT_LOAN)
+        .filter(Q(loan__isnull=True) | Q(loan__state=LoanState.SANCTIONED))
+        .select_related("application__operator", "application__call__program")
+        .order_by("accepted_at")
+    )
+
+
+def loan_detail_context(loan: Loan) -> dict:
+    """Everything a loan's page and statement show: schedule (current version) with what was paid on
+    each row, earlier versions, repayments with their allocations."""
+    versions = list(loan.versions.order_by("number"))
+    current = next((v for v in versions if v.is_current), None)
+    rows = []
+    if current is not None:
+        instalments = list(current.instalments.order_by("number"))
+        paid = (
+            RepaymentAllocation.objects.filter(instalment__version=current)
+            .values("instalment_id")
+            .order_by()
+            .annotate(p=_sum("principal"), i=_sum("interest"), w=_sum("interest_waived"))
+        )
+        by_id = {r["instalment_id"]: r for r in paid}
+        for i in instalments:
+            r = by_id.get(i.pk, {})
+            settled = (r.get("p") or ZERO) + (r.get("i") or ZERO)
+            waived = r.get("w") or ZERO
+            due = max(i.principal, ZERO) + (i.instalment - max(i.principal, ZERO))
+            rows.append({"row": i, "paid": settled, "waived": waived, "left": max(due - settled - waived, ZERO)})
+    repayments = list(
+        loan.repayments.select_related("posted_by", "reverses")
+        .prefetch_related("reversed_by")
+        .order_by("posted_at", "id")
+    )
+    return {"versions": versions, "current_version": current, "schedule_rows": rows, "repayments": repayments}

@@ -1,0 +1,157 @@
+"""Disbursement through the payment path makes the loan active and generates its schedule."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from audit.models import AuditEvent
+from finance import services as finance
+from finance.models import PaymentInstruction
+from grants.models import Award
+from loans import services
+from loans.errors import InvalidTransition, PermissionDenied
+from loans.models import Loan, ScheduleVersion
+
+from .conftest import accepted_award, disburse, pay
+
+pytestmark = pytest.mark.django_db
+
+
+def schedule(loan):
+    version = ScheduleVersion.objects.get(loan=loan, is_current=True)
+    return version, list(version.instalments.order_by("number"))
+
+
+def test_worked_figure_5_percent_interest_only_grace(loan_call, operator, space, people):
+    loan = disburse(
+        loan_call, operator, space, people, amount=Decimal("1000000"), months=96, grace=12, on=dt.date(2026, 1, 31)
+    )
+    assert loan.state == "active"
+    assert loan.disbursed_on == dt.date(2026, 1, 31)
+    version, rows = schedule(loan)
+    assert version.number == 1 and version.first_due == dt.date(2026, 2, 28)  # one month on, clamped
+    assert len(rows) == 96
+    assert [r.instalment for r in rows[:12]] == [Decimal("4166.67")] * 12
+    assert all(r.principal == 0 for r in rows[:12])
+    assert [r.instalment for r in rows[12:95]] == [Decimal("14134.00")] * 83
+    assert rows[95].instalment == Decimal("14125.00")
+    assert sum(r.principal for r in rows) == Decimal("1000000.00")
+    assert rows[95].balance == 0
+    assert rows[95].due_date == dt.date(2034, 1, 28)  # due on the 28th at the latest, every month
+    # The award records what was paid; the loan's terms are the application's.
+    assert Award.objects.get(pk=loan.award_id).paid == Decimal("1000000.00")
+    assert (loan.annual_rate_percent, loan.tenor_months, loan.grace_months) == (Decimal("5.00"), 96, 12)
+    assert AuditEvent.objects.filter(action="loan.activate", object_id=str(loan.pk)).count() == 1
+    # The operator is told the first due date.
+    assert operator.members.first().notifications.filter(subject__contains="disbursed").exists()
+
+
+def test_worked_figure_zero_percent(loan_call, operator, space, people):
+    loan = disburse(loan_call, operator, space, people, amount=Decimal("500000"), months=36, grace=0)
+    _version, rows = schedule(loan)
+    assert [r.instalment for r in rows[:35]] == [Decimal("13889.00")] * 35
+    assert rows[35].instalment == Decimal("13885.00")
+    assert all(r.interest == 0 for r in rows)
+    assert sum(r.principal for r in rows) == Decimal("500000.00")
+
+
+def test_seven_percent_tier_with_interest_only_grace(loan_call, operator, space, people):
+    loan = disburse(loan_call, operator, space, people, amount=Decimal("2000000"), months=96, grace=12)
+    assert loan.annual_rate_percent == Decimal("7.00")
+    _version, rows = schedule(loan)
+    # 2,000,000 x 7% / 12 = 11,666.67 a month in grace, principal untouched.
+    assert [r.instalment for r in rows[:12]] == [Decimal("11666.67")] * 12
+    regular = rows[12].instalment
+    assert regular == Decimal("30185.00")  # the annuity of 2,000,000 at 7% over 84 months, whole rupees
+    assert all(r.instalment == regular for r in rows[12:95])
+    assert sum(r.principal for r in rows) == Decimal("2000000.00")
+    assert all(r.instalment == r.principal + r.interest for r in rows)
+
+
+def test_request_is_idempotent_and_retried_hook_makes_one_schedule(loan_call, operator, space, people):
+    award = accepted_award(
+        loan_call,
+        operator,
+        space,
+        people["operator_user"],
+        people["officer"],
+        amount=Decimal("1000000"),
+        months=96,
+        grace=12,
+    )
+    first = services.loan_request_disbursement(award=award, actor=people["officer"])
+    again = services.loan_request_disbursement(award=award, actor=people["maker"])
+    assert first.pk == again.pk
+    assert PaymentInstruction.objects.filter(idempotency_key=f"loans.loan:{first.pk}").count() == 1
+    instruction = pay(first, people)
+    # The payment carries the application and the people who worked on it (four-eyes rule).
+    assert instruction.application_id == award.application_id
+    assert people["officer"].pk in instruction.touched_by
+    # finance delivers the hook again (a retry): nothing happens twice.
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.disbursement_payment_moved(instruction, "sent", "paid")
+    assert ScheduleVersion.objects.filter(loan=first).count() == 1
+    assert Award.objects.get(pk=award.pk).paid == Decimal("1000000.00")
+    # And a second 'mark paid' is refused by finance.
+    with pytest.raises(Exception):  # noqa: B017 — finance's own refusal type
+        finance.payment_mark_paid(instruction=instruction, actor=people["checker"])
+    assert ScheduleVersion.objects.filter(loan=first).count() == 1
+
+
+def test_cancelled_disbursement_returns_the_loan_to_sanctioned(loan_call, operator, space, people):
+    award = accepted_award(
+        loan_call,
+        operator,
+        space,
+        people["operator_user"],
+        people["officer"],
+        amount=Decimal("500000"),
+        months=36,
+        grace=0,
+    )
+    loan = services.loan_request_disbursement(award=award, actor=people["officer"])
+    instruction = PaymentInstruction.objects.get(idempotency_key=f"loans.loan:{loan.pk}")
+    finance.payment_cancel(instruction=instruction, actor=people["maker"], reason="Wrong account title")
+    assert Loan.objects.get(pk=loan.pk).state == "sanctioned"
+    assert not ScheduleVersion.objects.filter(loan=loan).exists()
+
+
+def test_who_may_request_a_disbursement(loan_call, operator, space, people, checker):
+    award = accepted_award(
+        loan_call,
+        operator,
+        space,
+        people["operator_user"],
+        people["officer"],
+        amount=Decimal("500000"),
+        months=36,
+        grace=0,
+    )
+    for person in (checker, people["chair"], people["operator_user"]):
+        with pytest.raises(PermissionDenied):
+            services.loan_request_disbursement(award=award, actor=person)
+    assert not Loan.objects.exists()
+
+
+def test_an_award_not_yet_accepted_has_no_loan(loan_call, operator, space, people):
+    from grants import services as grants
+
+    from .conftest import to_state, upload_required
+
+    app = grants.application_create(actor=people["operator_user"], call=loan_call, operator=operator, space=space)
+    grants.application_save_loan_details(
+        application=app,
+        actor=people["operator_user"],
+        amount=Decimal("500000"),
+        tenure_months=36,
+        grace_months=0,
+        purpose="Seats",
+        equity_contribution=Decimal("100000"),
+    )
+    upload_required(app, people["operator_user"])
+    app = to_state(app, "approved", operator_user=people["operator_user"], officer=people["officer"])
+    with pytest.raises(InvalidTransition, match="not accepted yet"):
+        services.loan_request_disbursement(award=app.award, actor=people["officer"])
