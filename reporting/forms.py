@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from grants.fiscal import FiscalQuarter, FiscalYear
 
 from .models import ReportJob
+from .services import available_reports
 
-REPORT_CHOICES = [
-    (ReportJob.Kind.UTILIZATION, _("Space utilization")),
-]
+
+def report_choices():
+    """The reports that can be built now (a report waiting for its module is not offered)."""
+    labels = dict(ReportJob.Kind.choices)
+    return [(kind, labels[kind]) for kind in available_reports()]
 
 
 def quarter_choices(count: int = 8):
@@ -24,7 +27,7 @@ def quarter_choices(count: int = 8):
 
 
 class ReportRequestForm(forms.Form):
-    report = forms.ChoiceField(label=_("Report"), choices=REPORT_CHOICES)
+    report = forms.ChoiceField(label=_("Report"), choices=report_choices)
     quarter = forms.ChoiceField(label=_("Quarter"), choices=quarter_choices)
     format = forms.ChoiceField(
         label=_("Format"), choices=ReportJob.Format.choices, widget=forms.RadioSelect, initial=ReportJob.Format.XLSX

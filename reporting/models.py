@@ -11,6 +11,8 @@ from grants.fiscal import FiscalYear
 class ReportJob(models.Model):
     class Kind(models.TextChoices):
         UTILIZATION = "utilization", _("Space utilization")
+        DISBURSEMENTS = "disbursements", _("Disbursements")
+        LOANS = "loans", _("Loan portfolio")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel workbook")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -29,10 +30,16 @@ from .models import ReportJob
 
 logger = logging.getLogger(__name__)
 
-# Report names the command line and the download centre know; the others wait for their modules.
+# The writer of each report and format: a function (quarter, path, progress=None) that writes the file.
+WRITERS = {
+    ("utilization", "xlsx"): "reporting.utilization_report.build_utilization_xlsx",
+    ("utilization", "pdf"): "reporting.utilization_pdf.build_utilization_pdf",
+    ("disbursements", "xlsx"): "reporting.disbursements_report.build_disbursements_xlsx",
+    ("disbursements", "pdf"): "reporting.disbursements_pdf.build_disbursements_pdf",
+}
+# Report names the command line and the download centre know but cannot build yet, and why.
 NOT_YET_AVAILABLE = {
-    "disbursements": "needs the payments module (issue 5)",
-    "loans": "needs the payments module (issue 5)",
+    "loans": "needs the loans module (loans/selectors.py)",
 }
 STALE_PART_SECONDS = 15 * 60
 
@@ -52,18 +59,17 @@ def may_use_reports(user) -> bool:
     )
 
 
+def available_reports() -> list[str]:
+    """The reports that can be built now, in the order the download centre lists them."""
+    return list(dict.fromkeys(kind for kind, _fmt in WRITERS if kind not in NOT_YET_AVAILABLE))
+
+
 def writer_for(kind: str, fmt: str) -> Callable:
     if kind in NOT_YET_AVAILABLE:
         raise ReportError(_("The %(kind)s report %(why)s.") % {"kind": kind, "why": NOT_YET_AVAILABLE[kind]})
-    if kind != ReportJob.Kind.UTILIZATION:
+    if (kind, fmt) not in WRITERS:
         raise ReportError(_("There is no report called %(kind)s.") % {"kind": kind})
-    if fmt == ReportJob.Format.PDF:
-        from .utilization_pdf import build_utilization_pdf
-
-        return build_utilization_pdf
-    from .utilization_report import build_utilization_xlsx
-
-    return build_utilization_xlsx
+    return import_string(WRITERS[(kind, fmt)])
 
 
 def write_report_file(*, kind: str, quarter: FiscalQuarter, fmt: str, final: Path, progress=None) -> int:
@@ -237,10 +243,9 @@ def scheduled_reports_request(today=None) -> list[ReportJob]:
     """At a quarter's end: queue the finished quarter's reports once. Returns the jobs created now."""
     quarter = previous_quarter(today)
     created = []
-    for fmt in (ReportJob.Format.XLSX, ReportJob.Format.PDF):
-        job, was_created = report_job_request(
-            actor=None, kind=ReportJob.Kind.UTILIZATION, quarter=quarter, fmt=fmt, scheduled=True
-        )
-        if was_created:
-            created.append(job)
+    for kind in available_reports():
+        for fmt in (ReportJob.Format.XLSX, ReportJob.Format.PDF):
+            job, was_created = report_job_request(actor=None, kind=kind, quarter=quarter, fmt=fmt, scheduled=True)
+            if was_created:
+                created.append(job)
     return created

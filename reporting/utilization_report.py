@@ -137,6 +137,7 @@ def write_detail_sheet(wb: Workbook, rows: Iterable[tuple], *, total: int = 0, p
 
 def _summary_sheet(wb: Workbook, quarter: FiscalQuarter, start, end) -> None:
     ws = wb.create_sheet(SHEET_SUMMARY)
+    ws.freeze_panes = "A6"  # write-only: the sheet view goes out with the first row, so it is set first
     styles = _Styles(ws)
     _widths(ws, [18, 18, *(width for *_rest, width in TOTAL_COLUMNS)])
     total = selectors.network_total(start, end)
@@ -167,7 +168,6 @@ def _summary_sheet(wb: Workbook, quarter: FiscalQuarter, start, end) -> None:
     for totals in selectors.totals_by(start, end, "space__division", "space__district"):
         ws.append(_totals_row(styles, totals.label, totals))
     ws.append(_totals_row(styles, [_("Punjab"), _("All districts")], total, bold=True))
-    ws.freeze_panes = "A6"
     if divisions:
         chart = BarChart()
         chart.type = "col"

@@ -1,6 +1,8 @@
 """Build a quarterly report from the command line, without the download centre:
 
-python manage.py build_report --report utilization --fy 2025-26 --quarter 1 --output q1.xlsx [--format pdf]
+python manage.py build_report --report disbursements --fy 2025-26 --quarter 1 --output q1.xlsx [--format pdf]
+
+Reports: utilization, disbursements, loans.
 """
 
 from pathlib import Path
@@ -8,9 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from grants.fiscal import FiscalYear
-from reporting.services import NOT_YET_AVAILABLE, ReportError, write_report_file
+from reporting.services import NOT_YET_AVAILABLE, WRITERS, ReportError, write_report_file
 
-REPORTS = ("utilization", *NOT_YET_AVAILABLE)
+REPORTS = tuple(dict.fromkeys([*(kind for kind, _fmt in WRITERS), *NOT_YET_AVAILABLE]))
 
 
 class Command(BaseCommand):
