@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from loans import services
@@ -109,7 +110,7 @@ def test_duplicate_reference_future_date_and_roles(loan, people, other_operator_
             loan=loan,
             actor=people["maker"],
             amount=Decimal("10"),
-            received_on=dt.date.today() + dt.timedelta(days=400),
+            received_on=timezone.localdate() + dt.timedelta(days=400),
             bank_reference="X1",
         )
     with pytest.raises(ValidationFailed, match="before the loan was disbursed"):
