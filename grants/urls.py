@@ -4,7 +4,7 @@ the project's urls.py needs one line for all of them)."""
 
 from django.urls import include, path
 
-from . import views, views_review, views_workbench
+from . import views, views_payments, views_review, views_workbench
 
 app_name = "grants"
 
@@ -24,6 +24,13 @@ portal = [
     path("<str:reference>/withdraw/", views.application_withdraw, name="portal_withdraw"),
     path("<str:reference>/award-letter/", views_review.award_letter, name="portal_award_letter"),
     path("<str:reference>/award/accept/", views_review.award_accept, name="portal_award_accept"),
+    # Paying the award: grant tranches and utility claims (grants/views_payments.py).
+    path(
+        "<str:reference>/tranches/<int:position>/request/",
+        views_payments.tranche_request,
+        name="portal_tranche_request",
+    ),
+    path("<str:reference>/claims/new/", views_payments.claim_new, name="portal_claim_new"),
 ]
 
 workbench = [
@@ -70,6 +77,27 @@ workbench = [
         name="workbench_board_decision",
     ),
     path("budget/", views_review.budget, name="workbench_budget"),
+    # Tranches and utility claims to verify.
+    path("payments-to-verify/", views_payments.verify_queue, name="workbench_payments_queue"),
+    path(
+        "applications/<str:reference>/tranches/<int:position>/",
+        views_payments.tranche_page,
+        name="workbench_tranche",
+    ),
+    path(
+        "applications/<str:reference>/tranches/<int:position>/verify/",
+        views_payments.tranche_verify,
+        name="workbench_tranche_verify",
+    ),
+    path(
+        "applications/<str:reference>/tranches/<int:position>/return/",
+        views_payments.tranche_return,
+        name="workbench_tranche_return",
+    ),
+    path("claims/<int:pk>/", views_payments.claim_page, name="workbench_claim"),
+    path("claims/<int:pk>/verify/", views_payments.claim_verify, name="workbench_claim_verify"),
+    path("claims/<int:pk>/approve/", views_payments.claim_approve, name="workbench_claim_approve"),
+    path("claims/<int:pk>/reject/", views_payments.claim_reject, name="workbench_claim_reject"),
 ]
 
 urlpatterns = [
@@ -79,6 +107,16 @@ urlpatterns = [
         "applications/<str:reference>/documents/<int:pk>/download/",
         views.document_download,
         name="document_download",
+    ),
+    path(
+        "applications/<str:reference>/tranches/<int:position>/evidence/<int:pk>/download/",
+        views_payments.evidence_download,
+        name="tranche_evidence_download",
+    ),
+    path(
+        "applications/<str:reference>/claims/<int:pk>/bill/",
+        views_payments.claim_bill_download,
+        name="claim_bill_download",
     ),
     path("notifications/", include("notifications.urls")),
     # Public: anyone holding an award letter can check it.

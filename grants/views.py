@@ -581,6 +581,9 @@ def _detail_page(request, reference, *, answer_form=None, status=200):
     application = detail.application
     if not application.operator.members.filter(pk=request.user.pk).exists():
         raise Http404
+    from .views_payments import payments_context
+
+    award = _one_to_one(application, "award")
     return render(
         request,
         "grants/portal/application.html",
@@ -590,7 +593,8 @@ def _detail_page(request, reference, *, answer_form=None, status=200):
             "tasks": task_list(application) if application.state in EDITABLE else [],
             "next_step": next_step(application),
             "answer_form": answer_form or AnswerForm(),
-            "award": _one_to_one(application, "award"),
+            "award": award,
+            **payments_context(application, award),
         },
         status=status,
     )

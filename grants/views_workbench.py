@@ -65,6 +65,12 @@ def queue(request):
     )
 
 
+def payments_context(application, award):
+    from .views_payments import payments_context as context
+
+    return context(application, award)
+
+
 def review_panel_context(application, user):
     from .views_review import review_panel_context as context
 
@@ -91,6 +97,7 @@ def _application_page(request, reference, *, question_form=None, reason_form=Non
             "action_errors": errors or [],
             "eligible": all(check.passed for check in detail.eligibility),
             **review_panel_context(application, request.user),
+            **payments_context(application, _one_to_one(application, "award")),
         },
         status=status,
     )

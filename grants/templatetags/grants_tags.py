@@ -51,6 +51,18 @@ EVENT_LABELS = {
     "award.offer": _("Award offered"),
     "award.accept": _("Award accepted"),
     "application.withdraw": _("Withdrawn"),
+    "tranche.schedule": _("Tranche schedule made"),
+    "tranche.request": _("Tranche requested"),
+    "tranche.return": _("Tranche evidence returned"),
+    "tranche.verify": _("Tranche verified: payment requested"),
+    "tranche.paid": _("Tranche paid"),
+    "tranche.payment_returned": _("Tranche payment returned by the bank"),
+    "claim.submit": _("Utility claim filed"),
+    "claim.verify": _("Utility claim verified"),
+    "claim.approve": _("Utility claim approved: payment requested"),
+    "claim.reject": _("Utility claim rejected"),
+    "claim.paid": _("Utility claim paid"),
+    "claim.payment_returned": _("Utility claim payment returned by the bank"),
 }
 
 
@@ -93,7 +105,12 @@ def state_label(state: str) -> str:
 
     if state in S.values:
         return str(S(state).label)
-    return str(AwardState(state).label) if state in AwardState.values else state
+    from grants.models import TrancheState, UtilityClaimState
+
+    for states in (AwardState, TrancheState, UtilityClaimState):
+        if state in states.values:
+            return str(states(state).label)
+    return state
 
 
 @register.filter

@@ -1,0 +1,136 @@
+"""Reads of tranches and utility claims that the portal, the workbench and the demo share.
+
+Object-level permission follows the application: a tranche or a claim is visible to whoever may see
+its application (`grants.selectors.applications_visible_to`); the portal's lookups also require the
+person to work for the company, so another company's staff get DoesNotExist (the views answer 404).
+Each tranche and claim carries `.payment`: its latest payment attempt (or None), loaded in one query.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from finance.models import PaymentInstruction
+
+from .models import Application, Tranche, TrancheEvidence, TrancheState, UtilityClaim, UtilityClaimState
+from .selectors import applications_visible_to
+
+TRANCHE_RELATED = (
+    "award__application__operator",
+    "award__application__call__program",
+    "award__application__space",
+    "requested_by",
+    "verified_by",
+    "returned_by",
+)
+CLAIM_RELATED = (
+    "connection__space",
+    "connection__application__operator",
+    "connection__application__call__program",
+    "submitted_by",
+    "verified_by",
+    "approved_by",
+    "rejected_by",
+)
+EVIDENCE_PREFETCH = Prefetch("evidence", queryset=TrancheEvidence.objects.order_by("uploaded_at", "pk"))
+
+
+def with_payments(rows: list) -> list:
+    """Attach `.payment` (the latest attempt, or None) to each tranche or claim: one query."""
+    if not rows:
+        return rows
+    keys = {f"{row._meta.label_lower}:{row.pk}": row for row in rows}
+    for row in rows:
+        row.payment = None
+    for instruction in PaymentInstruction.objects.filter(idempotency_key__in=keys).order_by("attempt"):
+        keys[instruction.idempotency_key].payment = instruction
+    return rows
+
+
+def award_tranches(award) -> list[Tranche]:
+    """The award's tranches in order, with their evidence and payment."""
+    rows = list(
+        Tranche.objects.filter(award=award)
+        .select_related("requested_by", "verified_by", "returned_by")
+        .prefetch_related(EVIDENCE_PREFETCH)
+        .order_by("position")
+    )
+    return with_payments(rows)
+
+
+def next_requestable(tranches: list[Tranche]):
+    """The one tranche the operator may ask for now (the first not verified, if it is scheduled or
+    returned and every earlier one is verified), or None."""
+    for tranche in tranches:
+        if tranche.state in (TrancheState.VERIFIED, TrancheState.PAID):
+            continue
+        return tranche if tranche.state in (TrancheState.SCHEDULED, TrancheState.RETURNED) else None
+    return None
+
+
+def tranche_for_operator(*, user, reference: str, position: int) -> Tranche:
+    """A tranche of one of the user's companies' awards; Tranche.DoesNotExist otherwise."""
+    return (
+        Tranche.objects.select_related(*TRANCHE_RELATED)
+        .prefetch_related(EVIDENCE_PREFETCH)
+        .get(award__application__reference=reference, award__application__operator__members=user, position=position)
+    )
+
+
+def tranche_for_staff(*, user, reference: str, position: int) -> Tranche:
+    """A tranche whose application the user may see; Tranche.DoesNotExist otherwise."""
+    tranche = (
+        Tranche.objects.select_related(*TRANCHE_RELATED)
+        .prefetch_related(EVIDENCE_PREFETCH)
+        .get(
+            award__application__reference=reference,
+            award__application__in=applications_visible_to(user),
+            position=position,
+        )
+    )
+    return with_payments([tranche])[0]
+
+
+def tranches_to_verify() -> QuerySet[Tranche]:
+    """The officers' queue: requested tranches, oldest request first."""
+    return (
+        Tranche.objects.filter(state=TrancheState.REQUESTED)
+        .select_related(*TRANCHE_RELATED)
+        .order_by("requested_at", "pk")
+    )
+
+
+def evidence_for_download(*, user, evidence_id: int) -> TrancheEvidence:
+    return TrancheEvidence.objects.select_related("tranche__award__application").get(
+        pk=evidence_id, tranche__award__application__in=applications_visible_to(user)
+    )
+
+
+def enrolment_claims(application: Application) -> list[UtilityClaim]:
+    """An enrolment's claims, latest billing month first, with their payment."""
+    rows = list(
+        UtilityClaim.objects.filter(connection__application=application)
+        .select_related("connection__space", "rejected_by")
+        .order_by("-billing_month", "-submitted_at")
+    )
+    return with_payments(rows)
+
+
+def claims_to_decide() -> QuerySet[UtilityClaim]:
+    """The officers' queue: claims submitted (to verify) or verified (to approve), oldest first."""
+    return (
+        UtilityClaim.objects.filter(state__in=[UtilityClaimState.SUBMITTED, UtilityClaimState.VERIFIED])
+        .select_related(*CLAIM_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def claim_for_staff(*, user, claim_id: int) -> UtilityClaim:
+    claim = UtilityClaim.objects.select_related(*CLAIM_RELATED).get(
+        pk=claim_id, connection__application__in=applications_visible_to(user)
+    )
+    return with_payments([claim])[0]
+
+
+def waiting_since(moment) -> object:
+    """How long something has waited (a timedelta), for the queues' clocks."""
+    return timezone.now() - moment if moment else None
