@@ -1,0 +1,154 @@
+"""Forms of the loan pages: they check shape; the services check the rules and say why."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import LoanTier, Program
+
+from .models import ArrearsBucket, GraceKind, LoanState
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+class LoanBookFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any state")), *LoanState.choices])
+    bucket = forms.ChoiceField(
+        label=_("Arrears"), required=False, choices=[("", _("Any arrears")), *ArrearsBucket.choices]
+    )
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount received (PKR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs=MONEY_ATTRS),
+        help_text=_("Digits only, e.g. 14134 or 14134.50."),
+    )
+    received_on = forms.DateField(label=_("Date received"), widget=DATE)
+    bank_reference = forms.CharField(label=_("Bank reference"), max_length=40)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it reversed?"), max_length=300)
+
+
+class RestructureForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("New tenor (months, grace included)"), min_value=1, max_value=120, widget=forms.NumberInput
+    )
+    grace_months = forms.IntegerField(label=_("Grace months"), min_value=0, max_value=24, initial=0)
+    grace_kind = forms.ChoiceField(label=_("During grace"), choices=GraceKind.choices, initial=GraceKind.INTEREST_ONLY)
+    first_due = forms.DateField(label=_("First instalment due"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason (the borrower reads it)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class WriteOffForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the loan written off?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CollectionUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Collection file (.xlsx or .csv)"),
+        help_text=_("Columns: sanction_number, date_received, amount, bank_reference."),
+    )
+
+
+class CollectionConfirmForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    file_name = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+
+def tier_choices():
+    tiers = (
+        LoanTier.objects.filter(program__instrument=Program.Instrument.SOFT_LOAN)
+        .select_related("program")
+        .order_by("program__name", "number")
+    )
+    return [("", _("I will enter the markup"))] + [
+        (
+            str(t.pk),
+            _("%(program)s, tier %(n)d: %(rate)s%% a year, PKR %(low)s – %(high)s")
+            % {
+                "program": t.program.name,
+                "n": t.number,
+                "rate": t.annual_markup_percent,
+                "low": f"{t.min_amount:,.0f}",
+                "high": f"{t.max_amount:,.0f}",
+            },
+        )
+        for t in tiers
+    ]
+
+
+class CalculatorForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Loan amount (PKR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("1"),
+        widget=forms.TextInput(attrs=MONEY_ATTRS),
+    )
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    annual_rate = forms.DecimalField(
+        label=_("Markup (% a year)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("50"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Used when no tier is chosen."),
+    )
+    months = forms.IntegerField(label=_("Tenor (months, grace included)"), min_value=1, max_value=120)
+    grace_months = forms.IntegerField(label=_("Grace months"), min_value=0, max_value=24, initial=0)
+    grace_kind = forms.ChoiceField(label=_("During grace"), choices=GraceKind.choices, initial=GraceKind.INTEREST_ONLY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = tier_choices()
+
+    def clean(self):
+        data = super().clean()
+        tier_id = data.get("tier")
+        if tier_id:
+            tier = LoanTier.objects.filter(pk=tier_id).first()
+            if tier is None:
+                self.add_error("tier", _("Choose a tier from the list."))
+                return data
+            data["rate"] = tier.annual_markup_percent
+            amount = data.get("amount")
+            if amount is not None and not (tier.min_amount <= amount <= tier.max_amount):
+                self.add_error(
+                    "amount",
+                    _("Tier %(n)d lends PKR %(low)s to %(high)s.")
+                    % {"n": tier.number, "low": f"{tier.min_amount:,.0f}", "high": f"{tier.max_amount:,.0f}"},
+                )
+            months = data.get("months")
+            if months and months > tier.max_tenor_months:
+                self.add_error(
+                    "months",
+                    _("Tier %(n)d lends for at most %(m)d months.") % {"n": tier.number, "m": tier.max_tenor_months},
+                )
+            grace = data.get("grace_months")
+            if grace and grace > tier.max_grace_months:
+                self.add_error(
+                    "grace_months",
+                    _("Tier %(n)d allows at most %(m)d grace months.") % {"n": tier.number, "m": tier.max_grace_months},
+                )
+        elif data.get("annual_rate") is None:
+            self.add_error("annual_rate", _("Choose a tier or enter the markup."))
+        else:
+            data["rate"] = data["annual_rate"]
+        months, grace = data.get("months"), data.get("grace_months")
+        if months and grace is not None and grace >= months:
+            self.add_error("grace_months", _("The grace months must be fewer than the tenor."))
+        return data
