@@ -12,7 +12,7 @@ from finance.models import PaymentInstruction
 from grants import services
 from grants.models import Application
 
-from .conftest import PDF_BYTES, PNG_BYTES, complete_grant, complete_utility, to_state
+from .conftest import PDF_BYTES, PNG_BYTES, complete_grant, complete_utility, ensure_allocation, to_state
 from .factories import UserFactory
 
 
@@ -34,6 +34,7 @@ def accepted_grant(call, operator, space, operator_user, officer, amount=Decimal
 def accepted_enrolment(call, operator, spaces, operator_user, officer):
     app = complete_utility(call, operator, spaces, operator_user)
     app = to_state(app, "in_review", operator_user=operator_user, officer=officer)
+    ensure_allocation(call.program)
     award = services.application_approve_delegated(application=app, actor=officer)
     services.award_accept(award=award, actor=operator_user)
     award.refresh_from_db()
