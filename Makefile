@@ -42,10 +42,11 @@ format: dev-venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Benchmarks (print figures, assert nothing): list pages at 10 and 10,000 applications; the report writer.
+## Benchmarks (print figures, assert nothing): list pages at 10 and 10,000 applications; the report writers.
 bench: dev-venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/disbursements.py
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
