@@ -261,7 +261,11 @@ def _lock_tranche(tranche: Tranche) -> Tranche:
 def _tranche_state_refusal(tranche: Tranche) -> InvalidTransition:
     return InvalidTransition(
         _("Tranche %(n)s of award %(sanction)s is %(state)s, so this cannot be done now.")
-        % {"n": tranche.position, "sanction": tranche.award.sanction_number, "state": tranche.get_state_display()}
+        % {
+            "n": tranche.position,
+            "sanction": tranche.award.sanction_number,
+            "state": tranche.get_state_display().lower(),
+        }
     )
 
 

@@ -105,7 +105,7 @@ def test_requesting_out_of_order_twice_or_for_another_company_is_refused(award, 
     with pytest.raises(PermissionDenied, match="Only staff of"):
         request_tranche(first, other_operator_user)
     request_tranche(first, operator_user)
-    with pytest.raises(InvalidTransition, match="Requested"):
+    with pytest.raises(InvalidTransition, match="is requested: waiting for the officer"):
         request_tranche(first, operator_user)
     with pytest.raises(InvalidTransition, match="once tranche 1 is verified; tranche 1 is requested"):
         request_tranche(second, operator_user)
@@ -199,7 +199,7 @@ def test_verifying_is_for_program_officers_not_on_the_company_staff(award, opera
 def test_verifying_twice_is_refused_and_makes_one_payment(award, operator_user, officer):
     first = request_tranche(tranches(award)[0], operator_user)
     services.tranche_verify(tranche=first, actor=officer)
-    with pytest.raises(InvalidTransition, match="Verified"):
+    with pytest.raises(InvalidTransition, match="is verified: with finance for payment"):
         services.tranche_verify(tranche=first, actor=officer)
     assert PaymentInstruction.objects.count() == 1
 
