@@ -11,13 +11,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts import roles
+from grants import services as grants_services
 from reporting.disbursements_pdf import build_disbursements_pdf
 from reporting.disbursements_report import DETAIL_COLUMNS, MONEY_COLUMNS, SHEETS, build_disbursements_xlsx
 from reporting.models import ReportJob
 from tests.factories import UserFactory
+from tests.grants.conftest import complete_utility, ensure_allocation, to_state
+from tests.grants.factories import CallFactory, OperatorFactory, SpaceFactory, UtilityProgramFactory
 from tests.spaces.utilization_helpers import TODAY
 
-from .disbursement_helpers import INJECTION, database_figures, disbursements
+from .disbursement_helpers import INJECTION, at, database_figures, disbursements, pay
 from .helpers import Q1
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +193,47 @@ def test_the_download_centre_builds_and_serves_it(client, data, django_capture_o
     assert b"".join(download.streaming_content)[:2] == b"PK"
     pdf = client.get(reverse("reporting:download", args=[jobs["pdf"].pk]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_a_utility_enrolment_is_one_row_several_spaces_and_its_claims_keep_their_space(tmp_path):
+    """A utility enrolment has no single space (each connection has its own): its commitment and
+    payments sit in one "Several spaces" row by geography; the Payments sheet names the space paid for."""
+
+    people = {
+        "officer": UserFactory(roles=[roles.PROGRAM_OFFICER]),
+        "maker": UserFactory(roles=[roles.FINANCE_MAKER]),
+        "checker": UserFactory(roles=[roles.FINANCE_CHECKER]),
+    }
+    operator_user = UserFactory(roles=[roles.OPERATOR])
+    operator = OperatorFactory(members=[operator_user])
+    space = SpaceFactory(operator=operator, code="GRW-801", division="Gujranwala", district="Sialkot")
+    with time_machine.travel(at(2025, 7, 3, 10), tick=False):
+        call = CallFactory(program=UtilityProgramFactory(code="US", name="Power Relief", slug="power-relief"))
+        enrolment = complete_utility(call, operator, [space], operator_user)
+        enrolment = to_state(enrolment, "in_review", operator_user=operator_user, officer=people["officer"])
+        ensure_allocation(call.program)
+        award = grants_services.application_approve_delegated(application=enrolment, actor=people["officer"])
+    connection = enrolment.connections.get()
+    pay(
+        connection,
+        payee=operator,
+        amount=Decimal("90000.00"),
+        people=people,
+        when=at(2025, 8, 25, 12),
+        application=enrolment,
+        space=space,
+    )
+    path = tmp_path / "q1.xlsx"
+    with time_machine.travel(TODAY, tick=False):
+        build_disbursements_xlsx(Q1, path)
+    wb = load_workbook(path)
+    divisions = summary_table(wb["Summary"], "By division")
+    several = divisions[("Several spaces",)]
+    assert money(several["Committed (PKR)"]) == award.amount
+    assert money(several["Paid in the quarter (PKR)"]) == Decimal("90000.00")
+    assert money(several["Outstanding (PKR)"]) == award.amount - Decimal("90000.00")
+    assert ("Gujranwala",) not in divisions
+    programs = summary_table(wb["Summary"], "By program")
+    assert money(programs[("Power Relief", "Utility subsidy")]["Paid in the quarter (PKR)"]) == Decimal("90000.00")
+    (payment,) = wb["Payments"].iter_rows(min_row=2, values_only=True)
+    assert payment[3:7] == ("GRW-801", space.name, "Sialkot", "Gujranwala")
