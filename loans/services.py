@@ -216,6 +216,16 @@ def loan_position(loan: Loan, *, as_of: dt.date) -> positions.Position | None:
     return positions.position(principal=version.principal, rows=rows, settled=settled, as_of=as_of)
 
 
+def loan_payoff(loan: Loan, *, on: dt.date) -> positions.Payoff:
+    """What repays the loan in full on day `on` (overdue interest and principal, the current
+    instalment's interest, the remaining principal). Read only."""
+    version = current_version(loan)
+    if version is None:
+        return positions.Payoff(ZERO, ZERO, ZERO, ZERO)
+    _instalments, rows, settled = _rows_and_settled(version)
+    return positions.payoff(principal=version.principal, rows=rows, settled=settled, on=on)
+
+
 def _store_position(loan: Loan, position: positions.Position | None, as_of: dt.date) -> None:
     fields = _position_fields(loan, position, as_of)
     for name, value in fields.items():

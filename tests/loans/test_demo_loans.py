@@ -1,0 +1,28 @@
+"""The demo loader puts a few loans on the book, in different states and buckets, once."""
+
+from collections import Counter
+
+import pytest
+
+from audit.services import audit_verify_chain
+from fixtures.demo_loans import load_demo_loans
+from fixtures.demo_network import load_demo_network
+from loans.models import Loan, Repayment, ScheduleVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loans_states_buckets_and_idempotent():
+    load_demo_network()
+    assert load_demo_loans() == 4
+    loans = list(Loan.objects.order_by("pk"))
+    assert Counter(loan.state for loan in loans) == {"active": 3, "closed": 1}
+    assert sorted(loan.arrears_bucket for loan in loans if loan.state == "active") == ["1_30", "61_90", "current"]
+    closed = next(loan for loan in loans if loan.state == "closed")
+    assert closed.closed_early and closed.principal_repaid == closed.principal
+    late = next(loan for loan in loans if loan.arrears_bucket == "61_90")
+    assert 61 <= late.days_past_due <= 90
+    counts = (Loan.objects.count(), Repayment.objects.count(), ScheduleVersion.objects.count())
+    assert load_demo_loans() == 4
+    assert (Loan.objects.count(), Repayment.objects.count(), ScheduleVersion.objects.count()) == counts
+    assert audit_verify_chain().ok
