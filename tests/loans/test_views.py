@@ -87,6 +87,8 @@ def test_finance_posts_a_repayment_by_form(client, loan, people):
     login(client, people["maker"])
     page = client.get(reverse("loans:loan", args=[loan.pk])).content.decode()
     assert "Post a repayment" in page and "Restructure" not in page and "Write off the loan" not in page
+    statement = client.get(reverse("loans:statement", args=[loan.pk]))
+    assert statement.status_code == 200 and statement.content.startswith(b"%PDF")
     response = client.post(
         reverse("loans:post_repayment", args=[loan.pk]),
         {"amount": "13889", "received_on": "2026-02-09", "bank_reference": "MCB-78"},
