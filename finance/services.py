@@ -441,6 +441,9 @@ def payment_retry(*, instruction: PaymentInstruction, actor) -> PaymentInstructi
             source_type_id=failed.source_type_id,
             source_id=failed.source_id,
             payee_id=failed.payee_id,
+            # What the payment is for travels with it: the reports group retried payments too.
+            application_id=failed.application_id,
+            space_id=failed.space_id,
             amount=failed.amount,
             narration=failed.narration,
             touched_by=failed.touched_by,
