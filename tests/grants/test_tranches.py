@@ -274,3 +274,26 @@ def test_a_payment_that_would_overpay_the_award_is_refused_with_the_payment(awar
     first.refresh_from_db()
     assert instruction.state == "sent" and first.state == "verified"
     assert not LedgerEntry.objects.filter(instruction=instruction, kind="paid").exists()
+
+
+def test_a_payment_the_bank_returned_is_retried_and_its_new_attempt_pays_the_tranche(award, operator_user, officer):
+    maker, checker = finance_people()
+    first = services.tranche_verify(tranche=request_tranche(tranches(award)[0], operator_user), actor=officer)
+    instruction = finance.payment_prepare(instruction=payment_for(first), actor=maker, amount=first.amount)
+    instruction = finance.payment_approve(instruction=instruction, actor=checker)
+    batch = finance.batch_create(actor=maker, value_date=timezone.localdate(), instructions=[instruction])
+    finance.batch_mark_sent(batch=batch, actor=maker)
+    finance.payment_fail(instruction=instruction, actor=checker, reason="Beneficiary account closed")
+    first.refresh_from_db()
+    assert first.state == "verified"
+    retry = finance.payment_retry(instruction=PaymentInstruction.objects.get(pk=instruction.pk), actor=maker)
+    # The new attempt is still for the same application and space (the reports read them).
+    assert (retry.attempt, retry.application_id, retry.space_id) == (
+        2,
+        award.application_id,
+        award.application.space_id,
+    )
+    assert pay_through_finance(first, maker, checker).state == "reconciled"
+    first.refresh_from_db()
+    award.refresh_from_db()
+    assert first.state == "paid" and award.paid == first.amount
