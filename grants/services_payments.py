@@ -25,6 +25,8 @@ Grant tranches
         (finance.services.payment_request) in the same transaction, with `touched_by` = everyone who
         worked on the application (officers, reviewers, the board chair, the verifier), so none of
         them can be the finance checker.
+    tranche_pay_again(*, tranche, actor) -> Tranche                    verified, payment cancelled
+        The officer asks finance again after finance cancelled the payment (a new attempt).
 
 Utility claims
 --------------
@@ -45,6 +47,7 @@ Utility claims
         Refused when the award's remaining amount (award − paid − claims approved and not yet paid)
         is smaller than the subsidy, with the figures. Asks finance to pay for the connection's space.
     utility_claim_reject(*, claim, actor, reason)                          submitted | verified -> rejected
+    utility_claim_pay_again(*, claim, actor)                               approved, payment cancelled
 
 Finance's hooks (registered in GrantsConfig.ready):
     A payment that becomes `paid` marks its tranche or claim paid and adds the amount to the award
@@ -400,11 +403,63 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
     return tranche
 
 
+def _request_tranche_payment(tranche: Tranche, actor):
+    from finance.services import payment_request
+
+    award, application = tranche.award, tranche.award.application
+    count = Tranche.objects.filter(award=award).count()
+    return payment_request(
+        source=tranche,
+        payee=application.operator,
+        amount=tranche.amount,
+        narration=(
+            _("Grant %(sanction)s tranche %(n)s of %(count)s: %(title)s")
+            % {"sanction": award.sanction_number, "n": tranche.position, "count": count, "title": tranche.title}
+        )[:140],
+        actor=actor,
+        touched_by=people_who_touched(application) | {actor.pk},
+        application=application,
+    )
+
+
+def _payment_cancelled(source) -> bool:
+    from finance.models import PaymentInstruction, PaymentState
+
+    latest = (
+        PaymentInstruction.objects.filter(idempotency_key=f"{source._meta.label_lower}:{source.pk}")
+        .order_by("-attempt")
+        .values_list("state", flat=True)
+        .first()
+    )
+    return latest == PaymentState.CANCELLED
+
+
+def tranche_pay_again(*, tranche: Tranche, actor) -> Tranche:
+    """After finance cancelled the payment of a verified tranche (e.g. the company's bank account was
+    being changed), the officer asks finance to pay it again: a new payment attempt."""
+    with transaction.atomic():
+        tranche = _lock_tranche(tranche)
+        application = tranche.award.application
+        _require_officer(application, actor, _("ask finance to pay"))
+        if tranche.state != TrancheState.VERIFIED or not _payment_cancelled(tranche):
+            raise InvalidTransition(
+                _("Tranche %(n)s has no cancelled payment to ask for again.") % {"n": tranche.position}
+            )
+        instruction = _request_tranche_payment(tranche, actor)
+        _record(
+            application,
+            actor,
+            "tranche.pay_again",
+            from_state=tranche.state,
+            to_state=tranche.state,
+            data={"tranche": tranche.position, "payment": instruction.reference},
+        )
+    return tranche
+
+
 def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
     """The officer verifies the evidence (requested -> verified) and finance is asked to pay, in one
     transaction: a refusal by finance leaves the tranche requested."""
-    from finance.services import payment_request
-
     with transaction.atomic():
         tranche = _lock_tranche(tranche)
         award, application = tranche.award, tranche.award.application
@@ -421,19 +476,7 @@ def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
             to_state=tranche.state,
             data={"tranche": tranche.position, "amount": str(tranche.amount)},
         )
-        count = Tranche.objects.filter(award=award).count()
-        instruction = payment_request(
-            source=tranche,
-            payee=application.operator,
-            amount=tranche.amount,
-            narration=(
-                _("Grant %(sanction)s tranche %(n)s of %(count)s: %(title)s")
-                % {"sanction": award.sanction_number, "n": tranche.position, "count": count, "title": tranche.title}
-            )[:140],
-            actor=actor,
-            touched_by=people_who_touched(application) | {actor.pk},
-            application=application,
-        )
+        instruction = _request_tranche_payment(tranche, actor)
         _tell_operator(
             application,
             _("Tranche %(n)s of %(sanction)s verified") % {"n": tranche.position, "sanction": award.sanction_number},
@@ -678,10 +721,50 @@ def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, no
     return claim
 
 
-def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
-    """verified -> approved, and finance is asked to pay the subsidy for the connection's space."""
+def _request_claim_payment(claim: UtilityClaim, award: Award, actor):
     from finance.services import payment_request
 
+    application = claim.connection.application
+    return payment_request(
+        source=claim,
+        payee=application.operator,
+        amount=claim.subsidy_amount,
+        narration=(
+            _("Power subsidy %(sanction)s %(disco)s %(month)s")
+            % {"sanction": award.sanction_number, "disco": claim.disco, "month": claim.billing_month.strftime("%b %Y")}
+        )[:140],
+        actor=actor,
+        touched_by=people_who_touched(application) | {actor.pk},
+        application=application,
+        space=claim.connection.space,
+    )
+
+
+def utility_claim_pay_again(*, claim: UtilityClaim, actor) -> UtilityClaim:
+    """After finance cancelled the payment of an approved claim, the officer asks for it again."""
+    with transaction.atomic():
+        claim = _lock_claim(claim)
+        application = claim.connection.application
+        _require_officer(application, actor, _("ask finance to pay"))
+        if claim.state != UtilityClaimState.APPROVED or not _payment_cancelled(claim):
+            raise InvalidTransition(
+                _("The claim for %(bill)s has no cancelled payment to ask for again.") % {"bill": claim}
+            )
+        award = Award.objects.get(application=application)
+        instruction = _request_claim_payment(claim, award, actor)
+        _record(
+            application,
+            actor,
+            "claim.pay_again",
+            from_state=claim.state,
+            to_state=claim.state,
+            data={"claim": claim.pk, "payment": instruction.reference},
+        )
+    return claim
+
+
+def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
+    """verified -> approved, and finance is asked to pay the subsidy for the connection's space."""
     with transaction.atomic():
         claim = _lock_claim(claim)
         connection = claim.connection
@@ -720,23 +803,7 @@ def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
             to_state=claim.state,
             data={"claim": claim.pk, "bill": str(claim), "subsidy": str(claim.subsidy_amount)},
         )
-        instruction = payment_request(
-            source=claim,
-            payee=application.operator,
-            amount=claim.subsidy_amount,
-            narration=(
-                _("Power subsidy %(sanction)s %(disco)s %(month)s")
-                % {
-                    "sanction": award.sanction_number,
-                    "disco": claim.disco,
-                    "month": claim.billing_month.strftime("%b %Y"),
-                }
-            )[:140],
-            actor=actor,
-            touched_by=people_who_touched(application) | {actor.pk},
-            application=application,
-            space=connection.space,
-        )
+        instruction = _request_claim_payment(claim, award, actor)
         _tell_operator(
             application,
             _("Utility claim approved: %(bill)s") % {"bill": claim},
@@ -863,12 +930,14 @@ __all__ = [
     "claim_payment_moved",
     "people_who_touched",
     "read_upload",
+    "tranche_pay_again",
     "tranche_payment_moved",
     "tranche_request",
     "tranche_return",
     "tranche_schedule_create",
     "tranche_verify",
     "utility_claim_approve",
+    "utility_claim_pay_again",
     "utility_claim_reject",
     "utility_claim_submit",
     "utility_claim_verify",

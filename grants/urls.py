@@ -94,7 +94,13 @@ workbench = [
         views_payments.tranche_return,
         name="workbench_tranche_return",
     ),
+    path(
+        "applications/<str:reference>/tranches/<int:position>/pay-again/",
+        views_payments.tranche_pay_again,
+        name="workbench_tranche_pay_again",
+    ),
     path("claims/<int:pk>/", views_payments.claim_page, name="workbench_claim"),
+    path("claims/<int:pk>/pay-again/", views_payments.claim_pay_again, name="workbench_claim_pay_again"),
     path("claims/<int:pk>/verify/", views_payments.claim_verify, name="workbench_claim_verify"),
     path("claims/<int:pk>/approve/", views_payments.claim_approve, name="workbench_claim_approve"),
     path("claims/<int:pk>/reject/", views_payments.claim_reject, name="workbench_claim_reject"),

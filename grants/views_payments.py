@@ -141,6 +141,10 @@ def _operator_enrolment(request, reference) -> Application:
 def claim_new(request, reference):
     application = _operator_enrolment(request, reference)
     application_url = redirect("grants:portal_application", reference=reference).url
+    award = getattr(application, "award", None) if application.state == Application.State.APPROVED else None
+    if award is None or award.state != AwardState.ACCEPTED:
+        messages.info(request, _("Bills can be claimed once the enrolment is approved and its award accepted."))
+        return redirect(application_url)
     connections = list(application.connections.select_related("space").order_by("space__code"))
     form = UtilityClaimForm(
         request.POST if request.method == "POST" else None,
@@ -363,3 +367,29 @@ def claim_reject(request, pk):
             messages.success(request, _("The claim is rejected; the operator is told why."))
             return redirect(here)
     return _claim_page(request, claim, reject_form=form, status=400)
+
+
+@workbench_view
+@require_POST
+def tranche_pay_again(request, reference, position):
+    tranche = _staff_tranche(request, reference, position)
+    here = redirect("grants:workbench_tranche", reference=reference, position=position).url
+    try:
+        services.tranche_pay_again(tranche=tranche, actor=request.user)
+    except DomainError as error:
+        return _refused(request, error, here)
+    messages.success(request, _("Finance is asked again to pay tranche %(n)s.") % {"n": position})
+    return redirect(here)
+
+
+@workbench_view
+@require_POST
+def claim_pay_again(request, pk):
+    claim = _staff_claim(request, pk)
+    here = redirect("grants:workbench_claim", pk=pk).url
+    try:
+        services.utility_claim_pay_again(claim=claim, actor=request.user)
+    except DomainError as error:
+        return _refused(request, error, here)
+    messages.success(request, _("Finance is asked again to pay this claim."))
+    return redirect(here)

@@ -56,12 +56,14 @@ EVENT_LABELS = {
     "tranche.return": _("Tranche evidence returned"),
     "tranche.verify": _("Tranche verified: payment requested"),
     "tranche.paid": _("Tranche paid"),
+    "tranche.pay_again": _("Tranche payment asked for again"),
     "tranche.payment_returned": _("Tranche payment returned by the bank"),
     "claim.submit": _("Utility claim filed"),
     "claim.verify": _("Utility claim verified"),
     "claim.approve": _("Utility claim approved: payment requested"),
     "claim.reject": _("Utility claim rejected"),
     "claim.paid": _("Utility claim paid"),
+    "claim.pay_again": _("Utility claim payment asked for again"),
     "claim.payment_returned": _("Utility claim payment returned by the bank"),
 }
 

@@ -297,3 +297,29 @@ def test_a_payment_the_bank_returned_is_retried_and_its_new_attempt_pays_the_tra
     first.refresh_from_db()
     award.refresh_from_db()
     assert first.state == "paid" and award.paid == first.amount
+
+
+def test_after_finance_cancels_the_payment_the_officer_asks_again_through_the_workbench(
+    client, award, operator_user, officer
+):
+    from django.urls import reverse
+
+    maker, _checker = finance_people()
+    first = services.tranche_verify(tranche=request_tranche(tranches(award)[0], operator_user), actor=officer)
+    with pytest.raises(InvalidTransition, match="no cancelled payment"):
+        services.tranche_pay_again(tranche=first, actor=officer)
+    finance.payment_cancel(instruction=payment_for(first), actor=maker, reason="The company is changing its bank")
+    ref = award.application.reference
+    client.force_login(officer)
+    page = client.get(reverse("grants:workbench_tranche", args=[ref, 1])).content.decode()
+    assert "The company is changing its bank" in page and "Ask finance to pay again" in page
+    response = client.post(reverse("grants:workbench_tranche_pay_again", args=[ref, 1]))
+    assert response.status_code == 302
+    attempts = list(
+        PaymentInstruction.objects.filter(idempotency_key=f"grants.tranche:{first.pk}")
+        .order_by("attempt")
+        .values_list("attempt", "state")
+    )
+    assert attempts == [(1, "cancelled"), (2, "requested")]
+    with pytest.raises(InvalidTransition):
+        services.tranche_pay_again(tranche=first, actor=officer)

@@ -319,3 +319,32 @@ def test_the_operator_files_a_claim_in_the_portal_and_the_officer_decides_it(
     client.force_login(operator_user)
     page = client.get(reverse("grants:portal_application", args=[ref])).content.decode()
     assert 'data-claim-state="approved"' in page and payment_for(filed).reference in page
+
+
+def test_after_finance_cancels_a_claims_payment_the_officer_asks_again(award, connection, operator_user, officer):
+    from .payments import finance_people
+
+    maker, _checker = finance_people()
+    approved = services.utility_claim_approve(
+        claim=services.utility_claim_verify(claim=claim(connection, operator_user), actor=officer), actor=officer
+    )
+    from finance import services as finance
+
+    finance.payment_cancel(instruction=payment_for(approved), actor=maker, reason="Duplicate in the bank file")
+    services.utility_claim_pay_again(claim=approved, actor=officer)
+    assert payment_for(approved).attempt == 2 and payment_for(approved).state == "requested"
+    assert payment_for(approved).space == connection.space
+
+
+def test_the_claim_form_is_not_offered_before_the_award_is_accepted(
+    client, clock, utility_call, operator, space, operator_user, officer
+):
+    app = to_state(
+        complete_utility(utility_call, operator, [space], operator_user),
+        "in_review",
+        operator_user=operator_user,
+        officer=officer,
+    )
+    client.force_login(operator_user)
+    response = client.get(reverse("grants:portal_claim_new", args=[app.reference]))
+    assert response.status_code == 302 and response["Location"].endswith(f"/portal/applications/{app.reference}/")
