@@ -143,3 +143,23 @@ def test_the_workbench_application_page_shows_the_schedule(client, award, office
     page = body(client.get(reverse("grants:workbench_application", args=[award.application.reference])))
     assert 'data-tranche-state="verified"' in page and 'data-tranche-state="scheduled"' in page
     assert reverse("grants:workbench_tranche", args=[award.application.reference, 2]) in page
+
+
+def test_the_queue_costs_the_same_queries_however_many_tranches_wait(
+    client, award, grant_call, operator, space, operator_user, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request_tranche(Tranche.objects.get(award=award, position=1), operator_user)
+    client.force_login(officer)
+    url = reverse("grants:workbench_payments_queue")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    second_award = accepted_grant(grant_call, operator, space, operator_user, officer, amount=Decimal("3000000"))
+    request_tranche(Tranche.objects.get(award=second_award, position=1), operator_user)
+    with CaptureQueriesContext(connection) as two:
+        page = body(client.get(url))
+    assert "2 tranches requested" in page
+    assert len(two) == len(one)
