@@ -235,12 +235,10 @@ def _store_position(loan: Loan, position: positions.Position | None, as_of: dt.d
 
 def _position_fields(loan: Loan, position: positions.Position | None, as_of: dt.date) -> dict:
     if position is None or loan.state not in SERVICING_STATES:
-        outstanding = ZERO
-        if loan.state == S.WRITTEN_OFF or position is None:
-            outstanding = ZERO
+        # Not being repaid (not disbursed, closed, written off): nothing outstanding, nothing due.
         return {
             "position_as_of": as_of,
-            "outstanding_principal": outstanding,
+            "outstanding_principal": ZERO,
             "overdue_amount": ZERO,
             "next_due_date": None,
             "next_due_amount": ZERO,
@@ -416,7 +414,12 @@ def _store_rows(version: ScheduleVersion, rows) -> None:
 
 def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> None:
     """finance's hook for payments of `loans.loan` (runs inside the payment's transaction)."""
+    from finance.models import PaymentInstruction
+
     actor = instruction.approved_by or instruction.requested_by
+    # Lock order as finance's: the payment first (already held when finance calls), then the loan. A
+    # redelivered hook thus waits for the payment's own transaction instead of deadlocking with it.
+    list(PaymentInstruction.objects.select_for_update().filter(pk=instruction.pk).values_list("pk", flat=True))
     try:
         loan = Loan.objects.select_for_update().get(pk=int(instruction.source_id))
     except (Loan.DoesNotExist, ValueError):
