@@ -175,6 +175,17 @@ def next_step(application) -> dict:
                 "text": _("Download your award letter and accept the award"),
                 "url": reverse("grants:portal_application", kwargs={"reference": ref}) + "#award",
             }
+        # No query here (the dashboard lists many rows): the application page shows what is due.
+        if award is not None and application.instrument == Program.Instrument.GRANT:
+            return {
+                "text": _("Ask for each tranche when its milestone is reached"),
+                "url": reverse("grants:portal_application", kwargs={"reference": ref}) + "#tranches",
+            }
+        if award is not None and application.instrument == Program.Instrument.UTILITY_SUBSIDY:
+            return {
+                "text": _("Claim each month's electricity bill"),
+                "url": reverse("grants:portal_application", kwargs={"reference": ref}) + "#claims",
+            }
     if application.is_open:
         return {"text": _("Nothing: the secretariat is working on it")}
     return {"text": _("Nothing: this application is closed")}
