@@ -36,6 +36,12 @@ def kwargs_for(name, app, document):
         kwargs["section"] = "grant_details"
     if name == "workbench_board_decision":
         kwargs["pk"] = 1
+    # Tranches and claims (grants/views_payments.py); tests/grants/test_tranche_views.py and
+    # test_utility_claims.py also check them against a real accepted award of company A.
+    if "tranche" in name:
+        kwargs["position"] = 1
+    if name in ("tranche_evidence_download", "claim_bill_download"):
+        kwargs["pk"] = document.pk
     return kwargs
 
 
@@ -48,7 +54,7 @@ def application_of_a(grant_call, operator, space, operator_user, officer):
 def test_every_application_url_is_listed():
     # If a URL is added, it is covered by the loop below automatically; this pins the count so a
     # rename that drops `reference` from a route is noticed.
-    assert len(NAMED_APPLICATION_URLS) == 24
+    assert len(NAMED_APPLICATION_URLS) == 32
     assert "document_download" in NAMED_APPLICATION_URLS and "workbench_send_to_review" in NAMED_APPLICATION_URLS
 
 
