@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Application, BudgetAllocation, Call, LoanTier, Program, RubricCriterion
+from .models import Application, BudgetAllocation, Call, LoanTier, Program, RubricCriterion, Tranche, UtilityClaim
 
 
 class LoanTierInline(admin.TabularInline):
@@ -58,3 +58,34 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Tranches and claims change only through grants/services_payments.py (audited, paid by finance)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tranche)
+class TrancheAdmin(ReadOnlyAdmin):
+    list_display = ("award", "position", "title", "amount", "due_date", "state", "requested_at", "paid_at")
+    list_filter = ("state",)
+    search_fields = ("award__sanction_number", "award__application__reference")
+    list_select_related = ("award",)
+    list_per_page = 50
+
+
+@admin.register(UtilityClaim)
+class UtilityClaimAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "connection", "bill_amount", "subsidy_amount", "state", "submitted_at", "paid_at")
+    list_filter = ("state", "disco")
+    search_fields = ("bill_reference", "connection__application__reference")
+    list_select_related = ("connection__space",)
+    list_per_page = 50

@@ -163,3 +163,13 @@ def test_the_queue_costs_the_same_queries_however_many_tranches_wait(
         page = body(client.get(url))
     assert "2 tranches requested" in page
     assert len(two) == len(one)
+
+
+def test_data_stewards_read_tranches_in_the_django_admin_but_cannot_change_them(client, award, operator_user):
+    request_tranche(Tranche.objects.get(award=award, position=1), operator_user)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = body(client.get(reverse("admin:grants_tranche_changelist")))
+    assert award.sanction_number in page and "Seats installed" in page
+    assert client.get(reverse("admin:grants_utilityclaim_changelist")).status_code == 200
+    assert client.get(reverse("admin:grants_tranche_add")).status_code == 403
