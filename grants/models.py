@@ -1377,6 +1377,11 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.award.sanction_number} tranche {self.position}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not yet asked for (or returned and not asked for again)."""
+        return self.state in (TrancheState.SCHEDULED, TrancheState.RETURNED) and self.due_date < timezone.localdate()
+
     @transition(
         field=state,
         source=[TrancheState.SCHEDULED, TrancheState.RETURNED],

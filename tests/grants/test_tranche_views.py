@@ -173,3 +173,18 @@ def test_data_stewards_read_tranches_in_the_django_admin_but_cannot_change_them(
     assert award.sanction_number in page and "Seats installed" in page
     assert client.get(reverse("admin:grants_utilityclaim_changelist")).status_code == 200
     assert client.get(reverse("admin:grants_tranche_add")).status_code == 403
+
+
+def test_a_tranche_past_its_due_date_and_not_asked_for_is_shown_overdue(client, award, operator_user):
+    import datetime as dt
+
+    import time_machine
+
+    client.force_login(operator_user)
+    url = reverse("grants:portal_application", args=[award.application.reference])
+    assert "data-overdue" not in body(client.get(url))
+    first = Tranche.objects.get(award=award, position=1)
+    with time_machine.travel(dt.datetime.combine(first.due_date + dt.timedelta(days=1), dt.time(12)), tick=False):
+        client.force_login(operator_user)
+        page = body(client.get(url))
+    assert page.count("data-overdue") == 1  # tranche 2 is not due yet
