@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -373,6 +374,7 @@ def child(kind: str, rows: int) -> None:
             }
         )
     )
+    shutil.rmtree(out.parent, ignore_errors=True)
 
 
 def run(kind: str, rows: int) -> dict:
@@ -431,6 +433,8 @@ def main() -> None:
     print(f"(a) peak: {a['peak_mb']:.0f} MB (target < 300 MB)")
     print(f"(a) growth {SMALL:,} → {ROWS:,} rows: {a['peak_mb'] - a_small['peak_mb']:+.0f} MB peak (target < 50 MB)")
     print(f"(a) peak / (c) peak: {a['peak_mb'] / c['peak_mb']:.2f} (target ≤ 0.20)")
+    if os.environ["DATABASE_URL"].startswith("sqlite:///"):
+        shutil.rmtree(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
