@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from grants.schedules import Grace
 
@@ -180,10 +180,11 @@ class Loan(ConcurrentTransitionMixin, models.Model):
         self.closed_on = on
         self.closed_early = early
 
-    @transition(field=state, source=S.CLOSED, target=S.ACTIVE)
-    def reopen(self):
+    @transition(field=state, source=S.CLOSED, target=RETURN_VALUE(S.ACTIVE, S.RESTRUCTURED))
+    def reopen(self, *, restructured: bool):
         self.closed_on = None
         self.closed_early = False
+        return S.RESTRUCTURED if restructured else S.ACTIVE
 
     @transition(field=state, source=list(SERVICING_STATES), target=S.WRITTEN_OFF)
     def write_off(self, *, on: dt.date, by, reason: str, amount: Decimal):

@@ -717,6 +717,16 @@ def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repay
             )
         if loan.state not in (*SERVICING_STATES, S.CLOSED):
             _refuse_state(loan, _("have a repayment reversed"))
+        version = current_version(loan)
+        if repayment.allocations.exclude(instalment__version=version).exists():
+            # The restructuring put on its new schedule what was owed after this repayment.
+            raise InvalidTransition(
+                _(
+                    "This repayment was split on an earlier schedule, before the restructuring of %(day)s: it "
+                    "cannot be reversed on its own. Restructure the loan again for the corrected balance."
+                )
+                % {"day": version.effective_on.strftime("%d %b %Y")}
+            )
         reversal = Repayment.objects.create(
             loan=loan,
             kind=Repayment.Kind.REVERSAL,
@@ -751,7 +761,7 @@ def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repay
         )
         from_state = loan.state
         if loan.state == S.CLOSED:
-            loan.reopen()
+            loan.reopen(restructured=version.number > 1)
             loan.save()
         today = timezone.localdate()
         _store_position(loan, loan_position(loan, as_of=today), today)

@@ -68,6 +68,11 @@ def test_finance_checker_restructures_into_a_new_version(loan, people):
             bank_reference="UBL-2",
         )
     assert {a.instalment.version_id for a in repayment.allocations.all()} == {version.pk}
+    # A repayment split on the earlier schedule cannot be reversed alone any more (its balance moved on).
+    services.loan_reverse_repayment(repayment=repayment, actor=people["maker"], reason="Bounced")
+    earlier = loan.repayments.get(bank_reference="UBL-1")
+    with pytest.raises(InvalidTransition, match="before the restructuring"):
+        services.loan_reverse_repayment(repayment=earlier, actor=people["maker"], reason="Wrong loan")
 
 
 @pytest.mark.parametrize("who", ["maker", "officer", "chair", "operator_user"])
