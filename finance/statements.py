@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -119,28 +120,34 @@ def _date(value, line: int) -> tuple[dt.date | None, str | None]:
     }
 
 
-def read_statement(*, file_name: str, content: bytes) -> list[ParsedLine]:
-    """Every line of the statement, checked. Raises ValidationFailed listing the problems (up to 20)."""
+def open_table(*, file_name: str, content: bytes, columns, what) -> tuple[dict[str, int], Iterator[list]]:
+    """Open an uploaded bank file (.xlsx or .csv, at most 5 MB) whose first row must name exactly
+    `columns` (in any order). Returns {column: position} and an iterator over the rows after the
+    heading. Raises ValidationFailed naming the missing, unknown or repeated columns; `what` names the
+    file in messages ("statement", "collection file"). Used by the bank statement here and the loan
+    collection file (loans/collections.py)."""
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(_("This statement is larger than 5 MB; ask the bank for one file per day."))
+        raise ValidationFailed(
+            _("This %(what)s is larger than 5 MB; ask the bank for one file per day.") % {"what": what}
+        )
     lower = (file_name or "").lower()
     if lower.endswith(".csv"):
         rows = _rows_from_csv(content)
     elif lower.endswith(".xlsx"):
         rows = _rows_from_xlsx(content)
     else:
-        raise ValidationFailed(_("Upload the statement as an Excel workbook (.xlsx) or a CSV file."))
+        raise ValidationFailed(_("Upload the %(what)s as an Excel workbook (.xlsx) or a CSV file.") % {"what": what})
 
     rows = iter(rows)
     header_row = next(rows, None)
     if not header_row:
-        raise ValidationFailed(_("This statement is empty."))
+        raise ValidationFailed(_("This %(what)s is empty.") % {"what": what})
     headers = [_header(h) for h in header_row]
     while headers and not headers[-1]:
         headers.pop()
-    missing = [c for c in COLUMNS if c not in headers]
-    unknown = [h or _("(a column without a heading)") for h in headers if h not in COLUMNS]
-    duplicated = sorted({h for h in headers if h in COLUMNS and headers.count(h) > 1})
+    missing = [c for c in columns if c not in headers]
+    unknown = [h or _("(a column without a heading)") for h in headers if h not in columns]
+    duplicated = sorted({h for h in headers if h in columns and headers.count(h) > 1})
     problems = []
     if missing:
         problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
@@ -150,10 +157,15 @@ def read_statement(*, file_name: str, content: bytes) -> list[ParsedLine]:
         problems.append(_("columns given twice: %(cols)s") % {"cols": ", ".join(duplicated)})
     if problems:
         raise ValidationFailed(
-            _("This statement does not follow the template (%(problems)s). The columns are: %(cols)s.")
-            % {"problems": "; ".join(problems), "cols": ", ".join(COLUMNS)}
+            _("This %(what)s does not follow the template (%(problems)s). The columns are: %(cols)s.")
+            % {"what": what, "problems": "; ".join(problems), "cols": ", ".join(columns)}
         )
-    index = {name: headers.index(name) for name in COLUMNS}
+    return {name: headers.index(name) for name in columns}, rows
+
+
+def read_statement(*, file_name: str, content: bytes) -> list[ParsedLine]:
+    """Every line of the statement, checked. Raises ValidationFailed listing the problems (up to 20)."""
+    index, rows = open_table(file_name=file_name, content=content, columns=COLUMNS, what=_("statement"))
 
     lines: list[ParsedLine] = []
     errors: list[str] = []

@@ -444,3 +444,30 @@ def award_by_verification_code(code: str):
     return Award.objects.select_related("application__call__program", "application__operator").get(
         verification_code=formatted
     )
+
+
+def people_who_touched(application: Application) -> set[int]:
+    """Everyone on the secretariat's side who worked on the application: whoever acted on it (the audit
+    trail: officers, the chair, verifiers), every reviewer assigned, whoever decided. The company's own
+    staff are left out (finance refuses them as payee staff anyway). None of them may approve a payment
+    for the application (finance's four-eyes rule): tranches, claims and loan disbursements pass this
+    as `touched_by`."""
+    from audit.models import AuditEvent
+
+    from .models import Decision, Review
+
+    people = set(
+        AuditEvent.objects.filter(
+            object_type=application._meta.label_lower, object_id=str(application.pk), actor__isnull=False
+        ).values_list("actor_id", flat=True)
+    )
+    people |= set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
+    people |= set(Decision.objects.filter(application=application).values_list("decided_by_id", flat=True))
+    people |= set(
+        Decision.objects.filter(application=application, meeting__isnull=False).values_list(
+            "meeting__chair_id", flat=True
+        )
+    )
+    people -= set(application.operator.members.values_list("pk", flat=True))
+    people.discard(None)
+    return people

@@ -76,10 +76,8 @@ from .models import (
     Application,
     Award,
     AwardState,
-    Decision,
     Disco,
     Program,
-    Review,
     Tranche,
     TrancheEvidence,
     TrancheState,
@@ -91,6 +89,7 @@ from .models import (
     is_program_officer,
 )
 from .money import parse_money, pkr
+from .selectors import people_who_touched
 from .services import (
     MAX_MONTHLY_BILL,
     _check_content,
@@ -168,29 +167,6 @@ def _save(obj, what: str) -> None:
         raise InvalidTransition(
             _("Someone else changed this %(what)s at the same moment. Reload it and try again.") % {"what": what}
         ) from None
-
-
-def people_who_touched(application: Application) -> set[int]:
-    """Everyone on the secretariat's side who worked on the application: whoever acted on it (the audit
-    trail: officers, the chair, verifiers), every reviewer assigned, whoever decided. The company's own
-    staff are left out (finance refuses them as payee staff anyway)."""
-    from audit.models import AuditEvent
-
-    people = set(
-        AuditEvent.objects.filter(
-            object_type=application._meta.label_lower, object_id=str(application.pk), actor__isnull=False
-        ).values_list("actor_id", flat=True)
-    )
-    people |= set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
-    people |= set(Decision.objects.filter(application=application).values_list("decided_by_id", flat=True))
-    people |= set(
-        Decision.objects.filter(application=application, meeting__isnull=False).values_list(
-            "meeting__chair_id", flat=True
-        )
-    )
-    people -= set(application.operator.members.values_list("pk", flat=True))
-    people.discard(None)
-    return people
 
 
 def _record(application: Application, actor, action: str, *, from_state="", to_state="", reason="", data=None):

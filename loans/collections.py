@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 # The statement reader's file handling (CSV in UTF-8, .xlsx through openpyxl) is the same for any
 # bank file, so it is reused rather than copied.
 from finance.errors import FinanceError
-from finance.statements import _header, _rows_from_csv, _rows_from_xlsx
+from finance.statements import open_table
 from reporting.excel import is_formula_like
 
 from . import services
@@ -35,7 +35,6 @@ from .errors import LoansError, PermissionDenied, ValidationFailed
 from .models import SERVICING_STATES, CollectionFile, Loan
 
 COLUMNS = ["sanction_number", "date_received", "amount", "bank_reference"]
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_PROBLEMS = 30
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -123,41 +122,10 @@ def _date(value, row: int) -> tuple[dt.date | None, str | None]:
 
 def read_collection(*, file_name: str, content: bytes) -> list[CollectionRow]:
     """Every row, checked for shape. Raises ValidationFailed listing the problems."""
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed(_("This file is larger than 5 MB; ask the bank for one file per day."))
-    lower = (file_name or "").lower()
-    if lower.endswith(".csv"):
-        rows = _rows_from_csv(content)
-    elif lower.endswith(".xlsx"):
-        rows = _rows_from_xlsx(content)
-    else:
-        raise ValidationFailed(_("Upload the collection file as an Excel workbook (.xlsx) or a CSV file."))
     try:
-        rows = iter(rows)
-        heading = next(rows, None)
-    except FinanceError as error:  # the shared reader's refusal of an unreadable file
+        index, rows = open_table(file_name=file_name, content=content, columns=COLUMNS, what=_("collection file"))
+    except FinanceError as error:  # the shared reader's refusal, as this app's error
         raise ValidationFailed(*error.messages) from None
-    if not heading:
-        raise ValidationFailed(_("This file is empty."))
-    headers = [_header(h) for h in heading]
-    while headers and not headers[-1]:
-        headers.pop()
-    missing = [c for c in COLUMNS if c not in headers]
-    unknown = [h or _("(a column without a heading)") for h in headers if h not in COLUMNS]
-    twice = sorted({h for h in headers if h in COLUMNS and headers.count(h) > 1})
-    problems = []
-    if missing:
-        problems.append(_("missing columns: %(cols)s") % {"cols": ", ".join(missing)})
-    if unknown:
-        problems.append(_("unknown columns: %(cols)s") % {"cols": ", ".join(unknown)})
-    if twice:
-        problems.append(_("columns given twice: %(cols)s") % {"cols": ", ".join(twice)})
-    if problems:
-        raise ValidationFailed(
-            _("This file does not follow the template (%(problems)s). The columns are: %(cols)s.")
-            % {"problems": "; ".join(problems), "cols": ", ".join(COLUMNS)}
-        )
-    index = {name: headers.index(name) for name in COLUMNS}
     parsed: list[CollectionRow] = []
     errors: list[str] = []
     seen: dict[tuple[str, str], int] = {}

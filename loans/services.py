@@ -46,12 +46,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.models import AuditEvent
 from audit.services import audit_record
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
 from grants.money import pkr
 from grants.schedules import Grace, build_schedule, due_date
+from grants.selectors import people_who_touched
 from notifications.services import notify
 
 from . import positions
@@ -172,19 +172,6 @@ def _money(value, label: str, field: str) -> Decimal:
     if value > MONEY_CEILING:
         raise ValidationFailed(field_errors={field: [_("This amount is far larger than any loan of the program.")]})
     return value.quantize(PAISA)
-
-
-def people_who_touched(application: Application) -> set[int]:
-    """Everyone who worked on the application (its audit trail, reviewers, deciders): none of them may
-    approve its disbursement (finance's four-eyes rule)."""
-    people = set(
-        AuditEvent.objects.filter(
-            object_type=application._meta.label_lower, object_id=str(application.pk), actor__isnull=False
-        ).values_list("actor_id", flat=True)
-    )
-    people.update(application.reviews.values_list("reviewer_id", flat=True))
-    people.update(application.decisions.values_list("decided_by_id", flat=True))
-    return people
 
 
 # --- rows in, positions out -----------------------------------------------------------------------

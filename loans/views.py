@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from audit.selectors import audit_events_for
+from finance.statements import MAX_BYTES
 from grants.models import Award
 from grants.schedules import build_schedule, due_date
 
@@ -368,7 +369,7 @@ def collection_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         file_name = re.sub(r"[^\w.\- ]", "_", upload.name)[:200]
-        if upload.size > collections.MAX_BYTES:
+        if upload.size > MAX_BYTES:
             form.add_error("file", _("This file is larger than 5 MB; ask the bank for one file per day."))
         else:
             content = upload.read()

@@ -18,7 +18,6 @@ from tests.grants.factories import CallFactory, GrantProgramFactory, OperatorFac
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def small_pdf(path):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
