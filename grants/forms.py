@@ -11,7 +11,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .documents import DocumentType
-from .models import ApplicationState, Disco
+from .models import ApplicationState, Disco, GraceKind
 
 AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
 
@@ -83,6 +83,21 @@ class LoanDetailsForm(forms.Form):
         max_value=120,
         initial=0,
         help_text=_("Months before repayments of the principal begin."),
+    )
+    grace_kind = forms.ChoiceField(
+        label=_("What will you pay during the grace months?"),
+        choices=[
+            (GraceKind.INTEREST_ONLY, _("The markup only")),
+            (GraceKind.NONE, _("Nothing: the markup is added to the loan")),
+        ],
+        initial=GraceKind.INTEREST_ONLY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The markup only: each grace month you pay only that month's markup, and the amount you owe stays "
+            "the same. Nothing: you pay nothing during grace, but each month's markup is added to the loan, so "
+            "you owe more and your monthly instalments after grace are larger. This matters only if you ask for "
+            "grace months."
+        ),
     )
     purpose = forms.CharField(
         label=_("What will the loan pay for?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .documents import DocumentType
 from .fiscal import FiscalYear
+from .schedules import Grace
 from .storage import application_document_path, private_document_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -662,15 +663,29 @@ class Milestone(models.Model):
         return f"{self.position}. {self.title}"
 
 
+class GraceKind(models.TextChoices):
+    """What the borrower pays during grace months (grants.schedules.Grace). The loan book
+    (loans.models) uses these same choices, so an application's choice is copied to its loan as is."""
+
+    INTEREST_ONLY = Grace.INTEREST_ONLY.value, _("Interest only")
+    NONE = Grace.NONE.value, _("None paid (interest capitalised)")
+
+
 class LoanDetails(models.Model):
     """A soft-loan application's terms. The tier and its markup are looked up from the program's
     LoanTier rows when the details are saved, and copied here so a later change of the program's
-    tiers does not silently change a submitted application."""
+    tiers does not silently change a submitted application.
+
+    grace_kind matters only with grace months; without them it is always interest_only (the loan
+    book's default), so that "no grace" has one stored form (a constraint holds it)."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="loan_details")
     amount = models.DecimalField(_("loan amount (PKR)"), **MONEY)
     tenure_months = models.PositiveSmallIntegerField(_("tenure (months)"))
     grace_months = models.PositiveSmallIntegerField(_("grace (months)"), default=0)
+    grace_kind = models.CharField(
+        _("during grace"), max_length=16, choices=GraceKind.choices, default=GraceKind.INTEREST_ONLY
+    )
     purpose = models.TextField(_("purpose"))
     equity_contribution = models.DecimalField(_("own equity (PKR)"), **MONEY)
     tier = models.ForeignKey(LoanTier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier"))
@@ -684,6 +699,11 @@ class LoanDetails(models.Model):
             models.CheckConstraint(condition=Q(tenure_months__gte=1), name="loandetails_tenure_positive"),
             models.CheckConstraint(
                 condition=Q(grace_months__lt=F("tenure_months")), name="loandetails_grace_within_tenure"
+            ),
+            models.CheckConstraint(condition=Q(grace_kind__in=GraceKind.values), name="loandetails_grace_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(grace_months__gt=0) | Q(grace_kind=GraceKind.INTEREST_ONLY),
+                name="loandetails_grace_kind_needs_grace",
             ),
             models.CheckConstraint(condition=Q(equity_contribution__gte=0), name="loandetails_equity_nonnegative"),
             models.CheckConstraint(

@@ -23,7 +23,8 @@ Operator (a member of `application.operator`):
     application_save_budget_lines(*, application, actor, lines)           # [{"description", "amount"}]
     application_save_milestones(*, application, actor, milestones)       # [{"title", "amount", "due_date"}]
     application_save_loan_details(*, application, actor, amount, tenure_months, grace_months, purpose,
-                                  equity_contribution)                   # tier and markup looked up
+                                  equity_contribution, grace_kind="interest_only")
+                                  # tier and markup looked up; grace_kind "interest_only" | "none"
     application_save_utility_connections(*, application, actor, connections)
                                   # [{"space", "disco", "bill_reference", "average_monthly_bill"}]
     application_upload_document(*, application, actor, document_type, file) -> ApplicationDocument
@@ -86,6 +87,7 @@ from .models import (
     BudgetLine,
     Call,
     Disco,
+    GraceKind,
     GrantDetails,
     InformationRequest,
     LoanDetails,
@@ -585,13 +587,19 @@ def application_save_loan_details(
     grace_months,
     purpose: str,
     equity_contribution,
+    grace_kind: str | None = GraceKind.INTEREST_ONLY,
 ) -> LoanDetails:
     """Save a soft loan's terms; look up its tier and markup from the program's LoanTier rows.
 
     Rules: the amount is within the program's limits and inside a tier (else refused with the
     tiers listed); tenure from 1 to the tier's longest; grace from 0 to the tier's longest and
     shorter than the tenure; own equity at least the tier's percentage of the project (loan +
-    equity). Post: LoanDetails with tier and markup copied, amount_requested = loan amount, audit.
+    equity). grace_kind is what the borrower pays in grace: "interest_only" (the markup each month)
+    or "none" (nothing; the markup is capitalised). Any other value is refused; with grace months it
+    must be given; without them it is stored as "interest_only" whatever was sent (there is nothing
+    to choose). No program limits the kind today, so both are allowed everywhere (a LoanTier rule
+    would be checked here). Post: LoanDetails with tier and markup copied, amount_requested = loan
+    amount, audit.
     """
     with transaction.atomic():
         application = _lock(application)
@@ -630,6 +638,7 @@ def application_save_loan_details(
                     )
         if tenure is not None and grace is not None and grace >= tenure:
             errors.setdefault("grace_months", []).append(_("The grace period must be shorter than the tenure."))
+        kind = _grace_kind(grace_kind, grace, errors)
         _raise_if(errors)
         details, _created = LoanDetails.objects.update_or_create(
             application=application,
@@ -637,6 +646,7 @@ def application_save_loan_details(
                 "amount": loan,
                 "tenure_months": tenure,
                 "grace_months": grace,
+                "grace_kind": kind,
                 "purpose": purpose,
                 "equity_contribution": equity,
                 "tier": tier,
@@ -648,9 +658,35 @@ def application_save_loan_details(
             application,
             actor,
             "application.save_loan_details",
-            {"amount": str(loan), "tier": tier.number, "markup": str(tier.annual_markup_percent), "tenure": tenure},
+            {
+                "amount": str(loan),
+                "tier": tier.number,
+                "markup": str(tier.annual_markup_percent),
+                "tenure": tenure,
+                "grace": grace,
+                "grace_kind": kind,
+            },
         )
     return details
+
+
+def _grace_kind(value, grace_months: int | None, errors: dict) -> str | None:
+    """The grace kind to store: refused when unknown, or missing while grace months are asked for;
+    interest_only when there is no grace (the one stored form of "no grace", a database constraint)."""
+    text = str(value or "").strip()
+    if text and text not in GraceKind.values:
+        errors.setdefault("grace_kind", []).append(
+            _("Choose what you pay during the grace months: the markup only, or nothing (the markup is added).")
+        )
+        return None
+    if not grace_months:
+        return GraceKind.INTEREST_ONLY
+    if not text:
+        errors.setdefault("grace_kind", []).append(
+            _("You asked for a grace period: choose what you pay during the grace months.")
+        )
+        return None
+    return text
 
 
 @dataclasses.dataclass

@@ -438,6 +438,7 @@ def _loan_details(request, application):
             "amount": _amount_text(details.amount),
             "tenure_months": details.tenure_months,
             "grace_months": details.grace_months,
+            "grace_kind": details.grace_kind,
             "purpose": details.purpose,
             "equity_contribution": _amount_text(details.equity_contribution),
         }

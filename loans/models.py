@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from grants.schedules import Grace
+from grants.models import GraceKind  # one set of choices: the application's grace kind is copied to the loan
 
 from .positions import Bucket
 
@@ -42,11 +42,6 @@ class LoanState(models.TextChoices):
 S = LoanState
 # States in which the borrower repays and arrears are computed.
 SERVICING_STATES = (S.ACTIVE, S.RESTRUCTURED)
-
-
-class GraceKind(models.TextChoices):
-    INTEREST_ONLY = Grace.INTEREST_ONLY.value, _("Interest only")
-    NONE = Grace.NONE.value, _("None paid (interest capitalised)")
 
 
 class ArrearsBucket(models.TextChoices):

@@ -130,7 +130,7 @@ def complete_grant(call, operator, space, actor, amount=Decimal("4000000")):
     return app
 
 
-def complete_loan(call, operator, space, actor, amount=Decimal("1000000")):
+def complete_loan(call, operator, space, actor, amount=Decimal("1000000"), grace_kind="interest_only"):
     app = services.application_create(actor=actor, call=call, operator=operator, space=space)
     services.application_save_loan_details(
         application=app,
@@ -138,6 +138,7 @@ def complete_loan(call, operator, space, actor, amount=Decimal("1000000")):
         amount=amount,
         tenure_months=60,
         grace_months=6,
+        grace_kind=grace_kind,
         purpose="Fit-out of a second floor",
         equity_contribution=Decimal("200000"),
     )

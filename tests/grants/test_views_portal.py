@@ -196,6 +196,7 @@ def test_loan_section_shows_the_tier_found_and_the_refusal_outside_every_tier(
         "amount": "1,000,000",
         "tenure_months": "60",
         "grace_months": "6",
+        "grace_kind": "interest_only",
         "purpose": "Second floor fit-out",
         "equity_contribution": "200000",
     }
@@ -208,6 +209,78 @@ def test_loan_section_shows_the_tier_found_and_the_refusal_outside_every_tier(
     assert response.status_code == 200
     [message] = response.context["form"].errors["amount"]
     assert message.startswith("The loan amount is less than the program's smallest, PKR 100,000")
+
+
+def test_loan_section_asks_what_is_paid_in_grace_and_check_your_answers_shows_it(
+    client, loan_call, operator, space, operator_user
+):
+    client.force_login(operator_user)
+    app = start(client, loan_call, space)
+    url = section(app.reference, "loan_details")
+    page = body(client.get(url))
+    # A radio group in a fieldset, its question the legend, the plain-words explanation tied to it.
+    assert '<fieldset class="field" id="id_grace_kind" aria-describedby="id_grace_kind_helptext">' in page
+    assert "<legend>What will you pay during the grace months?</legend>" in page
+    assert "each grace month you pay only that month&#x27;s markup" in page
+    assert "each month&#x27;s markup is added to the loan" in page
+    assert 'value="interest_only" id="id_grace_kind_0" required checked' in page  # the customary kind, preselected
+    assert 'value="none" id="id_grace_kind_1"' in page
+
+    data = {
+        "amount": "1,000,000",
+        "tenure_months": "60",
+        "grace_months": "6",
+        "grace_kind": "none",
+        "purpose": "Second floor fit-out",
+        "equity_contribution": "200000",
+    }
+    assert client.post(url, data).status_code == 302
+    app.refresh_from_db()
+    assert (app.loan_details.grace_months, app.loan_details.grace_kind) == (6, "none")
+    page = body(client.get(url))
+    assert 'value="none" id="id_grace_kind_1" required checked' in page
+    # The estimate: the calculator, filled in with the saved terms, shows nothing paid in grace.
+    calculator = reverse("loans:calculator")
+    link = page.split(f'href="{calculator}?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert link == f"amount=1000000.00&tier={app.loan_details.tier_id}&months=60&grace_months=6&grace_kind=none"
+    schedule = client.get(f"{calculator}?{link}").context["schedule"]
+    assert [row.instalment for row in schedule[:6]] == [Decimal("0")] * 6
+    assert schedule[6].instalment > 0 and schedule[5].balance > Decimal("1000000")
+
+    check = body(client.get(reverse("grants:portal_check", args=[app.reference])))
+    assert "<dt>During grace</dt><dd>Nothing paid: the markup is added to the loan</dd>" in check
+
+    assert client.post(url, {**data, "grace_kind": "interest_only"}).status_code == 302
+    check = body(client.get(reverse("grants:portal_check", args=[app.reference])))
+    assert "<dt>During grace</dt><dd>The markup only is paid each month</dd>" in check
+
+    # No grace: nothing to choose, so the check page does not mention it and interest_only is stored.
+    assert client.post(url, {**data, "grace_months": "0", "grace_kind": "none"}).status_code == 302
+    app.refresh_from_db()
+    assert (app.loan_details.grace_months, app.loan_details.grace_kind) == (0, "interest_only")
+    assert "During grace" not in body(client.get(reverse("grants:portal_check", args=[app.reference])))
+
+
+@pytest.mark.parametrize(("kind", "message"), [("deferred", "Select a valid choice."), ("", "This field is required.")])
+def test_loan_section_refuses_an_unknown_or_missing_grace_kind(
+    client, loan_call, operator, space, operator_user, kind, message
+):
+    client.force_login(operator_user)
+    app = start(client, loan_call, space)
+    data = {
+        "amount": "1000000",
+        "tenure_months": "60",
+        "grace_months": "6",
+        "grace_kind": kind,
+        "purpose": "Second floor fit-out",
+        "equity_contribution": "200000",
+    }
+    response = client.post(section(app.reference, "loan_details"), data)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["grace_kind"]
+    assert error.startswith(message)
+    app.refresh_from_db()
+    assert not hasattr(app, "loan_details")
 
 
 def test_utility_connections_are_saved_as_rows_with_the_estimate(

@@ -241,3 +241,12 @@ def test_clock_on_the_application_page_counts_days(client, grant_call, operator,
         app = to_state(app, "submitted", operator_user=operator_user, officer=officer)
     client.force_login(officer)
     assert "Waiting for 3 days" in body(client.get(action("workbench_application", app)))
+
+
+def test_the_officer_reads_what_the_borrower_pays_in_grace(client, loan_call, operator, space, operator_user, officer):
+    app = complete_loan(loan_call, operator, space, operator_user, grace_kind="none")
+    app = to_state(app, "screening", operator_user=operator_user, officer=officer)
+    client.force_login(officer)
+    page = body(client.get(action("workbench_application", app)))
+    assert "<dt>Grace period</dt><dd>6 months</dd>" in page
+    assert "<dt>During grace</dt><dd>Nothing paid: the markup is added to the loan</dd>" in page
