@@ -17,6 +17,7 @@ Nobody on the borrower company's staff acts on its loan.
 
 API
     loan_open(*, award, actor) -> Loan                                  (none) -> sanctioned
+        terms (markup, tenor, grace months and grace kind) copied from the application's LoanDetails.
     loan_request_disbursement(*, award, actor) -> Loan                  sanctioned -> disbursement_requested
         asks finance.services.payment_request(source=loan, ...); idempotent (the payment's key is the loan).
     disbursement_payment_moved(instruction, from_state, to_state)       the finance hook
@@ -58,7 +59,6 @@ from . import positions
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .models import (
     SERVICING_STATES,
-    GraceKind,
     Instalment,
     Loan,
     LoanState,
@@ -278,7 +278,7 @@ def loan_open(*, award: Award, actor) -> Loan:
             annual_rate_percent=details.annual_markup_percent,
             tenor_months=details.tenure_months,
             grace_months=details.grace_months,
-            grace_kind=GraceKind.INTEREST_ONLY,
+            grace_kind=details.grace_kind,  # interest-only or capitalised, as the operator asked
             opened_at=timezone.now(),
         )
         audit_record(

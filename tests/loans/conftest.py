@@ -82,7 +82,7 @@ def people(operator_user, officer, maker, checker, chair):
     return {"operator_user": operator_user, "officer": officer, "maker": maker, "checker": checker, "chair": chair}
 
 
-def accepted_award(call, operator, space, operator_user, officer, *, amount, months, grace):
+def accepted_award(call, operator, space, operator_user, officer, *, amount, months, grace, grace_kind="interest_only"):
     """A soft-loan application through submission, review and the board, its award accepted."""
     app = grants.application_create(actor=operator_user, call=call, operator=operator, space=space)
     grants.application_save_loan_details(
@@ -91,6 +91,7 @@ def accepted_award(call, operator, space, operator_user, officer, *, amount, mon
         amount=amount,
         tenure_months=months,
         grace_months=grace,
+        grace_kind=grace_kind,
         purpose="Fit-out of a second floor",
         equity_contribution=(amount / 3).quantize(Decimal("1")),
     )
@@ -112,10 +113,20 @@ def pay(loan: Loan, people) -> None:
     return finance.payment_mark_paid(instruction=instruction, actor=people["checker"])
 
 
-def disburse(call, operator, space, people, *, amount, months, grace, on: dt.date | None = None) -> Loan:
+def disburse(
+    call, operator, space, people, *, amount, months, grace, grace_kind="interest_only", on: dt.date | None = None
+) -> Loan:
     """An accepted award, its disbursement requested and paid on day `on` (default today)."""
     award = accepted_award(
-        call, operator, space, people["operator_user"], people["officer"], amount=amount, months=months, grace=grace
+        call,
+        operator,
+        space,
+        people["operator_user"],
+        people["officer"],
+        amount=amount,
+        months=months,
+        grace=grace,
+        grace_kind=grace_kind,
     )
 
     def go():

@@ -69,6 +69,46 @@ def test_seven_percent_tier_with_interest_only_grace(loan_call, operator, space,
     assert all(r.instalment == r.principal + r.interest for r in rows)
 
 
+def test_capitalised_grace_chosen_in_the_application_is_the_loans_schedule(loan_call, operator, space, people):
+    loan = disburse(
+        loan_call,
+        operator,
+        space,
+        people,
+        amount=Decimal("1000000"),
+        months=96,
+        grace=12,
+        grace_kind="none",
+        on=dt.date(2026, 1, 31),
+    )
+    assert (loan.grace_months, loan.grace_kind) == (12, "none")
+    opened = AuditEvent.objects.get(action="loan.open", object_id=str(loan.pk))
+    assert opened.data["grace_kind"] == "none"
+    version, rows = schedule(loan)
+    assert (version.grace_months, version.grace_kind) == (12, "none")
+    grace, repayment = rows[:12], rows[12:]
+    # Nothing is paid in grace: each month's markup is added to the balance (shown as negative principal).
+    assert all(r.instalment == 0 and r.principal == -r.interest and r.interest > 0 for r in grace)
+    assert (grace[0].interest, grace[0].balance) == (Decimal("4166.67"), Decimal("1004166.67"))
+    balances = [Decimal("1000000.00")] + [r.balance for r in grace]
+    assert all(later > earlier for earlier, later in zip(balances, balances[1:], strict=False))
+    capitalised = grace[-1].balance
+    assert capitalised == Decimal("1051161.91")  # the engine's figure (tests/grants/test_loan_schedule.py)
+    # The repayment months repay the capitalised balance; the whole principal column nets to the loan.
+    assert sum(r.principal for r in repayment) == capitalised
+    assert sum(r.principal for r in rows) == Decimal("1000000.00")
+    assert all(r.instalment == repayment[0].instalment for r in repayment[:-1])
+    assert repayment[0].instalment > Decimal("14134.00")  # more than after an interest-only grace
+    assert rows[-1].instalment == Decimal("14855.91") and rows[-1].balance == 0
+    assert all(r.instalment == r.principal + r.interest for r in rows)
+    # Three months into grace: nothing is past due, and the borrower owes the capitalised markup too.
+    as_of = grace[2].due_date + dt.timedelta(days=5)
+    services.loan_refresh_positions(as_of=as_of)
+    loan.refresh_from_db()
+    assert (loan.days_past_due, loan.arrears_bucket, loan.overdue_amount) == (0, "current", Decimal("0"))
+    assert loan.outstanding_principal == grace[2].balance == Decimal("1000000") + sum(r.interest for r in grace[:3])
+
+
 def test_request_is_idempotent_and_retried_hook_makes_one_schedule(loan_call, operator, space, people):
     award = accepted_award(
         loan_call,
