@@ -38,7 +38,8 @@ GREEN = colors.HexColor("#01411C")  # the green of Pakistan's flag
 
 
 @cache
-def _register_fonts() -> str:
+def urdu_font() -> str:
+    """Register the vendored Urdu font with reportlab (once) and return its name."""
     pdfmetrics.registerFont(TTFont(URDU_FONT, str(FONT_DIR / "NotoNaskhArabic-Regular.ttf")))
     return URDU_FONT
 
@@ -63,7 +64,7 @@ def _qr_image(url: str) -> ImageReader:
 def award_letter_pdf(award, *, verify_url: str) -> bytes:
     """The letter for `award` (its application, operator and program loaded) as PDF bytes.
     `verify_url` is the absolute public URL of the award's verification page."""
-    font = _register_fonts()
+    font = urdu_font()
     application = award.application
     program = application.call.program
     operator = application.operator

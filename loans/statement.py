@@ -1,17 +1,25 @@
 """The borrower's loan statement (PDF, reportlab): terms, position and arrears, repayments with how
 each was split, and the current schedule with what is paid on each instalment. The operator downloads
-it from the portal, finance from the workbench."""
+it from the portal, finance from the workbench.
+
+Like the award letter, the statement is an English document under a bilingual heading, whatever the
+language of the page it was downloaded from: reportlab lays out tables left to right and its standard
+fonts have no Urdu letters, so Urdu labels in these tables would print as empty boxes. The heading is
+Urdu shaped and drawn in the vendored Noto Naskh font (grants/letters.py).
+"""
 
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from grants.letters import urdu, urdu_font
 
 from .models import Loan
 from .selectors import loan_detail_context
@@ -25,7 +33,15 @@ def _day(value) -> str:
     return value.strftime("%d %b %Y") if value else "—"
 
 
+TITLE_UR = "قرض کا گوشوارہ"
+
+
 def loan_statement_pdf(loan: Loan) -> bytes:
+    with translation.override("en"):
+        return _statement(loan)
+
+
+def _statement(loan: Loan) -> bytes:
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     buffer = io.BytesIO()
@@ -116,6 +132,7 @@ def loan_statement_pdf(loan: Loan) -> bytes:
     version = context["current_version"]
     story = [
         p(_("Loan statement"), styles["Title"]),
+        Paragraph(urdu(TITLE_UR), styles["Title"].clone("title_ur", fontName=urdu_font(), fontSize=16, leading=24)),
         p(_("Sahulat — Punjab coworking support. Amounts in PKR."), styles["Normal"]),
         Spacer(1, 4 * mm),
         Table(terms, colWidths=[45 * mm, 135 * mm], style=plain),

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from accounts import roles
@@ -61,6 +62,22 @@ def test_operator_sees_own_loan_and_statement_pdf(client, loan, operator_user):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert loan.sanction_number in text and "Repayment schedule" in text and "MCB-77" in text
     assert "13,885.00" in text  # the last instalment
+
+
+def test_the_statement_from_the_urdu_portal_is_readable(client, loan, operator_user):
+    """Downloaded from /ur/, the statement is the English document under a bilingual heading: no
+    Urdu label is drawn in a font without Urdu letters."""
+    login(client, operator_user)
+    with translation.override("ur"):
+        url = reverse("loans:portal_statement", args=[loan.pk])
+    assert url.startswith("/ur/")
+    response = client.get(url)
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Repayment schedule" in text and "Outstanding principal" in text and "13,885.00" in text
+    fonts = {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any("NotoNaskhArabic" in name for name in fonts), fonts
 
 
 def test_another_operator_gets_404_on_every_loan_url(client, loan, other_operator_user):
