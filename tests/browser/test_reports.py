@@ -63,3 +63,31 @@ def test_a_ministry_viewer_builds_and_downloads_the_utilization_report(page, tmp
 
     page.goto(page.base_url + "/reports/dashboard/")
     assert page.locator("svg.chart").is_visible()
+
+
+@pytest.mark.parametrize(
+    "kind, sheets",
+    [("disbursements", ["Summary", "By space", "Payments", "Returned by the bank"]), ("loans", ["Summary", "Loans"])],
+)
+def test_a_ministry_viewer_downloads_the_money_reports(page, tmp_path, settings, kind, sheets):
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    network()
+    viewer = UserFactory(roles=[roles.MINISTRY_VIEWER], email="imran@ministry.example.pk")
+
+    sign_in(page, viewer.email, PASSWORD)
+    page.goto(page.base_url + "/reports/")
+    page.get_by_label("Report").select_option(kind)
+    page.get_by_label("Quarter").select_option(label="Q1 FY2025-26 (Jul–Sep 2025)")
+    page.get_by_label("Excel workbook").check()
+    page.get_by_role("button", name="Start building the report").click()
+
+    download_link = page.get_by_role("link", name="Download the report")
+    download_link.wait_for(timeout=15000)  # built at once in the embedded (eager) set-up
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert download.suggested_filename == f"{kind}-Q1-FY2025-26.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert load_workbook(saved).sheetnames == sheets
+    assert ReportJob.objects.get(kind=kind).requested_by == viewer
