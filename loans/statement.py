@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -76,7 +77,7 @@ def _statement(loan: Loan) -> bytes:
         [p(_("Borrower")), p(loan.operator.legal_name)],
         [p(_("Sanction number")), p(loan.sanction_number)],
         [p(_("Program")), p(loan.application.call.program.name)],
-        [p(_("Principal")), p(f"PKR {_pkr(loan.principal)}")],
+        [p(pgettext("loan", "Principal")), p(f"PKR {_pkr(loan.principal)}")],
         [p(_("Markup")), p(f"{loan.annual_rate_percent}% " + _("a year"))],
         [
             p(_("Tenor")),
@@ -97,7 +98,9 @@ def _statement(loan: Loan) -> bytes:
         [p(_("Principal repaid")), p(f"PKR {_pkr(loan.principal_repaid)}")],
         [p(_("Interest repaid")), p(f"PKR {_pkr(loan.interest_repaid)}")],
     ]
-    repayments = [[c(_("Received")), c(_("Bank reference")), c(_("Amount")), c(_("Principal")), c(_("Interest"))]]
+    repayments = [
+        [c(_("Received")), c(_("Bank reference")), c(_("Amount")), c(pgettext("loan", "Principal")), c(_("Interest"))]
+    ]
     for r in context["repayments"]:
         label = r.bank_reference + (" " + _("(reversal)") if r.kind == "reversal" else "")
         repayments.append(
@@ -108,7 +111,7 @@ def _statement(loan: Loan) -> bytes:
             c(_("No.")),
             c(_("Due")),
             c(_("Instalment")),
-            c(_("Principal")),
+            c(pgettext("loan", "Principal")),
             c(_("Interest")),
             c(_("Balance")),
             c(_("Paid")),
