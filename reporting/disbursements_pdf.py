@@ -11,18 +11,17 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from grants.fiscal import FiscalQuarter
 
 from . import disbursement_selectors as selectors
 from .disbursement_selectors import MoneyTotals
 from .disbursements_report import MONEY_COLUMNS, built_line, definitions, tables, title
+from .pdf import BRAND, build_landscape, figures_table
 
-BRAND = colors.HexColor("#00583A")
 SECOND = colors.HexColor("#E69F00")
 
 
@@ -39,25 +38,6 @@ def _figures(t: MoneyTotals) -> list[str]:
         pkr(t.paid_to_date),
         pkr(t.outstanding),
     ]
-
-
-def _table(header: list[str], rows: list[list[str]], text_cols: int) -> Table:
-    table = Table([header, *rows], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("ALIGN", (text_cols, 1), (-1, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C9D1D6")),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
 
 
 def _chart(divisions: list[MoneyTotals]) -> Drawing:
@@ -122,7 +102,7 @@ def build_disbursements_pdf(quarter: FiscalQuarter, path: Path, progress=None) -
     for heading, labels, key in sections:
         rows = [[*(str(part) for part in t.label), *_figures(t)] for t in grouped[key]]
         rows.append([_("Total"), *([""] * (len(labels) - 1)), *_figures(total)])
-        story += [Paragraph(escape(heading), styles["Heading2"]), _table([*labels, *headers], rows, len(labels))]
+        story += [Paragraph(escape(heading), styles["Heading2"]), figures_table([*labels, *headers], rows, len(labels))]
     start, end = selectors.quarter_bounds(quarter)
     returned = selectors.returned_rows(start, end)
     story.append(
@@ -137,16 +117,6 @@ def build_disbursements_pdf(quarter: FiscalQuarter, path: Path, progress=None) -
             styles["Normal"],
         )
     )
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(A4),
-        title=_("Disbursements — %(quarter)s") % {"quarter": quarter.label},
-        author="Sahulat",
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-    )
-    doc.build(story)
+    build_landscape(path, story, title=_("Disbursements — %(quarter)s") % {"quarter": quarter.label})
     if progress:
         progress(95)

@@ -10,16 +10,15 @@ from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from grants.fiscal import FiscalQuarter
 
 from .loans_report import BUCKETS, PORTFOLIO_COLUMNS, PortfolioTotals, as_of_line, definitions, portfolio_of, title
+from .pdf import BRAND, build_landscape, figures_table
 
-BRAND = colors.HexColor("#00583A")
 RISK = colors.HexColor("#B35900")
 
 
@@ -42,25 +41,6 @@ def _figures(t: PortfolioTotals) -> list[str]:
         else:
             out.append(pkr(value))
     return out
-
-
-def _table(header: list[str], rows: list[list[str]], text_cols: int) -> Table:
-    table = Table([header, *rows], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTSIZE", (0, 0), (-1, -1), 7),
-                ("ALIGN", (text_cols, 1), (-1, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C9D1D6")),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
 
 
 def _chart(total: PortfolioTotals) -> Drawing:
@@ -122,7 +102,12 @@ def build_loans_pdf(quarter: FiscalQuarter, path: Path, progress=None, rows=None
     bucket_rows.append([_("PAR30"), "", pkr(total.at_risk), pct(total.par30)])
     story += [
         Paragraph(escape(_("Arrears by bucket")), styles["Heading2"]),
-        _table([_("Arrears"), _("Loans"), _("Outstanding principal (PKR)"), _("Share of outstanding")], bucket_rows, 1),
+        figures_table(
+            [_("Arrears"), _("Loans"), _("Outstanding principal (PKR)"), _("Share of outstanding")],
+            bucket_rows,
+            1,
+            font_size=7,
+        ),
     ]
     headers = [str(h) for h, *_rest in PORTFOLIO_COLUMNS]
     for heading, labels, name in (
@@ -132,17 +117,12 @@ def build_loans_pdf(quarter: FiscalQuarter, path: Path, progress=None, rows=None
     ):
         rows_ = [[*(str(p) for p in t.label), *_figures(t)] for t in portfolio.table(name)]
         rows_.append([_("Total"), *([""] * (len(labels) - 1)), *_figures(total)])
-        story += [Paragraph(escape(heading), styles["Heading2"]), _table([*labels, *headers], rows_, len(labels))]
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(A4),
-        title=_("Loan portfolio — %(quarter)s") % {"quarter": quarter.label},
-        author="Sahulat",
-        leftMargin=1.2 * cm,
-        rightMargin=1.2 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
+        story += [
+            Paragraph(escape(heading), styles["Heading2"]),
+            figures_table([*labels, *headers], rows_, len(labels), font_size=7),
+        ]
+    build_landscape(
+        path, story, title=_("Loan portfolio — %(quarter)s") % {"quarter": quarter.label}, side_margin=1.2 * cm
     )
-    doc.build(story)
     if progress:
         progress(95)

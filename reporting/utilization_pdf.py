@@ -12,17 +12,16 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from grants.fiscal import FiscalQuarter
 
 from . import selectors
+from .pdf import BRAND, build_landscape, figures_table
 from .selectors import Totals
 
-BRAND = colors.HexColor("#00583A")
 SECOND = colors.HexColor("#E69F00")
 
 
@@ -32,22 +31,6 @@ def _pct(value) -> str:
 
 def _int(value) -> str:
     return f"{value:,}"
-
-
-def _table(header: list[str], rows: list[list[str]], first_text_cols: int) -> Table:
-    table = Table([header, *rows], repeatRows=1)
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("ALIGN", (first_text_cols, 1), (-1, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C9D1D6")),
-        ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    table.setStyle(TableStyle(style))
-    return table
 
 
 def _figures(t: Totals) -> list[str]:
@@ -141,7 +124,7 @@ def build_utilization_pdf(quarter: FiscalQuarter, path: Path, progress=None) -> 
     divisions = selectors.totals_by(start, end, "space__division")
     story += [
         Paragraph(escape(_("By division")), styles["Heading2"]),
-        _table(
+        figures_table(
             [_("Division"), *headers],
             [[t.label[0], *_figures(t)] for t in divisions] + [[_("Punjab"), *_figures(total)]],
             1,
@@ -152,7 +135,7 @@ def build_utilization_pdf(quarter: FiscalQuarter, path: Path, progress=None) -> 
     districts = selectors.totals_by(start, end, "space__division", "space__district")
     story += [
         Paragraph(escape(_("By district")), styles["Heading2"]),
-        _table(
+        figures_table(
             [_("Division"), _("District"), *headers],
             [[t.label[0], t.label[1], *_figures(t)] for t in districts] + [[_("Punjab"), "", *_figures(total)]],
             2,
@@ -168,16 +151,6 @@ def build_utilization_pdf(quarter: FiscalQuarter, path: Path, progress=None) -> 
             styles["Normal"],
         )
     )
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(A4),
-        title=_("Space utilization — %(quarter)s") % {"quarter": quarter.label},
-        author="Sahulat",
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-    )
-    doc.build(story)
+    build_landscape(path, story, title=_("Space utilization — %(quarter)s") % {"quarter": quarter.label})
     if progress:
         progress(95)
