@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -47,6 +48,11 @@ class User(AbstractUser):
         default=timezone.now,
         help_text=_("Empty while a person who signed up has not yet followed the link sent to their address."),
     )
+
+    # The language the person last used the site in (kept by accounts.middleware.RememberLanguage), so
+    # what is written to them by someone else's action (a notification, its email) is in their own
+    # language rather than in the language of the person who acted. Empty: the site's default.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -72,7 +72,7 @@ from django_fsm import ConcurrentTransition
 
 from accounts import roles
 from audit.services import audit_record
-from notifications.services import notify
+from notifications.services import Message, notify
 from spaces.models import Operator, Space
 
 from .documents import DocumentType
@@ -140,7 +140,8 @@ def application_url(application: Application, *, staff: bool) -> str:
         return ""
 
 
-def _tell_operator(application: Application, subject: str, body: str) -> None:
+def _tell_operator(application: Application, subject: Message, body: Message) -> None:
+    """Notify the operator's people, each in their own language (pass lambdas: see notify)."""
     notify(
         recipients=_members(application.operator),
         subject=subject,
@@ -1016,9 +1017,11 @@ def application_submit(*, application: Application, actor) -> Application:
         ref = application.reference
         _tell_operator(
             application,
-            _("Application %(ref)s submitted") % {"ref": ref},
-            _("We received application %(ref)s to %(call)s. You can follow its progress and clock in the portal.")
-            % {"ref": ref, "call": application.call.title},
+            lambda: _("Application %(ref)s submitted") % {"ref": ref},
+            lambda: (
+                _("We received application %(ref)s to %(call)s. You can follow its progress and clock in the portal.")
+                % {"ref": ref, "call": application.call.title}
+            ),
         )
         _tell_officers(
             application,
@@ -1065,9 +1068,11 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
         source, _target = _transition(application, "withdraw", actor, reason=reason)
         _tell_operator(
             application,
-            _("Application %(ref)s withdrawn") % {"ref": application.reference},
-            _("Application %(ref)s has been withdrawn. You can start a new application while the call is open.")
-            % {"ref": application.reference},
+            lambda: _("Application %(ref)s withdrawn") % {"ref": application.reference},
+            lambda: (
+                _("Application %(ref)s has been withdrawn. You can start a new application while the call is open.")
+                % {"ref": application.reference}
+            ),
         )
         if source != S.DRAFT:
             _tell_officers(
@@ -1088,8 +1093,8 @@ def application_start_screening(*, application: Application, actor) -> Applicati
         _transition(application, "start_screening", actor)
         _tell_operator(
             application,
-            _("Application %(ref)s is being screened") % {"ref": application.reference},
-            _("A program officer has started screening %(ref)s.") % {"ref": application.reference},
+            lambda: _("Application %(ref)s is being screened") % {"ref": application.reference},
+            lambda: _("A program officer has started screening %(ref)s.") % {"ref": application.reference},
         )
     return application
 
@@ -1112,9 +1117,11 @@ def application_request_information(*, application: Application, actor, question
         )
         _tell_operator(
             application,
-            _("Application %(ref)s: information requested") % {"ref": application.reference},
-            _("The program officer asks:\n\n%(question)s\n\nThe clock is paused until you answer.")
-            % {"question": question},
+            lambda: _("Application %(ref)s: information requested") % {"ref": application.reference},
+            lambda: (
+                _("The program officer asks:\n\n%(question)s\n\nThe clock is paused until you answer.")
+                % {"question": question}
+            ),
         )
     return request
 
@@ -1130,8 +1137,11 @@ def application_screen_out(*, application: Application, actor, reason: str) -> A
         _transition(application, "screen_out", actor, reason=reason)
         _tell_operator(
             application,
-            _("Application %(ref)s was not taken forward") % {"ref": application.reference},
-            _("Application %(ref)s was screened out:\n\n%(reason)s") % {"ref": application.reference, "reason": reason},
+            lambda: _("Application %(ref)s was not taken forward") % {"ref": application.reference},
+            lambda: (
+                _("Application %(ref)s was screened out:\n\n%(reason)s")
+                % {"ref": application.reference, "reason": reason}
+            ),
         )
     return application
 
@@ -1149,9 +1159,11 @@ def application_send_to_review(*, application: Application, actor) -> Applicatio
         _transition(application, "send_to_review", actor, data={"eligibility": checks})
         _tell_operator(
             application,
-            _("Application %(ref)s passed screening") % {"ref": application.reference},
-            _("Application %(ref)s met the program's eligibility rules and goes to review.")
-            % {"ref": application.reference},
+            lambda: _("Application %(ref)s passed screening") % {"ref": application.reference},
+            lambda: (
+                _("Application %(ref)s met the program's eligibility rules and goes to review.")
+                % {"ref": application.reference}
+            ),
         )
     return application
 

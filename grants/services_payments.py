@@ -371,10 +371,14 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
         )
         _tell_operator(
             application,
-            _("Tranche %(n)s of %(sanction)s: evidence returned")
-            % {"n": tranche.position, "sanction": tranche.award.sanction_number},
-            _("The program officer returned your request for tranche %(n)s: %(reason)s")
-            % {"n": tranche.position, "reason": reason},
+            lambda: (
+                _("Tranche %(n)s of %(sanction)s: evidence returned")
+                % {"n": tranche.position, "sanction": tranche.award.sanction_number}
+            ),
+            lambda: (
+                _("The program officer returned your request for tranche %(n)s: %(reason)s")
+                % {"n": tranche.position, "reason": reason}
+            ),
         )
     return tranche
 
@@ -455,9 +459,13 @@ def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
         instruction = _request_tranche_payment(tranche, actor)
         _tell_operator(
             application,
-            _("Tranche %(n)s of %(sanction)s verified") % {"n": tranche.position, "sanction": award.sanction_number},
-            _("Tranche %(n)s (%(amount)s) is verified and with finance for payment, reference %(ref)s.")
-            % {"n": tranche.position, "amount": pkr(tranche.amount), "ref": instruction.reference},
+            lambda: (
+                _("Tranche %(n)s of %(sanction)s verified") % {"n": tranche.position, "sanction": award.sanction_number}
+            ),
+            lambda: (
+                _("Tranche %(n)s (%(amount)s) is verified and with finance for payment, reference %(ref)s.")
+                % {"n": tranche.position, "amount": pkr(tranche.amount), "ref": instruction.reference}
+            ),
         )
     return tranche
 
@@ -782,13 +790,15 @@ def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
         instruction = _request_claim_payment(claim, award, actor)
         _tell_operator(
             application,
-            _("Utility claim approved: %(bill)s") % {"bill": claim},
-            _("Your claim for %(month)s is approved: %(subsidy)s, with finance for payment, reference %(ref)s.")
-            % {
-                "month": month_label(claim.billing_month),
-                "subsidy": pkr(claim.subsidy_amount),
-                "ref": instruction.reference,
-            },
+            lambda: _("Utility claim approved: %(bill)s") % {"bill": claim},
+            lambda: (
+                _("Your claim for %(month)s is approved: %(subsidy)s, with finance for payment, reference %(ref)s.")
+                % {
+                    "month": month_label(claim.billing_month),
+                    "subsidy": pkr(claim.subsidy_amount),
+                    "ref": instruction.reference,
+                }
+            ),
         )
     return claim
 
@@ -816,9 +826,11 @@ def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityC
         )
         _tell_operator(
             application,
-            _("Utility claim rejected: %(bill)s") % {"bill": claim},
-            _("Your claim for %(month)s was rejected: %(reason)s")
-            % {"month": month_label(claim.billing_month), "reason": reason},
+            lambda: _("Utility claim rejected: %(bill)s") % {"bill": claim},
+            lambda: (
+                _("Your claim for %(month)s was rejected: %(reason)s")
+                % {"month": month_label(claim.billing_month), "reason": reason}
+            ),
         )
     return claim
 
@@ -859,10 +871,14 @@ def tranche_payment_moved(instruction, from_state: str, to_state: str) -> None:
         if to_state == "paid":
             _tell_operator(
                 application,
-                _("Tranche %(n)s of %(sanction)s paid")
-                % {"n": tranche.position, "sanction": tranche.award.sanction_number},
-                _("The bank has paid tranche %(n)s, %(amount)s, to your account (payment %(ref)s).")
-                % {"n": tranche.position, "amount": pkr(instruction.amount), "ref": instruction.reference},
+                lambda: (
+                    _("Tranche %(n)s of %(sanction)s paid")
+                    % {"n": tranche.position, "sanction": tranche.award.sanction_number}
+                ),
+                lambda: (
+                    _("The bank has paid tranche %(n)s, %(amount)s, to your account (payment %(ref)s).")
+                    % {"n": tranche.position, "amount": pkr(instruction.amount), "ref": instruction.reference}
+                ),
             )
 
 

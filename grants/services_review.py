@@ -639,13 +639,17 @@ def _approve(application: Application, decision: Decision, actor, transition: st
         data={"reference": application.reference, "sanction_number": award.sanction_number, "award": award.pk},
         at=at,
     )
-    text = _(
-        "Application %(ref)s is approved: award %(sanction)s for %(amount)s. Download the award letter and "
-        "accept the award in the portal."
-    ) % {"ref": application.reference, "sanction": award.sanction_number, "amount": pkr(award.amount)}
-    if award.conditions:
-        text += "\n\n" + _("Conditions:") + "\n" + award.conditions
-    _tell_operator(application, _("Application %(ref)s approved") % {"ref": application.reference}, text)
+
+    def text():
+        words = _(
+            "Application %(ref)s is approved: award %(sanction)s for %(amount)s. Download the award letter and "
+            "accept the award in the portal."
+        ) % {"ref": application.reference, "sanction": award.sanction_number, "amount": pkr(award.amount)}
+        if award.conditions:
+            words += "\n\n" + _("Conditions:") + "\n" + award.conditions
+        return words
+
+    _tell_operator(application, lambda: _("Application %(ref)s approved") % {"ref": application.reference}, text)
     return award
 
 
@@ -922,9 +926,11 @@ def board_decision_record(
             _transition(application, "reject", actor, reason=reasons, data=data)
             _tell_operator(
                 application,
-                _("Decision on application %(ref)s") % {"ref": ref},
-                _("The approval board did not approve application %(ref)s. Its reasons:\n\n%(reasons)s")
-                % {"ref": ref, "reasons": reasons},
+                lambda: _("Decision on application %(ref)s") % {"ref": ref},
+                lambda: (
+                    _("The approval board did not approve application %(ref)s. Its reasons:\n\n%(reasons)s")
+                    % {"ref": ref, "reasons": reasons}
+                ),
             )
         else:
             audit_record(
@@ -939,9 +945,11 @@ def board_decision_record(
             )
             _tell_operator(
                 application,
-                _("Application %(ref)s deferred") % {"ref": ref},
-                _("The approval board deferred its decision on %(ref)s to a later meeting.") % {"ref": ref}
-                + (f"\n\n{reasons}" if reasons else ""),
+                lambda: _("Application %(ref)s deferred") % {"ref": ref},
+                lambda: (
+                    _("The approval board deferred its decision on %(ref)s to a later meeting.") % {"ref": ref}
+                    + (f"\n\n{reasons}" if reasons else "")
+                ),
             )
     return decision
 

@@ -53,7 +53,7 @@ from grants.models import Application, Award, AwardState, Program
 from grants.money import pkr
 from grants.schedules import Grace, build_schedule, due_date
 from grants.selectors import people_who_touched
-from notifications.services import notify
+from notifications.services import Message, notify
 
 from . import positions
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -137,7 +137,8 @@ def _not_borrower(loan: Loan, actor) -> None:
         )
 
 
-def _tell_operator(loan: Loan, subject: str, body: str) -> None:
+def _tell_operator(loan: Loan, subject: Message, body: Message) -> None:
+    """Notify the borrower's people, each in their own language (pass lambdas: see notify)."""
     notify(
         recipients=loan.operator.members.filter(is_active=True),
         subject=subject,
@@ -339,12 +340,14 @@ def loan_request_disbursement(*, award: Award, actor) -> Loan:
             )
             _tell_operator(
                 loan,
-                _("Loan %(s)s: disbursement requested") % {"s": loan.sanction_number},
-                _(
-                    "Finance has been asked to pay %(amount)s to your account. Your repayment schedule starts when "
-                    "the bank has paid."
-                )
-                % {"amount": pkr(loan.principal)},
+                lambda: _("Loan %(s)s: disbursement requested") % {"s": loan.sanction_number},
+                lambda: (
+                    _(
+                        "Finance has been asked to pay %(amount)s to your account. Your repayment schedule starts when "
+                        "the bank has paid."
+                    )
+                    % {"amount": pkr(loan.principal)}
+                ),
             )
     return loan
 
@@ -445,17 +448,19 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
         first = version.instalments.order_by("number").first()
         _tell_operator(
             loan,
-            _("Loan %(s)s disbursed: your repayment schedule") % {"s": loan.sanction_number},
-            _(
-                "%(amount)s was paid to your account on %(day)s. Your first payment of %(first)s is due on "
-                "%(due)s. See the schedule in the portal."
-            )
-            % {
-                "amount": pkr(instruction.amount),
-                "day": paid_on.strftime("%d %b %Y"),
-                "first": pkr(first.instalment),
-                "due": first.due_date.strftime("%d %b %Y"),
-            },
+            lambda: _("Loan %(s)s disbursed: your repayment schedule") % {"s": loan.sanction_number},
+            lambda: (
+                _(
+                    "%(amount)s was paid to your account on %(day)s. Your first payment of %(first)s is due on "
+                    "%(due)s. See the schedule in the portal."
+                )
+                % {
+                    "amount": pkr(instruction.amount),
+                    "day": paid_on.strftime("%d %b %Y"),
+                    "first": pkr(first.instalment),
+                    "due": first.due_date.strftime("%d %b %Y"),
+                }
+            ),
         )
     elif to_state == "cancelled" and loan.state == S.DISBURSEMENT_REQUESTED:
         loan.cancel_disbursement()
@@ -644,20 +649,24 @@ def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None)
             "collection_file": collection.pk if collection else None,
         },
     )
-    text = _(
-        "We received %(amount)s on %(day)s (reference %(ref)s): %(principal)s to principal, %(interest)s to "
-        "interest. Outstanding principal: %(outstanding)s."
-    ) % {
-        "amount": pkr(amount),
-        "day": received_on.strftime("%d %b %Y"),
-        "ref": bank_reference,
-        "principal": pkr(allocation.principal),
-        "interest": pkr(allocation.interest),
-        "outstanding": pkr(after.outstanding_principal),
-    }
-    if loan.state == S.CLOSED:
-        text += " " + _("The loan is repaid in full and closed.")
-    _tell_operator(loan, _("Loan %(s)s: repayment received") % {"s": loan.sanction_number}, text)
+
+    def text():
+        words = _(
+            "We received %(amount)s on %(day)s (reference %(ref)s): %(principal)s to principal, %(interest)s to "
+            "interest. Outstanding principal: %(outstanding)s."
+        ) % {
+            "amount": pkr(amount),
+            "day": received_on.strftime("%d %b %Y"),
+            "ref": bank_reference,
+            "principal": pkr(allocation.principal),
+            "interest": pkr(allocation.interest),
+            "outstanding": pkr(after.outstanding_principal),
+        }
+        if loan.state == S.CLOSED:
+            words += " " + _("The loan is repaid in full and closed.")
+        return words
+
+    _tell_operator(loan, lambda: _("Loan %(s)s: repayment received") % {"s": loan.sanction_number}, text)
     return repayment
 
 
@@ -861,12 +870,19 @@ def loan_restructure(
         )
         _tell_operator(
             loan,
-            _("Loan %(s)s restructured") % {"s": loan.sanction_number},
-            _(
-                "Your loan is rescheduled: %(principal)s over %(months)d months, the first instalment due on %(due)s. "
-                "Reason: %(reason)s"
-            )
-            % {"principal": pkr(principal), "months": months, "due": first_due.strftime("%d %b %Y"), "reason": reason},
+            lambda: _("Loan %(s)s restructured") % {"s": loan.sanction_number},
+            lambda: (
+                _(
+                    "Your loan is rescheduled: %(principal)s over %(months)d months, the first instalment due on "
+                    "%(due)s. Reason: %(reason)s"
+                )
+                % {
+                    "principal": pkr(principal),
+                    "months": months,
+                    "due": first_due.strftime("%d %b %Y"),
+                    "reason": reason,
+                }
+            ),
         )
     return version
 
@@ -909,9 +925,11 @@ def loan_write_off(*, loan: Loan, actor, reason: str) -> Loan:
         )
         _tell_operator(
             loan,
-            _("Loan %(s)s written off") % {"s": loan.sanction_number},
-            _("The board has written off your loan's outstanding principal of %(amount)s. Reason: %(reason)s")
-            % {"amount": pkr(position.outstanding_principal), "reason": reason},
+            lambda: _("Loan %(s)s written off") % {"s": loan.sanction_number},
+            lambda: (
+                _("The board has written off your loan's outstanding principal of %(amount)s. Reason: %(reason)s")
+                % {"amount": pkr(position.outstanding_principal), "reason": reason}
+            ),
         )
     return loan
 

@@ -2,14 +2,21 @@
 
 `notify` writes one row per recipient in the caller's transaction and queues the email task with
 `transaction.on_commit`, so an email is never sent for a change that was rolled back.
+
+Each recipient reads in their own language. A subject or body given as a callable (a `Message`, e.g.
+`lambda: _("Tranche %(n)s paid") % {"n": 2}`) is rendered once per recipient, with the recipient's
+language (User.language, kept by accounts.middleware.RememberLanguage) active; a plain string is
+written as it is, in the language active for the caller.
 """
 
 import contextlib
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
 
 from .models import Notification
 
@@ -26,11 +33,19 @@ def emails_suppressed():
         _emails_suppressed.reset(token)
 
 
-def notify(*, recipients: Iterable, subject: str, body: str, url: str = "") -> list[Notification]:
+Message = str | Callable[[], str]
+
+
+def _render(message: Message) -> str:
+    return str(message() if callable(message) else message)
+
+
+def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = "") -> list[Notification]:
     """Write a notification for each distinct active recipient and email them after commit.
 
-    Pre: `subject` is non-empty (it is rendered now, in the active language). Post: one unread row
-    per recipient; the email task is queued once, on commit, with the new rows' ids.
+    Pre: `subject` is non-empty. A callable subject or body is rendered per recipient in the
+    recipient's language; a string is written as it is. Post: one unread row per recipient; the email
+    task is queued once, on commit, with the new rows' ids.
     """
     now = timezone.now()
     seen: set[int] = set()
@@ -39,7 +54,12 @@ def notify(*, recipients: Iterable, subject: str, body: str, url: str = "") -> l
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, subject=str(subject)[:200], body=str(body), url=url, created_at=now))
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            text_subject, text_body = _render(subject), _render(body)
+        # The link opens the page in the recipient's language too (/ur/… or unprefixed English).
+        link = translate_url(url, language) if url else ""
+        rows.append(Notification(recipient=user, subject=text_subject[:200], body=text_body, url=link, created_at=now))
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
