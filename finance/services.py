@@ -42,7 +42,6 @@ cancelled before it was sent).
 """
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -76,6 +75,7 @@ from .models import (
     source_key,
     touched_the_case,
 )
+from .pending import file_hash
 from .statements import ParsedLine, read_statement
 
 S = PaymentState
@@ -620,10 +620,6 @@ class StatementPreview:
     @property
     def unmatched(self):
         return [p for p in self.lines if p.outcome == StatementLine.Outcome.UNMATCHED]
-
-
-def file_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def _plan(lines: list[ParsedLine], by_reference: dict[str, PaymentInstruction]) -> list[PlannedLine]:

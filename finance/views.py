@@ -7,11 +7,8 @@ A service's refusal is shown to the person: separation-of-duties refusals with 4
 page, other refusals as a message.
 """
 
-import re
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -29,6 +26,7 @@ from .bankfile import bank_file_csv, bank_file_xlsx
 from .errors import FinanceError, PermissionDenied, ValidationFailed
 from .forms import BatchForm, CancelForm, ConfirmStatementForm, PrepareForm, ResolveForm, StatementUploadForm
 from .models import PaymentBatch, PaymentInstruction, PaymentState, StatementLine
+from .pending import PendingUploads, TamperedUpload, safe_file_name
 from .statements import MAX_BYTES
 from .vouchers import payment_voucher_pdf
 
@@ -335,13 +333,7 @@ def _statement_rows(lines):
     ]
 
 
-def _pending_dir() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "finance" / "pending-statements"
-
-
-def _pending_path(token: str, file_name: str) -> Path:
-    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
-    return _pending_dir() / f"{token}{suffix}"
+STATEMENTS_PENDING = PendingUploads("finance", "pending-statements")
 
 
 @finance_view
@@ -350,7 +342,7 @@ def statement_upload(request):
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        file_name = re.sub(r"[^\w.\- ]", "_", upload.name)[:200]
+        file_name = safe_file_name(upload.name)
         if upload.size > MAX_BYTES:
             form.add_error("file", _("This statement is larger than 5 MB; ask the bank for one file per day."))
         else:
@@ -362,8 +354,7 @@ def statement_upload(request):
                     form.add_error("file", message)
             else:
                 # Kept privately until the person confirms; the confirm step reads it back by its hash.
-                _pending_dir().mkdir(parents=True, exist_ok=True)
-                _pending_path(preview.file_hash, file_name).write_bytes(content)
+                STATEMENTS_PENDING.keep(content, file_name)
                 confirm = ConfirmStatementForm(initial={"token": preview.file_hash, "file_name": file_name})
                 return render(
                     request,
@@ -386,20 +377,20 @@ def statement_confirm(request):
         messages.error(request, _("Upload the statement again."))
         return redirect("finance:statement_upload")
     token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
-    path = _pending_path(token, file_name)
-    if not path.exists():
+    try:
+        content = STATEMENTS_PENDING.load(token, file_name)
+    except TamperedUpload:
+        raise Http404 from None
+    if content is None:
         messages.error(request, _("This upload has expired or was already imported: upload the statement again."))
         return redirect("finance:statement_upload")
-    content = path.read_bytes()
-    if services.file_hash(content) != token:
-        raise Http404
     try:
         statement = services.statement_import(file_name=file_name, content=content, actor=request.user)
     except FinanceError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("finance:statement_upload")
-    path.unlink(missing_ok=True)
+    STATEMENTS_PENDING.discard(token, file_name)
     messages.success(request, _("Statement %(name)s is imported.") % {"name": statement.file_name})
     return redirect("finance:statement", pk=statement.pk)
 

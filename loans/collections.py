@@ -15,7 +15,6 @@ rolls back, so the preview shows exactly what confirming will do; `collection_im
 """
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 # The statement reader's file handling (CSV in UTF-8, .xlsx through openpyxl) is the same for any
 # bank file, so it is reused rather than copied.
 from finance.errors import FinanceError
+from finance.pending import file_hash
 from finance.statements import open_table
 from reporting.excel import is_formula_like
 
@@ -66,10 +66,6 @@ class CollectionPreview:
     @property
     def total(self) -> Decimal:
         return sum((p.row.amount for p in self.rows), Decimal("0.00"))
-
-
-def file_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def _amount(value, row: int) -> tuple[Decimal | None, str | None]:

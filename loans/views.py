@@ -11,11 +11,8 @@ disbursement of an accepted award). Staff of the borrower company do not find it
 A service's refusal is shown next to the form; nothing else changes.
 """
 
-import re
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -29,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from audit.selectors import audit_events_for
+from finance.pending import PendingUploads, TamperedUpload, safe_file_name
 from finance.statements import MAX_BYTES
 from grants.models import Award
 from grants.schedules import build_schedule, due_date
@@ -347,13 +345,7 @@ def request_disbursement(request, award_pk):
 # --- the bank's collection file ----------------------------------------------------------------------
 
 
-def _pending_dir() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "loans" / "pending-collections"
-
-
-def _pending_path(token: str, file_name: str) -> Path:
-    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
-    return _pending_dir() / f"{token}{suffix}"
+COLLECTIONS_PENDING = PendingUploads("loans", "pending-collections")
 
 
 def _require_poster(request):
@@ -368,7 +360,7 @@ def collection_upload(request):
     form = CollectionUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        file_name = re.sub(r"[^\w.\- ]", "_", upload.name)[:200]
+        file_name = safe_file_name(upload.name)
         if upload.size > MAX_BYTES:
             form.add_error("file", _("This file is larger than 5 MB; ask the bank for one file per day."))
         else:
@@ -379,8 +371,7 @@ def collection_upload(request):
                 for message in error.messages:
                     form.add_error("file", message)
             else:
-                _pending_dir().mkdir(parents=True, exist_ok=True)
-                _pending_path(preview.file_hash, file_name).write_bytes(content)
+                COLLECTIONS_PENDING.keep(content, file_name)
                 confirm = CollectionConfirmForm(initial={"token": preview.file_hash, "file_name": file_name})
                 return render(request, "loans/collection_preview.html", {"preview": preview, "confirm": confirm})
     return render(
@@ -400,20 +391,20 @@ def collection_confirm(request):
         messages.error(request, _("Upload the collection file again."))
         return redirect("loans:collection_upload")
     token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
-    path = _pending_path(token, file_name)
-    if not path.exists():
+    try:
+        content = COLLECTIONS_PENDING.load(token, file_name)
+    except TamperedUpload:
+        raise Http404 from None
+    if content is None:
         messages.error(request, _("This upload has expired or was already imported: upload the file again."))
         return redirect("loans:collection_upload")
-    content = path.read_bytes()
-    if collections.file_hash(content) != token:
-        raise Http404
     try:
         collection = collections.collection_import(file_name=file_name, content=content, actor=request.user)
     except LoansError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("loans:collection_upload")
-    path.unlink(missing_ok=True)
+    COLLECTIONS_PENDING.discard(token, file_name)
     messages.success(
         request,
         _("Collection file %(name)s imported: %(n)d repayments, PKR %(total)s.")
