@@ -770,7 +770,22 @@ class UtilityConnection(models.Model):
         return f"{self.space} {self.disco} {self.bill_reference}"
 
 
-class ApplicationDocument(models.Model):
+class StoredFile(models.Model):
+    """What every privately stored upload keeps beside its `file` (grants/storage.py; checked by
+    grants.services_payments.read_upload / the application upload service): the content type is what
+    the bytes are (detected with `filetype`), never what the name claims; the original name is kept
+    only as sanitised text for display."""
+
+    original_filename = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=40)
+
+    class Meta:
+        abstract = True
+
+
+class ApplicationDocument(StoredFile):
     """A document uploaded to an application, stored privately (grants/storage.py).
 
     The content type is what the bytes are (detected with `filetype`), never what the name claims;
@@ -782,10 +797,6 @@ class ApplicationDocument(models.Model):
     file = models.FileField(
         _("file"), storage=private_document_storage, upload_to=application_document_path, max_length=200
     )
-    original_filename = models.CharField(_("file name"), max_length=120)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("content type"), max_length=40)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"))
 
@@ -1433,7 +1444,7 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
         self.paid_at = None
 
 
-class TrancheEvidence(models.Model):
+class TrancheEvidence(StoredFile):
     """A file the operator sends with a tranche request (progress report, photo, receipt), stored
     privately like application documents: the content type is what the bytes are."""
 
@@ -1447,10 +1458,6 @@ class TrancheEvidence(models.Model):
     file = models.FileField(
         _("file"), storage=private_document_storage, upload_to=payment_document_path, max_length=200
     )
-    original_filename = models.CharField(_("file name"), max_length=120)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("content type"), max_length=40)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"))
 
@@ -1488,7 +1495,7 @@ def may_decide_claim(claim, user) -> bool:
     return is_program_officer(claim.connection.application, user)
 
 
-class UtilityClaim(ConcurrentTransitionMixin, models.Model):
+class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
     """One month's electricity bill of an enrolled connection, claimed for the subsidy.
 
     subsidy = min(program.subsidy_share × eligible amount, program.monthly_cap), rounded half-up to
@@ -1524,10 +1531,6 @@ class UtilityClaim(ConcurrentTransitionMixin, models.Model):
     file = models.FileField(
         _("bill"), storage=private_document_storage, upload_to=payment_document_path, max_length=200
     )
-    original_filename = models.CharField(_("file name"), max_length=120)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("content type"), max_length=40)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"))
     verified_by = models.ForeignKey(

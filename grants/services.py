@@ -881,6 +881,47 @@ def _check_content(name: str, head: bytes) -> str:
     )
 
 
+def read_upload(file, field: str) -> dict:
+    """Check an uploaded file (an application document, tranche evidence, a bill): no folder parts in
+    the name, not empty, within DOCUMENT_MAX_BYTES, a PDF, JPEG or PNG judged by its bytes. Returns
+    the StoredFile columns of the row that will hold it; errors name `field`."""
+    raw_name = str(getattr(file, "name", "") or "")
+    if "/" in raw_name or "\\" in raw_name or ".." in raw_name or "\x00" in raw_name:
+        raise ValidationFailed(
+            field_errors={
+                field: [_("A file name must not contain folder parts such as “../”, “/” or “\\”; rename the file.")]
+            }
+        )
+    name = sanitise_filename(raw_name)
+    limit = settings.DOCUMENT_MAX_BYTES
+    file.seek(0)
+    digest, size, head = hashlib.sha256(), 0, b""
+    for chunk in file.chunks():
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        size += len(chunk)
+        if size > limit:
+            break
+        digest.update(chunk)
+    if size == 0:
+        raise ValidationFailed(field_errors={field: [_("“%(name)s” is empty.") % {"name": name}]})
+    if size > limit:
+        raise ValidationFailed(
+            field_errors={
+                field: [
+                    _("“%(name)s” is larger than the limit of %(limit)s MB.")
+                    % {"name": name, "limit": f"{limit / (1024 * 1024):g}"}
+                ]
+            }
+        )
+    try:
+        content_type = _check_content(name, head)
+    except ValidationFailed as error:
+        raise ValidationFailed(field_errors={field: error.field_errors.get("file", error.messages)}) from None
+    file.seek(0)
+    return {"original_filename": name, "size": size, "sha256": digest.hexdigest(), "content_type": content_type}
+
+
 def application_upload_document(*, application: Application, actor, document_type: str, file) -> ApplicationDocument:
     """Store one document for the application, privately.
 
@@ -892,57 +933,20 @@ def application_upload_document(*, application: Application, actor, document_typ
     generated name; the row holds the sanitised original name, size, SHA-256 and detected type;
     an audit event `application.upload_document`.
     """
-    raw_name = str(getattr(file, "name", "") or "")
     with transaction.atomic():
         application = _lock(application)
         _require_editable(application, actor)
         if document_type not in DocumentType.values:
             raise ValidationFailed(field_errors={"document_type": [_("Choose which document this is.")]})
-        if "/" in raw_name or "\\" in raw_name or ".." in raw_name or "\x00" in raw_name:
-            raise ValidationFailed(
-                field_errors={
-                    "file": [
-                        _("A file name must not contain folder parts such as “../”, “/” or “\\”; rename the file.")
-                    ]
-                }
-            )
-        name = sanitise_filename(raw_name)
-        limit = settings.DOCUMENT_MAX_BYTES
-        file.seek(0)
-        digest = hashlib.sha256()
-        size = 0
-        head = b""
-        for chunk in file.chunks():
-            if len(head) < 8192:
-                head += chunk[: 8192 - len(head)]
-            size += len(chunk)
-            if size > limit:
-                break
-            digest.update(chunk)
-        if size == 0:
-            raise ValidationFailed(field_errors={"file": [_("“%(name)s” is empty.") % {"name": name}]})
-        if size > limit:
-            raise ValidationFailed(
-                field_errors={
-                    "file": [
-                        _("“%(name)s” is larger than the limit of %(limit)s MB.")
-                        % {"name": name, "limit": f"{limit / (1024 * 1024):g}"}
-                    ]
-                }
-            )
-        content_type = _check_content(name, head)
-        file.seek(0)
+        columns = read_upload(file, "file")
         document = ApplicationDocument(
             application=application,
             document_type=document_type,
-            original_filename=name,
-            size=size,
-            sha256=digest.hexdigest(),
-            content_type=content_type,
+            **columns,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        document.file.save(name, file, save=False)
+        document.file.save(document.original_filename, file, save=False)
         stored = document.file.name
         try:
             document.save()
@@ -955,9 +959,9 @@ def application_upload_document(*, application: Application, actor, document_typ
                 data={
                     "reference": application.reference,
                     "document_type": document_type,
-                    "file": name,
+                    "file": document.original_filename,
                     "sha256": document.sha256,
-                    "size": size,
+                    "size": document.size,
                 },
             )
         except Exception:

@@ -57,11 +57,9 @@ Finance's hooks (registered in GrantsConfig.ready):
 """
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -92,10 +90,9 @@ from .money import parse_money, pkr
 from .selectors import people_who_touched
 from .services import (
     MAX_MONTHLY_BILL,
-    _check_content,
     _tell_officers,
     _tell_operator,
-    sanitise_filename,
+    read_upload,
 )
 
 PAISA = Decimal("0.01")
@@ -117,47 +114,6 @@ def _clean_text(value, label: str, field: str, *, required: bool = True, limit: 
             }
         )
     return text
-
-
-def read_upload(file, field: str) -> dict:
-    """Check an uploaded file like an application document (grants/services.py): no folder parts in
-    the name, not empty, within DOCUMENT_MAX_BYTES, a PDF, JPEG or PNG judged by its bytes. Returns
-    the columns of the row that will hold it; errors name `field`."""
-    raw_name = str(getattr(file, "name", "") or "")
-    if "/" in raw_name or "\\" in raw_name or ".." in raw_name or "\x00" in raw_name:
-        raise ValidationFailed(
-            field_errors={
-                field: [_("A file name must not contain folder parts such as “../”, “/” or “\\”; rename the file.")]
-            }
-        )
-    name = sanitise_filename(raw_name)
-    limit = settings.DOCUMENT_MAX_BYTES
-    file.seek(0)
-    digest, size, head = hashlib.sha256(), 0, b""
-    for chunk in file.chunks():
-        if len(head) < 8192:
-            head += chunk[: 8192 - len(head)]
-        size += len(chunk)
-        if size > limit:
-            break
-        digest.update(chunk)
-    if size == 0:
-        raise ValidationFailed(field_errors={field: [_("“%(name)s” is empty.") % {"name": name}]})
-    if size > limit:
-        raise ValidationFailed(
-            field_errors={
-                field: [
-                    _("“%(name)s” is larger than the limit of %(limit)s MB.")
-                    % {"name": name, "limit": f"{limit / (1024 * 1024):g}"}
-                ]
-            }
-        )
-    try:
-        content_type = _check_content(name, head)
-    except ValidationFailed as error:
-        raise ValidationFailed(field_errors={field: error.field_errors.get("file", error.messages)}) from None
-    file.seek(0)
-    return {"original_filename": name, "size": size, "sha256": digest.hexdigest(), "content_type": content_type}
 
 
 def _save(obj, what: str) -> None:
