@@ -9,7 +9,7 @@ queryset with `.iterator(chunk_size=…)` into `reporting.utilization_report.wri
   (b) bare openpyxl write-only writing the same rows (same values) from a Python list;
   (c) the same rows through django-import-export's default export (ModelResource → tablib → xlsx).
 
-Each measurement runs in its own subprocess, so its peak memory (ru_maxrss) is its own; the baseline
+Each measurement runs in its own subprocess (bench/writer_harness.py), so its peak memory is its own; the baseline
 is the process's resident size after Django has started, just before the measured work.
 Targets: (a) ≤ 1.25 × (b) in time; (a) peak < 300 MB, grows < 50 MB from 25k to 250k rows, ≤ 1/5 of (c).
 
@@ -18,53 +18,20 @@ Runs against a throwaway database: a temporary SQLite file by default, or a fres
 """
 
 import datetime as dt
-import json
 import os
-import resource
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "subsidy.settings.test")
 
+import writer_harness  # noqa: E402 — bench/ is on sys.path when a script runs
+
 SPACES = 1000
 ROWS = int(os.environ.get("BENCH_REPORT_ROWS", "250000"))
 SMALL = ROWS // 10
 FIRST_MONTH = dt.date(2000, 1, 1)
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory since it exec'd (VmHWM). Not ru_maxrss: on Linux that
-    carries the parent's peak into a child across fork and exec, so every child would report at least
-    the seeding parent's peak."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, _sep, _name = url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS sahulat_bench_reports")
-            conn.execute("CREATE DATABASE sahulat_bench_reports")
-        return f"{base}/sahulat_bench_reports"
-    return f"sqlite:///{tempfile.mkdtemp(prefix='sahulat-bench-reports-')}/bench.sqlite3"
 
 
 def _months(count: int) -> list[dt.date]:
@@ -261,97 +228,15 @@ def measure_c(rows: int, out: Path) -> int:
     return len(dataset)
 
 
-def child(kind: str, rows: int) -> None:
-    """One measurement in this (fresh) process; prints a JSON line."""
-    import django
-
-    django.setup()
-    out = Path(tempfile.mkdtemp(prefix="sahulat-bench-out-")) / f"{kind}.xlsx"
-    prepared = _plain_rows(rows) if kind == "b" else None
-    baseline = _rss_mb()
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    if kind == "a":
-        written = measure_a(rows, out)
-    elif kind == "b":
-        written = measure_b(rows, out, prepared)
-    else:
-        written = measure_c(rows, out)
-    seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu_started
-    print(
-        json.dumps(
-            {
-                "rows": written,
-                "seconds": seconds,
-                "cpu_seconds": cpu_seconds,
-                "peak_mb": _peak_mb(),
-                "baseline_mb": baseline,
-                "file_mb": out.stat().st_size / 2**20,
-            }
-        )
-    )
-    shutil.rmtree(out.parent, ignore_errors=True)
-
-
-def run(kind: str, rows: int) -> dict:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(rows)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        check=False,
-    )
-    if result.returncode:
-        raise SystemExit(f"measurement {kind} at {rows} rows failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def main() -> None:
-    os.environ["DATABASE_URL"] = _database_url()
-    import django
-
-    django.setup()
-    print(f"Seeding {SPACES:,} spaces and {ROWS:,} utilization returns into {os.environ['DATABASE_URL']} …")
-    started = time.perf_counter()
-    seed()
-    print(f"  seeded in {time.perf_counter() - started:.1f} s\n")
-    results = {
-        ("a", SMALL): run("a", SMALL),
-        ("a", ROWS): run("a", ROWS),
-        ("b", ROWS): run("b", ROWS),
-        ("c", ROWS): run("c", ROWS),
-    }
-    names = {
-        "a": "(a) report job writer (DB → write-only)",
-        "b": "(b) bare openpyxl write-only (list)",
-        "c": "(c) django-import-export / tablib",
-    }
-    print(
-        f"{'measurement':44} {'rows':>9} {'wall s':>8} {'CPU s':>8} {'rows/CPU s':>10} {'peak MB':>8} "
-        f"{'base MB':>8} {'file MB':>8}"
-    )
-    for (kind, _rows), r in results.items():
-        print(
-            f"{names[kind]:44} {r['rows']:>9,} {r['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} "
-            f"{r['rows'] / r['cpu_seconds']:>10,.0f} {r['peak_mb']:>8.0f} {r['baseline_mb']:>8.0f} {r['file_mb']:>8.1f}"
-        )
-    a, a_small, b, c = results[("a", ROWS)], results[("a", SMALL)], results[("b", ROWS)], results[("c", ROWS)]
-    print()
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(
-        f"(a) / (b) time: {a['cpu_seconds'] / b['cpu_seconds']:.2f}× in CPU time, "
-        f"{a['seconds'] / b['seconds']:.2f}× wall-clock (target ≤ 1.25×; CPU time is the fair one on a busy machine)"
-    )
-    print(f"(a) peak: {a['peak_mb']:.0f} MB (target < 300 MB)")
-    print(f"(a) growth {SMALL:,} → {ROWS:,} rows: {a['peak_mb'] - a_small['peak_mb']:+.0f} MB peak (target < 50 MB)")
-    print(f"(a) peak / (c) peak: {a['peak_mb'] / c['peak_mb']:.2f} (target ≤ 0.20)")
-    if os.environ["DATABASE_URL"].startswith("sqlite:///"):
-        shutil.rmtree(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).parent, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], int(sys.argv[3]))
-    else:
-        main()
+    writer_harness.main(
+        script=__file__,
+        database="sahulat_bench_reports",
+        seeding=f"{SPACES:,} spaces and {ROWS:,} utilization returns",
+        seed=seed,
+        measures={"a": measure_a, "b": measure_b, "c": measure_c},
+        plain_rows=_plain_rows,
+        label_a="(a) report job writer (DB → write-only)",
+        rows=ROWS,
+        small=SMALL,
+    )
