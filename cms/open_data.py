@@ -140,7 +140,7 @@ HEADER = [title for title, _value in COLUMNS]
 
 def flat_rows(grant_list=None):
     """The grants as rows of cells; text through reporting.excel.safe_text (no formula injection)."""
-    from reporting.excel import safe_text
+    from core.spreadsheet import safe_text
 
     for item in grants() if grant_list is None else grant_list:
         yield [safe_text(value(item)) for _title, value in COLUMNS]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from reporting.excel import safe_text
+from core.spreadsheet import safe_text
 
 from .models import PaymentBatch, PaymentState
 

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from reporting.excel import is_formula_like
+from core.spreadsheet import is_formula_like
 
 from .errors import ValidationFailed
 

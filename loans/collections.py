@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from finance.errors import FinanceError
 from finance.pending import file_hash
 from finance.statements import open_table
-from reporting.excel import is_formula_like
+from core.spreadsheet import is_formula_like
 
 from . import services
 from .errors import LoansError, PermissionDenied, ValidationFailed

@@ -2,7 +2,6 @@
 cells with styles, dates in Pakistan time, headers and column widths."""
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -13,25 +12,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+from core.spreadsheet import escape_cell, is_formula_like, safe_text  # noqa: F401 (re-exported)
+
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="00583A")
 TOTAL_FONT = Font(bold=True)
-
-
-def is_formula_like(value) -> bool:
-    """True for text a spreadsheet program would evaluate rather than show (formula injection)."""
-    # A plain signed number such as "-5" is data, not a formula: let the column's own rules judge it.
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.match(value)
-
-
-def safe_text(value):
-    """Make text that looks like a formula display as text in Excel and LibreOffice."""
-    if is_formula_like(value):
-        return "'" + value
-    return value
 
 
 class CellStyles:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from reporting.excel import is_formula_like
+from core.spreadsheet import is_formula_like
 
 from .models import Operator, Space
 

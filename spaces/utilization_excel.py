@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reporting.excel import is_formula_like, safe_text
+from core.spreadsheet import is_formula_like, safe_text
 
 from .models import UTILIZATION_FIGURES, Operator, Space, UtilizationReturn
 from .utilization import days_in, field_label, figure_problems, month_label, month_problem, parse_month
