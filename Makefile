@@ -50,6 +50,7 @@ bench: dev-venv
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		AUDIT_HMAC_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 		ALLOWED_HOSTS=sahulat.example.pk $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

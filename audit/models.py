@@ -1,9 +1,8 @@
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import chain
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -17,8 +16,12 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One state change or money movement: who, when, what, from which state to which, and why.
 
-    Append-only and hash-chained: each event's hash covers its own fields and the previous event's
-    hash, so editing or removing any row breaks the chain from there on (`manage.py verify_audit`).
+    Append-only and hash-chained: each event's hash is an HMAC (key outside the database) of its own
+    fields and the previous event's hash, so editing or removing any row breaks the chain from there
+    on, and recomputing the hashes needs the key (`manage.py verify_audit`). The head (last id, count,
+    hash) is published every hour outside the database, so a cut tail or a rewrite with the key is
+    caught too (`manage.py verify_audit --against HEADS`). On PostgreSQL a trigger refuses UPDATE and
+    DELETE on the table (migration 0003).
     Write events only through `audit.services.audit_record`.
     """
 
@@ -58,27 +61,9 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only: events are never deleted.")
 
     def canonical_payload(self) -> str:
-        """The text the hash covers. Key order and formats are fixed so the hash is reproducible."""
-        return json.dumps(
-            {
-                "created_at": self.created_at.isoformat(),
-                "actor_id": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": str(self.object_id),
-                "object_label": self.object_label,
-                "from_state": self.from_state,
-                "to_state": self.to_state,
-                "reason": self.reason,
-                "data": self.data,
-                "prev_hash": self.prev_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-            default=str,
-        )
+        """The text the hash covers (see audit.chain)."""
+        return chain.payload_of(self)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical_payload().encode("utf-8")).hexdigest()
+        """HMAC-SHA256 of the canonical text under the key held outside the database."""
+        return chain.keyed_hash(self.canonical_payload())

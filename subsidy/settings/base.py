@@ -27,6 +27,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The key of the audit chain's HMAC, held outside the database (production requires it; dev and test
+# derive one from SECRET_KEY). Changing it breaks verification of every event already written.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -171,6 +174,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Private documents live outside any served directory and are streamed only by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 REPORTS_ROOT = Path(os.environ.get("REPORTS_ROOT", BASE_DIR / "reports_output"))
+# The audit chain's published heads, one JSON line an hour; append-only (chattr +a), copied off-box.
+AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", BASE_DIR / "audit_heads.jsonl"))
 
 # Celery: with no broker configured, tasks run in the calling process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -196,6 +201,12 @@ CELERY_BEAT_SCHEDULE = {
     "loans-daily-positions": {
         "task": "loans.tasks.refresh_loan_positions",
         "schedule": crontab(minute=15, hour=2),
+    },
+    # Every hour, the audit chain's head (last id, count, hash) appended to AUDIT_HEAD_FILE: the
+    # chain's memory outside the database, which `verify_audit --against` checks.
+    "audit-publish-head": {
+        "task": "audit.tasks.publish_audit_head",
+        "schedule": crontab(minute=0),
     },
 }
 

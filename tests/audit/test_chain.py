@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from audit.models import AuditEvent
 from grants import services
 from tests.grants.conftest import complete_grant
+
+from .tampering import TABLE, tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,7 @@ def test_verify_audit_ok_then_names_the_edited_row(grant_call, operator, space, 
     assert capsys.readouterr().out.strip() == f"OK: {count} events, chain intact."
 
     target = AuditEvent.objects.get(action="application.submit")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AuditEvent._meta.db_table} SET actor_label = %s WHERE id = %s",  # noqa: S608 — table name is ours
-            ["someone else", target.pk],
-        )
+    tamper(f"UPDATE {TABLE} SET actor_label = %s WHERE id = %s", ["someone else", target.pk])  # noqa: S608
     with pytest.raises(CommandError) as broken:
         call_command("verify_audit")
     assert str(broken.value).startswith(
