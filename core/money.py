@@ -70,10 +70,10 @@ def parse_money(value, label: str, *, positive: bool = False) -> tuple[Decimal |
     if amount is None or not amount.is_finite():
         return None, _("%(label)s must be an amount in rupees, like 1,250,000.") % {"label": label}
     # Size and precision first, on the exponent alone: nothing here can overflow or raise.
+    if positive and amount <= 0:
+        return None, _("%(label)s must be more than zero.") % {"label": label}
     if amount < 0:
         return None, _("%(label)s cannot be negative.") % {"label": label}
-    if positive and amount == 0:
-        return None, _("%(label)s must be more than zero.") % {"label": label}
     if amount > MONEY_CEILING:
         return None, _("%(label)s is far larger than any amount this program handles.") % {"label": label}
     normal = amount.normalize()

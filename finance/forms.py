@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MoneyField
+
 
 class PrepareForm(forms.Form):
     iban = forms.CharField(
@@ -11,13 +13,9 @@ class PrepareForm(forms.Form):
         max_length=40,
         help_text=_("The company's registered IBAN is filled in. Change it only with the bank's written confirmation."),
     )
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("Confirm the amount (PKR)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        help_text=_("Type the amount from the request, without commas, e.g. 1250000.00."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Type the amount from the request, e.g. 1,250,000."),
     )
 
 

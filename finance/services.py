@@ -55,6 +55,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts import roles
 from audit.services import audit_record
+from core.money import parse_money
 from notifications.services import notify
 from spaces.models import Operator
 from spaces.validators import normalize_iban
@@ -80,7 +81,6 @@ from .statements import ParsedLine, read_statement
 
 S = PaymentState
 MAX_NARRATION = 140
-MONEY_CEILING = Decimal("999999999999.99")
 
 # Which role a transition needs, for the refusal message before the object-level rules.
 _MAKER_ACTIONS = {"prepare", "add_to_batch", "mark_sent", "retry", "cancel"}
@@ -223,14 +223,10 @@ def _lock_source_key(key: str) -> None:
 def _check_amount(amount) -> Decimal:
     if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int):
         raise ValidationFailed(_("A payment amount must be a Decimal number of rupees."))
-    amount = Decimal(amount)
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationFailed(_("A payment amount must be more than zero."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed(_("A payment amount can have at most two decimal places (paisas)."))
-    if amount > MONEY_CEILING:
-        raise ValidationFailed(_("This amount is far larger than any payment of this program."))
-    return amount.quantize(Decimal("0.01"))
+    checked, problem = parse_money(amount, _("A payment amount"), positive=True)
+    if problem:
+        raise ValidationFailed(problem)
+    return checked
 
 
 def _notify_after_commit(recipients, subject, body, url=""):

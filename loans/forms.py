@@ -5,12 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MoneyField
 from grants.models import LoanTier, Program
 
 from .models import ArrearsBucket, GraceKind, LoanState
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
+
 
 
 class LoanBookFilterForm(forms.Form):
@@ -21,13 +22,10 @@ class LoanBookFilterForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("Amount received (PKR)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        widget=forms.TextInput(attrs=MONEY_ATTRS),
-        help_text=_("Digits only, e.g. 14134 or 14134.50."),
+        positive=True,
+        help_text=_("For example 14,134 or 14134.50."),
     )
     received_on = forms.DateField(label=_("Date received"), widget=DATE)
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=40)
@@ -90,13 +88,7 @@ def tier_choices():
 
 
 class CalculatorForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Loan amount (PKR)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("1"),
-        widget=forms.TextInput(attrs=MONEY_ATTRS),
-    )
+    amount = MoneyField(label=_("Loan amount (PKR)"), positive=True)
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     annual_rate = forms.DecimalField(
         label=_("Markup (% a year)"),

@@ -48,9 +48,9 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from audit.services import audit_record
+from core.money import parse_money, pkr
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
-from grants.money import pkr
 from grants.schedules import Grace, build_schedule, due_date
 from grants.selectors import people_who_touched
 from notifications.services import Message, notify
@@ -70,7 +70,6 @@ from .models import (
 S = LoanState
 ZERO = Decimal("0.00")
 PAISA = Decimal("0.01")
-MONEY_CEILING = Decimal("999999999999.99")
 WRITE_OFF_MIN_DAYS = 91
 DUE_DAY_LATEST = 28
 
@@ -163,16 +162,10 @@ def _tell_finance(subject: str, body: str, loan: Loan) -> None:
 def _money(value, label: str, field: str) -> Decimal:
     if isinstance(value, float | bool) or not isinstance(value, Decimal | int):
         raise ValidationFailed(field_errors={field: [_("%(label)s must be an amount in rupees.") % {"label": label}]})
-    value = Decimal(value)
-    if not value.is_finite() or value <= 0:
-        raise ValidationFailed(field_errors={field: [_("%(label)s must be more than zero.") % {"label": label}]})
-    if value != value.quantize(PAISA):
-        raise ValidationFailed(
-            field_errors={field: [_("%(label)s can have at most two decimal places.") % {"label": label}]}
-        )
-    if value > MONEY_CEILING:
-        raise ValidationFailed(field_errors={field: [_("This amount is far larger than any loan of the program.")]})
-    return value.quantize(PAISA)
+    amount, problem = parse_money(value, label, positive=True)
+    if problem:
+        raise ValidationFailed(field_errors={field: [problem]})
+    return amount
 
 
 # --- rows in, positions out -----------------------------------------------------------------------

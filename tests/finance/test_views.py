@@ -177,3 +177,29 @@ def test_failed_payment_is_retried_from_its_page(client, space, payee, officer, 
     new = PaymentInstruction.objects.get(previous_attempt=payment)
     assert response.url == reverse("finance:payment", args=[new.pk])
     assert new.state == "requested" and new.attempt == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e30", "must be an amount in rupees, like 1,250,000."),
+        ("NaN", "must be an amount in rupees, like 1,250,000."),
+        ("99999999999999999999", "far larger than any amount this program handles."),
+        ("1_250_000", "must be an amount in rupees, like 1,250,000."),
+    ],
+)
+def test_maker_typing_an_impossible_amount_is_told_what_is_wrong(client, space, payee, officer, maker, typed, message):
+    payment = request_payment(space, payee, officer)
+    signed_in(client, maker)
+    response = client.post(reverse("finance:payment_prepare", args=[payment.pk]), {"iban": payee.iban, "amount": typed})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert PaymentInstruction.objects.get(pk=payment.pk).state == "requested"
+
+
+@pytest.mark.parametrize("typed", ["1,250,000", "12,50,000", "1,250,000.00"])
+def test_maker_may_type_the_amount_with_thousands_separators(client, space, payee, officer, maker, typed):
+    payment = request_payment(space, payee, officer)
+    signed_in(client, maker)
+    response = client.post(reverse("finance:payment_prepare", args=[payment.pk]), {"iban": payee.iban, "amount": typed})
+    assert response.status_code == 302
+    assert PaymentInstruction.objects.get(pk=payment.pk).state == "prepared"
