@@ -13,7 +13,6 @@ from .models import ArrearsBucket, GraceKind, LoanState
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-
 class LoanBookFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any state")), *LoanState.choices])
     bucket = forms.ChoiceField(

@@ -71,7 +71,9 @@ def test_loan_details_refuse_an_impossible_amount(client, loan_call, operator, s
     assert any(message in str(m) for m in response.context["form"].errors["amount"])
 
 
-def test_the_board_decision_refuses_an_impossible_amount(client, grant_call, operator, space, operator_user, officer, chair):
+def test_the_board_decision_refuses_an_impossible_amount(
+    client, grant_call, operator, space, operator_user, officer, chair
+):
     from .conftest import board_meeting, complete_grant, ensure_allocation
 
     app = complete_grant(grant_call, operator, space, operator_user)
