@@ -84,13 +84,9 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email address already exists. Sign in, or ask for a new confirmation link."),
-                code="email_taken",
-            )
-        return email
+        # Whether the address has an account is never said here (security issue #14): the service
+        # answers both the same way and writes to the owner of a taken one.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -140,3 +136,31 @@ class TokenForm(forms.Form):
         if not (token.isdigit() and len(token) == 6):
             raise forms.ValidationError(_("Enter the six digits, for example 123456."))
         return token
+
+
+class SignInCodeForm(forms.Form):
+    """The code prompt: six digits from the authenticator app, or one of the person's recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        help_text=_(
+            "The six digits your authenticator app shows now. Without your phone, type one of your "
+            "recovery codes instead (for example abcde-fghij)."
+        ),
+        max_length=24,
+        error_messages={"required": _("Enter the six digits, or a recovery code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if token.isdigit():
+            if len(token) != 6:
+                raise forms.ValidationError(_("Enter the six digits, for example 123456."))
+            return token
+        letters = "".join(ch for ch in token.lower() if ch.isalnum())
+        if len(letters) != 10:
+            raise forms.ValidationError(_("A recovery code has ten letters and digits, for example abcde-fghij."))
+        return letters

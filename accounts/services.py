@@ -5,6 +5,7 @@ the signed link sent to the address proves they read mail there; only then do th
 role and a session. Every change writes an audit event in its own transaction.
 """
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -32,10 +33,6 @@ class AccountError(Exception):
         self.message = message
 
 
-class EmailTaken(AccountError):
-    pass
-
-
 class VerificationLinkExpired(AccountError):
     pass
 
@@ -53,28 +50,49 @@ def _queue_verification_email(user: User, language: str) -> None:
     transaction.on_commit(lambda: send_verification_email.delay(user_id, language))
 
 
-def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, language: str = "en") -> User:
+def queue_security_email(user: User, kind: str, data: dict | None = None) -> None:
+    """Email the person about their account's security after the caller's transaction commits."""
+    from .tasks import send_security_email
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_security_email.delay(user_id, kind, data or {}))
+
+
+def _tell_owner_of_sign_up_attempt(user: User) -> None:
+    # At most one such email a minute per account, so the public sign-up page cannot flood a mailbox.
+    if cache.add(f"accounts:sign-up-existing:{user.pk}", 1, RESEND_INTERVAL_SECONDS):
+        queue_security_email(user, "sign_up_existing")
+
+
+def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, language: str = "en") -> User | None:
     """Create an operator's account that waits for email verification, and queue the link.
 
-    Before: no account has this address. After: one account with email_verified_at None, no role,
-    an audit event `user.sign_up`, and (on commit) one email with a verification link.
+    The answer is the same whether or not the address already has an account, so sign-up cannot be
+    used to find out who has one (security issue #14). New address, after: one account with
+    email_verified_at None, no role, an audit event `user.sign_up`, and (on commit) one email with a
+    verification link; returns the account. Taken address, after: nothing changes; the owner is told
+    by email that someone tried (with links to sign in and to reset the password); returns None.
     """
     email = User.objects.normalize_email(email.strip()).lower()
     mobile = normalize_mobile(mobile)
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise EmailTaken(_("An account with this email address already exists."))
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email=email,
-                    password=password,
-                    full_name=full_name.strip(),
-                    mobile=mobile,
-                    email_verified_at=None,
-                )
-        except IntegrityError:  # the same address signed up at the same moment
-            raise EmailTaken(_("An account with this email address already exists.")) from None
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        email=email,
+                        password=password,
+                        full_name=full_name.strip(),
+                        mobile=mobile,
+                        email_verified_at=None,
+                    )
+            except IntegrityError:  # the same address signed up at the same moment
+                existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            make_password(password)  # the same work as a new account, so the timing tells nothing either
+            _tell_owner_of_sign_up_attempt(existing)
+            return None
         audit_record(actor=user, action="user.sign_up", obj=user, to_state="unverified")
         _queue_verification_email(user, language)
     return user

@@ -6,20 +6,33 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import roles
-from .forms import EmailAuthenticationForm, ResendVerificationForm, SignUpForm
+from .forms import EmailAuthenticationForm, ResendVerificationForm, SignInCodeForm, SignUpForm, TokenForm
 from .models import User
 from .services import (
     AccountError,
     EmailAlreadyVerified,
-    EmailTaken,
     user_sign_up,
     user_verification_resend,
     user_verify_email,
 )
 from .tokens import TokenExpired, TokenInvalid, verify_email_token_read
+from .two_factor import (
+    TwoFactorError,
+    has_confirmed_authenticator,
+    needs_verification,
+    recovery_codes_left,
+    step_up_required,
+    totp_pending_device,
+    totp_qr_svg,
+    totp_secret_text,
+    user_code_verify,
+    user_recovery_codes_generate,
+    user_totp_confirm,
+    user_two_factor_remove,
+)
 
 # The officers' workbench is built in another package; until its page exists, officers land on the
 # queue of companies waiting for verification.
@@ -77,19 +90,16 @@ def sign_up(request):
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = user_sign_up(
-                email=data["email"],
-                full_name=data["full_name"],
-                mobile=data["mobile"],
-                password=data["password1"],
-                language=get_language() or "en",
-            )
-        except EmailTaken as error:
-            form.add_error("email", error.message)
-        else:
-            request.session["signed_up_email"] = user.email
-            return redirect("accounts:sign_up_done")
+        user = user_sign_up(
+            email=data["email"],
+            full_name=data["full_name"],
+            mobile=data["mobile"],
+            password=data["password1"],
+            language=get_language() or "en",
+        )
+        # The same page for a new and a taken address (the owner of a taken one gets an email).
+        request.session["signed_up_email"] = user.email if user else data["email"]
+        return redirect("accounts:sign_up_done")
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
@@ -165,13 +175,40 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _show_recovery_codes(request, codes, *, first_time: bool):
+    """The only time the codes are shown: they are stored hashed and cannot be shown again."""
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": first_time})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    """Set up (or replace) an authenticator app: scan the code, then type one code to confirm."""
-    from .forms import TokenForm
-    from .two_factor import TwoFactorError, totp_pending_device, totp_qr_svg, totp_secret_text, user_totp_confirm
+    """Set up an authenticator app (a person with none), or manage it (replace, recovery codes, remove).
 
+    Managing asks for a fresh code first (step-up), so a password alone never reaches it."""
+    if has_confirmed_authenticator(request.user):
+        return _two_factor_manage(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _device, codes = user_totp_confirm(request=request, actor=request.user, token=form.cleaned_data["token"])
+        except TwoFactorError as error:
+            form.add_error("token", error.message)
+        else:
+            messages.success(request, _("Two-step sign-in is on. You will be asked for a code each time you sign in."))
+            return _show_recovery_codes(request, codes, first_time=True)
+    device = totp_pending_device(request.user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device), "replacing": False},
+    )
+
+
+@step_up_required
+def _two_factor_manage(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,31 +216,76 @@ def two_factor_setup(request):
         except TwoFactorError as error:
             form.add_error("token", error.message)
         else:
-            messages.success(request, _("Two-step sign-in is on. You will be asked for a code each time you sign in."))
-            return redirect("accounts:home")
+            messages.success(request, _("Your new authenticator app is in use. The old one no longer works."))
+            return redirect("accounts:two_factor_setup")
     device = totp_pending_device(request.user)
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret_text(device)},
+        {
+            "form": form,
+            "qr_svg": totp_qr_svg(device),
+            "secret": totp_secret_text(device),
+            "replacing": True,
+            "codes_left": recovery_codes_left(request.user),
+        },
+    )
+
+
+@login_required
+@step_up_required
+@require_POST
+def two_factor_recovery_codes(request):
+    try:
+        codes = user_recovery_codes_generate(request=request, actor=request.user)
+    except TwoFactorError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:two_factor_setup")
+    return _show_recovery_codes(request, codes, first_time=False)
+
+
+@login_required
+@step_up_required
+@require_POST
+def two_factor_remove(request):
+    try:
+        user_two_factor_remove(request=request, actor=request.user)
+    except TwoFactorError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:two_factor_setup")
+    messages.success(request, _("Two-step sign-in is off. Your authenticator app and recovery codes no longer work."))
+    return redirect("accounts:home")
+
+
+def _code_page(request, *, step_up: bool):
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_code_verify(request=request, actor=request.user, code=form.cleaned_data["token"])
+        except TwoFactorError as error:
+            form.add_error("token", error.message)
+        else:
+            return redirect(_safe_next(request, reverse("accounts:home")))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request, ""), "step_up": step_up},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
-    """The second step of signing in: the code from the authenticator app."""
-    from .forms import TokenForm
-    from .two_factor import TwoFactorError, needs_verification, user_totp_verify
-
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
     if not needs_verification(request.user):
         return redirect(_safe_next(request, reverse("accounts:home")))
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user_totp_verify(request=request, actor=request.user, token=form.cleaned_data["token"])
-        except TwoFactorError as error:
-            form.add_error("token", error.message)
-        else:
-            return redirect(_safe_next(request, reverse("accounts:home")))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
+    return _code_page(request, step_up=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_step_up(request):
+    """A fresh code before a grave action (accounts.two_factor.step_up_required sends people here)."""
+    if not has_confirmed_authenticator(request.user):
+        return redirect(_safe_next(request, reverse("accounts:home")))
+    return _code_page(request, step_up=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from accounts.two_factor import step_up_required
 from audit.selectors import audit_events_for
 
 from . import selectors, services
@@ -162,6 +163,7 @@ def payment_prepare(request, pk):
 
 
 @finance_view
+@step_up_required
 @require_POST
 def payment_approve(request, pk):
     instruction = _payment(request, pk)
@@ -370,6 +372,7 @@ def statement_upload(request):
 
 
 @finance_view
+@step_up_required
 @require_POST
 def statement_confirm(request):
     form = ConfirmStatementForm(request.POST)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from accounts.models import User
+from accounts.two_factor import step_up_required
 
 from . import services
 from .errors import GrantsError, InvalidTransition, PermissionDenied, ValidationFailed
@@ -354,6 +355,7 @@ def meeting_page(request, pk):
 
 
 @chair_view
+@step_up_required
 @require_http_methods(["GET", "POST"])
 def decision_record(request, pk, reference):
     meeting = get_object_or_404(BoardMeeting, pk=pk)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
+from accounts.two_factor import step_up_required
 from audit.selectors import audit_events_for
 from finance.pending import PendingUploads, TamperedUpload, safe_file_name
 from finance.statements import MAX_BYTES
@@ -307,6 +308,7 @@ def restructure(request, pk):
 
 
 @staff_view
+@step_up_required
 @require_POST
 def write_off(request, pk):
     loan = _staff_loan(request, pk)

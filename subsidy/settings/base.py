@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -139,10 +141,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "/"
 
-# Login throttling (django-axes): five failures for one account from one address lock it for an hour.
+# The number of reverse proxies in front of the site that append the client's address to
+# X-Forwarded-For (0: none, the header is ignored; production's default is 1, the TLS proxy). Read by
+# accounts.axes.client_ip_address; a wrong number lets clients choose their own address, so set it to
+# exactly the proxies the deployment has.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login throttling (django-axes, see accounts/axes.py): five failures for one account from one
+# address, or thirty from one address across all accounts (a password spray), lock for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "accounts.axes.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -151,6 +163,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # (production), staff without one must set it up before anything else.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = "Sahulat"
+# Step-up (accounts.two_factor.step_up_required): approving a payment, confirming a bank statement,
+# recording a board decision and writing a loan off ask again for a code once the last one is older
+# than this, for everyone with an authenticator.
+STEP_UP_SECONDS = int(os.environ.get("STEP_UP_SECONDS", "900"))
+
+# The project's own password reset (accounts/password_reset.py): at most this many requests an hour
+# from one address and for one email address. Wagtail's reset in /cms-admin/ is off, so it cannot be
+# used by people who are not editors.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Internationalisation: English and Urdu (right-to-left). Times are Pakistan Standard Time.
 LANGUAGE_CODE = "en"
@@ -226,6 +248,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True  # no spreadsheet formula injection in exports
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A registry import file over either cap is refused before its dry run (spaces/resources.py).
+REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
+REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

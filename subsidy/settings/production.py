@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis-backed Celery, HTTPS only. Refuses to start when misconfigured."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -31,5 +33,6 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Behind a reverse proxy the client address comes from X-Forwarded-For (django-axes).
-AXES_IPWARE_PROXY_COUNT = 1
+# Behind the TLS proxy the client's address is the one it appends to X-Forwarded-For (accounts/axes.py).
+# Set TRUSTED_PROXY_COUNT=2 when a load balancer sits in front of the proxy, 0 when there is none.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

@@ -241,12 +241,42 @@ def test_sign_up_mistakes_are_named_and_nothing_is_written(
     assert not AuditEvent.objects.exists()
 
 
-def test_signing_up_with_a_taken_address_is_refused(client, django_capture_on_commit_callbacks):
+def test_signing_up_with_a_taken_address_answers_as_for_a_new_one_and_tells_the_owner(
+    client, django_capture_on_commit_callbacks
+):
+    # Security issue #14: sign-up used to say "An account with this email address already exists",
+    # which told anyone which addresses have accounts. Now both answers are the same page, and the
+    # owner of the taken address is told by email (with links to sign in and to reset the password).
+    owner = UserFactory(email="nadia.khan@example.pk")
+    new = client_class_sign_up(django_capture_on_commit_callbacks, email="someone.new@example.pk")
+    taken = sign_up(client, django_capture_on_commit_callbacks)
+
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"] == reverse("accounts:sign_up_done")
+    done = client.get(taken["Location"]).content.decode()
+    assert "already exists" not in done and "nadia.khan@example.pk" in done
+    assert User.objects.filter(email="nadia.khan@example.pk").count() == 1
+    name_before = owner.full_name
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD) and owner.full_name == name_before  # the account is untouched
+    to_owner = [m for m in mail.outbox if m.to == ["nadia.khan@example.pk"]]
+    assert len(to_owner) == 1
+    assert to_owner[0].subject == "Someone tried to create a Sahulat account with your address"
+    assert "/accounts/login/" in to_owner[0].body and "/accounts/password-reset/" in to_owner[0].body
+    assert not AuditEvent.objects.filter(action="user.sign_up", object_id=str(owner.pk)).exists()
+
+
+def client_class_sign_up(capture, **overrides):
+    from django.test import Client
+
+    return sign_up(Client(), capture, **overrides)
+
+
+def test_a_taken_address_does_not_flood_its_owner_with_email(client, django_capture_on_commit_callbacks):
     UserFactory(email="nadia.khan@example.pk")
-    response = sign_up(client, django_capture_on_commit_callbacks)
-    assert "An account with this email address already exists" in response.content.decode()
-    assert User.objects.count() == 1
-    assert mail.outbox == []
+    for _ in range(3):
+        sign_up(client, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
 
 
 def test_signing_in_is_still_throttled_after_five_failures(client):

@@ -1,5 +1,7 @@
 """Two-step sign-in (TOTP) for staff: set-up, the code after the password, and the staff rule."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -20,12 +22,21 @@ def sign_in(client, user):
     return client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
 
 
-def enrol(client, user) -> TOTPDevice:
+RECOVERY_CODE_RE = re.compile(r"<code>([a-z2-7]{5}-[a-z2-7]{5})</code>")
+
+
+def enrol(client, user, codes: list | None = None) -> TOTPDevice:
+    """Set up an authenticator. The confirmation now answers with the recovery codes, shown once
+    (it used to redirect straight home); they are appended to `codes` when a list is given."""
     page = client.get(reverse("accounts:two_factor_setup"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post(reverse("accounts:two_factor_setup"), {"token": code_for(device)})
-    assert response.status_code == 302, response.content.decode()[:500]
+    assert response.status_code == 200, response.content.decode()[:500]
+    shown = RECOVERY_CODE_RE.findall(response.content.decode())
+    assert len(shown) == 10
+    if codes is not None:
+        codes.extend(shown)
     device.refresh_from_db()
     return device
 
