@@ -332,8 +332,9 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
 
     @property
     def iban_differs_from_registry(self) -> bool:
-        """True when the maker paid an IBAN other than the company's registered one (checker: look twice)."""
-        return bool(self.iban_snapshot) and self.iban_snapshot != self.payee.iban
+        """True when the maker paid an IBAN other than the one the secretariat verified for the company
+        (checker: look twice). An IBAN edited since verification is not the verified one."""
+        return bool(self.iban_snapshot) and self.iban_snapshot != self.payee.verified_iban
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -363,7 +363,8 @@ def payment_prepare(
             raise ValidationFailed(field_errors={"amount": [message]})
         payee = instruction.payee
         try:
-            snapshot = normalize_iban(iban if iban else payee.iban)
+            # The default is the IBAN the secretariat verified, never an unverified later edit.
+            snapshot = normalize_iban(iban if iban else payee.verified_iban)
         except Exception as error:  # django ValidationError from the IBAN validator
             messages = getattr(error, "messages", [str(error)])
             raise ValidationFailed(*messages, field_errors={"iban": messages}) from None
@@ -375,7 +376,7 @@ def payment_prepare(
             at=timezone.now(),
             iban=snapshot,
             account_title=payee.bank_account_title[:200],
-            data={"iban_differs_from_registry": snapshot != payee.iban},
+            data={"iban_differs_from_registry": snapshot != payee.verified_iban},
         )
         _notify_after_commit(
             _users_with_role(roles.FINANCE_CHECKER).exclude(pk__in=[actor.pk, *instruction.touched_by]),

@@ -114,7 +114,7 @@ def _payment_page(request, instruction, *, prepare_form=None, cancel_form=None, 
         "attempts": PaymentInstruction.objects.filter(idempotency_key=instruction.idempotency_key).order_by("attempt"),
         "approval_refusal": services.approval_refusal(instruction, user) if instruction.state == S.PREPARED else "",
         "prepare_form": prepare_form
-        or PrepareForm(initial={"iban": instruction.payee.iban} if instruction.state == S.REQUESTED else None),
+        or PrepareForm(initial={"iban": instruction.payee.verified_iban} if instruction.state == S.REQUESTED else None),
         "cancel_form": cancel_form or CancelForm(),
         "can_cancel": instruction.state in (S.REQUESTED, S.PREPARED, S.APPROVED, S.IN_BATCH),
         "action_errors": errors or [],

@@ -8,15 +8,29 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheet import is_formula_like
+
 from .geography import DISTRICT_CHOICES, DIVISION_OF
 from .models import PUNJAB_LAT, PUNJAB_LON, Operator, Space
 from .services import OPERATOR_EDITABLE_FIELDS, SPACE_EDITABLE_FIELDS
-from .validators import normalize_cnic, normalize_iban, normalize_mobile, normalize_ntn
+from .validators import formula_refused, normalize_cnic, normalize_iban, normalize_mobile, normalize_ntn
 
 SIX_PLACES = Decimal("0.000001")
 
 
-class OperatorForm(forms.ModelForm):
+class RefuseFormulasMixin:
+    """Text the registry import would refuse as a formula (=, +, -, @, tab...) is refused here too, with
+    the same message, so that no path stores what a later export would hand to a spreadsheet."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and is_formula_like(value):
+                self.add_error(name, formula_refused(value))
+        return cleaned
+
+
+class OperatorForm(RefuseFormulasMixin, forms.ModelForm):
     # Wider than the stored column: people type identifiers with spaces and dashes; clean_* stores the
     # canonical form and says exactly what is wrong when it cannot.
     ntn = forms.CharField(label=_("NTN"), max_length=20)
@@ -139,7 +153,7 @@ def _coordinate_field(*, label, bounds, hint, required, invalid):
     )
 
 
-class SpaceForm(forms.ModelForm):
+class SpaceForm(RefuseFormulasMixin, forms.ModelForm):
     district = forms.ChoiceField(
         label=_("District"),
         help_text=_("Districts are grouped by division; the division is filled in from the district."),

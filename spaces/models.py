@@ -77,6 +77,9 @@ class Operator(models.Model):
         _("verification status"), max_length=12, choices=Verification.choices, default=Verification.PENDING
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The IBAN the secretariat checked when it verified the company. Payments compare with this one,
+    # not with the last edit: an edited IBAN is unchecked until the company is verified again.
+    verified_iban = models.CharField(_("IBAN as verified"), max_length=24, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="operators",

@@ -3,22 +3,117 @@
 The Django admin runs these through django-import-export: a dry run shows a preview with every bad
 row and the column at fault, and the confirm step is only offered when no row is bad. The import runs
 in one transaction, so nothing is written unless every row is good.
+
+Rows are written through spaces.services (operator_create/operator_update, space_create/space_update),
+exactly as the portal and the admin write: audited, and an identity or bank change sends a verified
+company back for verification and tells its people. A file is refused as a whole when it is over
+REGISTRY_IMPORT_MAX_BYTES or REGISTRY_IMPORT_MAX_ROWS, or names one company (NTN) or one space
+(code) twice. Every exported cell passes core.spreadsheet.escape_cell.
 """
 
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
-from core.spreadsheet import is_formula_like
+from core.spreadsheet import escape_cell, is_formula_like
 
+from . import services
 from .models import Operator, Space
+from .validators import formula_refused, normalize_ntn
+
+
+def registry_file_too_big(size: int) -> str:
+    """The refusal for a file over REGISTRY_IMPORT_MAX_BYTES, or "" when it is small enough."""
+    limit = settings.REGISTRY_IMPORT_MAX_BYTES
+    if size > limit:
+        return _(
+            "This file is %(size)s KB; a registry import takes at most %(limit)s KB. Split it into smaller files."
+        ) % {"size": f"{-(-size // 1024):,}", "limit": f"{limit // 1024:,}"}
+    return ""
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A count is a whole number: 12.5 seats is refused, not stored as 12."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(_("A whole number is needed here, not %(value)s.") % {"value": str(value)[:40]}) from None
+        if number != number.to_integral_value():
+            raise ValueError(_("A whole number is needed here, not %(value)s.") % {"value": str(value)[:40]})
+        return super().clean(value, row=row, **kwargs)
 
 
 class RegistryResource(resources.ModelResource):
     """Every column is required, formula-like cells are refused, and models are fully validated."""
 
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default=default)
+        if isinstance(widget, type) and issubclass(widget, widgets.IntegerWidget):
+            return WholeNumberWidget
+        return widget
+
+    def export_field(self, field, instance, **kwargs):
+        # One escaping function for every cell (core.spreadsheet): "==HYPERLINK(...)", "@SUM(1)" and
+        # "-1+1" become text; import-export's own setting strips one leading "=" only.
+        return escape_cell(super().export_field(field, instance, **kwargs))
+
+    def _import_key(self, value) -> str:
+        return str(value or "").strip().upper()
+
+    def _check_size_and_duplicates(self, dataset) -> None:
+        limit = settings.REGISTRY_IMPORT_MAX_ROWS
+        if len(dataset) > limit:
+            raise ValueError(
+                _(
+                    "This file has %(rows)s rows; a registry import takes at most %(limit)s. "
+                    "Split it into smaller files."
+                )
+                % {"rows": f"{len(dataset):,}", "limit": f"{limit:,}"}
+            )
+        (id_field,) = self._meta.import_id_fields
+        column = self.fields[id_field].column_name
+        seen: dict[str, int] = {}
+        for number, value in enumerate(dataset[column], start=1):
+            key = self._import_key(value)
+            if not key:
+                continue
+            if key in seen:
+                raise ValueError(
+                    _(
+                        "Rows %(first)s and %(second)s both have %(column)s %(value)s. A file names each once: "
+                        "remove one of the two rows."
+                    )
+                    % {"first": seen[key], "second": number, "column": column, "value": key[:40]}
+                )
+            seen[key] = number
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self.before_save_instance(instance, row, **kwargs)
+        saved = self.write(instance, is_create, actor=kwargs.get("user"))
+        instance.pk = saved.pk
+        self.after_save_instance(instance, row, **kwargs)
+
+    def write(self, instance, is_create, *, actor):
+        raise NotImplementedError
+
     def before_import(self, dataset, **kwargs):
+        try:
+            self._check_file(dataset)
+        except ValueError:
+            # import-export goes on to the rows after a failed before_import; a refused file has none.
+            del dataset[:]
+            raise
+
+    def _check_file(self, dataset):
         expected = [f.column_name for f in self.get_import_fields()]
         headers = [str(h).strip() for h in (dataset.headers or [])]
         missing = [c for c in expected if c not in headers]
@@ -37,6 +132,7 @@ class RegistryResource(resources.ModelResource):
                 % {"model": self._meta.model._meta.verbose_name_plural, "problems": "; ".join(problems)}
             )
         dataset.headers = headers
+        self._check_size_and_duplicates(dataset)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Widgets raise decimal.InvalidOperation for "twenty" in a number column; turn it into a
@@ -57,10 +153,7 @@ class RegistryResource(resources.ModelResource):
             if is_formula_like(value):
                 field = self.fields.get(column)
                 key = field.attribute if field is not None and field.attribute else column
-                errors[key] = _("Column %(col)s holds a formula (%(value)s); only plain values are accepted.") % {
-                    "col": column,
-                    "value": str(value)[:40],
-                }
+                errors[key] = formula_refused(value)
         if errors:
             raise ValidationError(errors)
 
@@ -81,6 +174,18 @@ class OperatorByNTNWidget(ForeignKeyWidget):
 
 
 class OperatorResource(RegistryResource):
+    def _import_key(self, value) -> str:
+        try:
+            return normalize_ntn(str(value or ""))
+        except ValidationError:
+            return super()._import_key(value)
+
+    def write(self, instance, is_create, *, actor):
+        details = {name: getattr(instance, name) for name in services.OPERATOR_EDITABLE_FIELDS}
+        if is_create:
+            return services.operator_create(actor=actor, details=details)
+        return services.operator_update(actor=actor, operator=instance, details=details)
+
     class Meta:
         model = Operator
         import_id_fields = ("ntn",)
@@ -106,6 +211,18 @@ class OperatorResource(RegistryResource):
 
 class SpaceResource(RegistryResource):
     operator = fields.Field(column_name="operator_ntn", attribute="operator", widget=OperatorByNTNWidget())
+
+    def write(self, instance, is_create, *, actor):
+        details = {name: getattr(instance, name) for name in services.SPACE_STEWARD_FIELDS}
+        if is_create:
+            return services.space_create(actor=actor, operator=instance.operator, details=details)
+        registered = Space.objects.select_related("operator").get(pk=instance.pk)
+        if registered.operator_id != instance.operator_id:
+            raise ValueError(
+                _("Space %(code)s belongs to %(company)s; an import does not move a space to another company.")
+                % {"code": registered.code, "company": registered.operator}
+            )
+        return services.space_update(actor=actor, space=instance, details=details)
 
     class Meta:
         model = Space

@@ -10,11 +10,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from audit.services import audit_record
+from notifications.services import notify
 
 from .geography import DIVISION_OF
 from .models import Operator, Space
@@ -48,6 +51,8 @@ OPERATOR_VERIFIED_FIELDS = frozenset(
         "iban",
     }
 )
+# Identity and bank fields whose change the company's people are told about at once.
+OPERATOR_NOTIFIED_FIELDS = frozenset({"legal_name", "ntn", "principal_cnic", "iban"})
 SPACE_EDITABLE_FIELDS = (
     "code",
     "name",
@@ -63,6 +68,8 @@ SPACE_EDITABLE_FIELDS = (
     "power_backup",
     "opening_date",
 )
+# Stewards also set a space's place in the network (admin, import); the operator's staff never do.
+SPACE_STEWARD_FIELDS = (*SPACE_EDITABLE_FIELDS, "network_status")
 
 
 class RegistryError(Exception):
@@ -82,6 +89,59 @@ def _check_fields(details: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def _require_member(actor, operator: Operator) -> None:
     if not operator.members.filter(pk=actor.pk).exists():
         raise PermissionDenied("Only the company's own staff may change it.")
+
+
+def is_steward(actor) -> bool:
+    """Data stewards keep the registry from the Django admin and imports (never as a company member)."""
+    return bool(getattr(actor, "is_active", False)) and actor.has_perm("spaces.change_operator")
+
+
+def _require_member_or_steward(actor, operator: Operator) -> None:
+    if actor is None or not getattr(actor, "pk", None):
+        raise PermissionDenied("A registry change needs a signed-in person.")
+    if is_steward(actor):
+        return
+    _require_member(actor, operator)
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _tell_members(operator: Operator, subject, body) -> None:
+    """Notify the company's people after commit, each in their language (pass lambdas: see notify)."""
+    notify(
+        recipients=operator.members.filter(is_active=True),
+        subject=subject,
+        body=body,
+        url=_url("portal:operator_detail", pk=operator.pk),
+    )
+
+
+def operator_create(*, actor, details: dict[str, Any]) -> Operator:
+    """A data steward adds a company to the registry (admin or import).
+
+    After: an operator pending verification, with no members (a steward adds them through
+    `operator_member_add`), and an audit event. Imports never verify anyone.
+    """
+    _check_fields(details, OPERATOR_EDITABLE_FIELDS)
+    if not is_steward(actor):
+        raise PermissionDenied("Only data stewards add companies to the registry.")
+    with transaction.atomic():
+        operator = Operator(**details, verification_status=Operator.Verification.PENDING, verified_at=None)
+        operator.full_clean()
+        operator.save()
+        audit_record(
+            actor=actor,
+            action="operator.create",
+            obj=operator,
+            to_state=operator.verification_status,
+            data={"ntn": operator.ntn, "legal_form": operator.legal_form},
+        )
+    return operator
 
 
 def operator_register(*, actor, details: dict[str, Any]) -> Operator:
@@ -114,15 +174,17 @@ def operator_register(*, actor, details: dict[str, Any]) -> Operator:
 
 
 def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Operator:
-    """Change a company's details (its members only).
+    """Change a company's details: its members (portal) or a data steward (admin, import).
 
     After: the details are saved and audited with the names of the changed fields. A verified company
-    that changed an identity or bank field is pending verification again.
+    that changed an identity or bank field is pending verification again (payments keep using the IBAN
+    as verified, `verified_iban`). A change of IBAN, NTN, CNIC or legal name is told to the company's
+    people, so that a change they did not make is noticed.
     """
     _check_fields(details, OPERATOR_EDITABLE_FIELDS)
     with transaction.atomic():
         operator = Operator.objects.select_for_update().get(pk=operator.pk)
-        _require_member(actor, operator)
+        _require_member_or_steward(actor, operator)
         before = {field: getattr(operator, field) for field in OPERATOR_EDITABLE_FIELDS}
         for field, value in details.items():
             setattr(operator, field, value)
@@ -142,6 +204,107 @@ def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Op
             from_state=from_state,
             to_state=operator.verification_status,
             data={"changed": changed},
+        )
+        notified = sorted(OPERATOR_NOTIFIED_FIELDS.intersection(changed))
+        if notified:
+            labels = [Operator._meta.get_field(name).verbose_name for name in notified]
+            again = from_state == Operator.Verification.VERIFIED and operator.verification_status != from_state
+            _tell_members(
+                operator,
+                lambda: gettext("%(company)s: registration details changed") % {"company": operator.legal_name},
+                lambda: (
+                    gettext("%(who)s changed: %(fields)s.")
+                    % {"who": actor, "fields": ", ".join(str(label) for label in labels)}
+                    + " "
+                    + (
+                        gettext("The company must be verified again; payments go to the IBAN as verified until then.")
+                        if again
+                        else ""
+                    )
+                    + " "
+                    + gettext("If you did not expect this change, tell the program secretariat at once.")
+                ),
+            )
+    return operator
+
+
+def operator_member_add(*, actor, operator: Operator, user, reason: str = "") -> Operator:
+    """A data steward gives a person portal access to a company (never an admin inline).
+
+    Before: the actor is a data steward; the person has the operator role, is active, and acts for no
+    company yet (one account acts for one company: a member of another company would see this one's
+    applications and payments). After: the person is a member, an audit event names them, and the
+    company's people (the new member too) are told.
+    """
+    if not is_steward(actor):
+        raise PermissionDenied("Only data stewards change who acts for a company.")
+    with transaction.atomic():
+        operator = Operator.objects.select_for_update().get(pk=operator.pk)
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if not user.is_active or not user.has_role(roles.OPERATOR):
+            raise RegistryError(_("Only an active operator account can act for a company."))
+        if operator.members.filter(pk=user.pk).exists():
+            raise RegistryError(_("%(person)s already acts for this company.") % {"person": user})
+        if Operator.objects.filter(members=user).exists():
+            raise RegistryError(
+                _("%(person)s already acts for another company. One account acts for one company.") % {"person": user}
+            )
+        operator.members.add(user)
+        audit_record(
+            actor=actor,
+            action="operator.member_add",
+            obj=operator,
+            from_state=operator.verification_status,
+            to_state=operator.verification_status,
+            reason=reason,
+            data={"user_id": user.pk, "user": str(user)},
+        )
+        _tell_members(
+            operator,
+            lambda: (
+                gettext("%(company)s: %(person)s can now act for the company")
+                % {"company": operator.legal_name, "person": user}
+            ),
+            lambda: (
+                gettext(
+                    "The program secretariat gave %(person)s access to the company's applications and payments. "
+                    "If you did not ask for this, tell the secretariat at once."
+                )
+                % {"person": user}
+            ),
+        )
+    return operator
+
+
+def operator_member_remove(*, actor, operator: Operator, user, reason: str = "") -> Operator:
+    """A data steward takes a person's portal access to a company away; audited and told."""
+    if not is_steward(actor):
+        raise PermissionDenied("Only data stewards change who acts for a company.")
+    with transaction.atomic():
+        operator = Operator.objects.select_for_update().get(pk=operator.pk)
+        if not operator.members.filter(pk=user.pk).exists():
+            raise RegistryError(_("%(person)s does not act for this company.") % {"person": user})
+        recipients = list(operator.members.filter(is_active=True))
+        operator.members.remove(user)
+        audit_record(
+            actor=actor,
+            action="operator.member_remove",
+            obj=operator,
+            from_state=operator.verification_status,
+            to_state=operator.verification_status,
+            reason=reason,
+            data={"user_id": user.pk, "user": str(user)},
+        )
+        notify(
+            recipients=recipients,
+            subject=lambda: (
+                gettext("%(company)s: %(person)s no longer acts for the company")
+                % {"company": operator.legal_name, "person": user}
+            ),
+            body=lambda: (
+                gettext("The program secretariat removed %(person)s's access to the company.") % {"person": user}
+            ),
+            url=_url("portal:operator_detail", pk=operator.pk),
         )
     return operator
 
@@ -166,7 +329,8 @@ def operator_verify(*, actor, operator: Operator, note: str = "") -> Operator:
         from_state = operator.verification_status
         operator.verification_status = Operator.Verification.VERIFIED
         operator.verified_at = timezone.now()
-        operator.save(update_fields=["verification_status", "verified_at", "updated_at"])
+        operator.verified_iban = operator.iban  # payments compare with the IBAN as verified
+        operator.save(update_fields=["verification_status", "verified_at", "verified_iban", "updated_at"])
         audit_record(
             actor=actor,
             action="operator.verify",
@@ -174,6 +338,7 @@ def operator_verify(*, actor, operator: Operator, note: str = "") -> Operator:
             from_state=from_state,
             to_state=operator.verification_status,
             reason=note,
+            data={"iban": operator.iban},
         )
     return operator
 
@@ -185,12 +350,19 @@ def _apply_space_details(space: Space, details: dict[str, Any]) -> None:
     space.division = DIVISION_OF.get(space.district, "")
 
 
+def _space_fields_for(actor) -> tuple[str, ...]:
+    return SPACE_STEWARD_FIELDS if is_steward(actor) else SPACE_EDITABLE_FIELDS
+
+
 def space_create(*, actor, operator: Operator, details: dict[str, Any]) -> Space:
-    """Add a space to the actor's company. The space starts as applying to join the network."""
-    _check_fields(details, SPACE_EDITABLE_FIELDS)
+    """Add a space to a company: by its staff (portal) or a data steward (admin, import).
+
+    The space starts as applying to join the network, unless a steward gives its network status.
+    """
     with transaction.atomic():
         operator = Operator.objects.select_for_update().get(pk=operator.pk)
-        _require_member(actor, operator)
+        _require_member_or_steward(actor, operator)
+        _check_fields(details, _space_fields_for(actor))
         if operator.verification_status == Operator.Verification.SUSPENDED:
             raise RegistryError(_("A suspended company cannot add spaces. Contact the program secretariat."))
         space = Space(operator=operator, network_status=Space.NetworkStatus.APPLICANT)
@@ -208,12 +380,14 @@ def space_create(*, actor, operator: Operator, details: dict[str, Any]) -> Space
 
 
 def space_update(*, actor, space: Space, details: dict[str, Any]) -> Space:
-    """Change a space's details (the company's members only); audited with the changed field names."""
-    _check_fields(details, SPACE_EDITABLE_FIELDS)
+    """Change a space's details (the company's members, or a data steward); audited with the changed
+    field names. The space's company never changes here."""
     with transaction.atomic():
         space = Space.objects.select_for_update().select_related("operator").get(pk=space.pk)
-        _require_member(actor, space.operator)
-        before = {field: getattr(space, field) for field in (*SPACE_EDITABLE_FIELDS, "division")}
+        _require_member_or_steward(actor, space.operator)
+        _check_fields(details, _space_fields_for(actor))
+        from_state = space.network_status
+        before = {field: getattr(space, field) for field in (*SPACE_STEWARD_FIELDS, "division")}
         _apply_space_details(space, details)
         space.full_clean()
         changed = sorted(field for field in before if getattr(space, field) != before[field])
@@ -224,7 +398,7 @@ def space_update(*, actor, space: Space, details: dict[str, Any]) -> Space:
             actor=actor,
             action="space.update",
             obj=space,
-            from_state=space.network_status,
+            from_state=from_state,
             to_state=space.network_status,
             data={"changed": changed},
         )

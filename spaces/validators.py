@@ -11,6 +11,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import (
@@ -127,3 +128,9 @@ def mask(value: str, visible: int = 4) -> str:
     if len(value) <= visible:
         return value
     return "•" * (len(value) - visible) + value[-visible:]
+
+
+def formula_refused(value) -> str:
+    """The one refusal for a formula-like value (core.spreadsheet.is_formula_like), in the registry
+    import and in the portal's forms alike."""
+    return gettext("This holds a formula (%(value)s); only plain values are accepted.") % {"value": str(value)[:40]}

@@ -63,6 +63,8 @@ class OperatorFactory(factory.django.DjangoModelFactory):
     registered_address = "12 Jail Road, Lahore"
     verification_status = Operator.Verification.VERIFIED
     verified_at = factory.LazyFunction(lambda: dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
+    # The IBAN the secretariat checked (payments compare with it); none for a company never verified.
+    verified_iban = factory.LazyAttribute(lambda o: o.iban if o.verification_status == "verified" else "")
 
     @factory.post_generation
     def members(self, create, extracted, **kwargs):

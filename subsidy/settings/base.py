@@ -251,6 +251,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A registry import file over either cap is refused before its dry run (spaces/resources.py).
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
 REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+# A registry import file over either cap is refused before its dry run (spaces/resources.py).
+REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
+REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

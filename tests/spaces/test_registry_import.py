@@ -61,8 +61,12 @@ def dataset(headers, rows) -> tablib.Dataset:
     return data
 
 
-def run_import(resource, data):
-    return resource.import_data(data, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
+def run_import(resource, data, *, user=None):
+    # Rows are written through spaces.services, which need the steward who imports.
+    user = user or UserFactory(roles=[roles.DATA_STEWARD], is_staff=True)
+    return resource.import_data(
+        data, dry_run=False, use_transactions=True, rollback_on_validation_errors=True, user=user
+    )
 
 
 def test_good_operator_file_imports_every_row():
