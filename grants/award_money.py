@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from subsidy.errors import DomainError
+from core.errors import DomainError
 
 from .models import Award
 

@@ -57,12 +57,9 @@ Notification links: `application_url()` reverses `grants:portal_application` (op
 
 import dataclasses
 import datetime as dt
-import hashlib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-import filetype
 from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -72,6 +69,7 @@ from django_fsm import ConcurrentTransition
 
 from accounts import roles
 from audit.services import audit_record
+from core.uploads import read_upload, sanitise_filename  # noqa: F401 (sanitise_filename re-exported)
 from notifications.services import Message, notify
 from spaces.models import Operator, Space
 
@@ -104,7 +102,6 @@ from .sections import missing_for_submit, own_contribution_needed
 
 S = ApplicationState
 EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
-ALLOWED_CONTENT_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 MAX_TEXT = 5000
 MAX_ROWS = 50
 # A sanity ceiling, not a program rule: no coworking space's monthly electricity bill comes near it.
@@ -807,119 +804,33 @@ def application_save_utility_connections(
 # --- documents -------------------------------------------------------------------------------------
 
 
-def sanitise_filename(name: str) -> str:
-    """A display name safe anywhere: no folders, no control or odd characters, at most 120 long."""
-    name = unicodedata.normalize("NFKC", name or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(
-        ch if (ch.isalnum() or ch in "._- ()") else "_" for ch in name if unicodedata.category(ch)[0] != "C"
+def refuse_repeated_upload(application: Application, columns: dict, field: str, *, tranche=None) -> None:
+    """One file (by SHA-256) once per case: refuse a file already uploaded to this application as a
+    document, as evidence of another tranche, or as the bill of a claim not rejected, naming where.
+
+    A tranche's own earlier evidence does not count: a returned request is made again with what
+    was already good."""
+    from .models import TrancheEvidence, UtilityClaim
+
+    digest = columns["sha256"]
+    earlier = (
+        ApplicationDocument.objects.filter(application=application, sha256=digest).first()
+        or TrancheEvidence.objects.filter(tranche__award__application=application, sha256=digest)
+        .exclude(tranche=tranche)
+        .first()
+        or UtilityClaim.objects.filter(connection__application=application, sha256=digest)
+        .exclude(state="rejected")
+        .first()
     )
-    cleaned = cleaned.strip(" .") or "document"
-    if len(cleaned) > 120:
-        stem, dot, ext = cleaned.rpartition(".")
-        cleaned = (stem[: 119 - len(ext)] + dot + ext) if dot and len(ext) <= 8 else cleaned[:120]
-    return cleaned
-
-
-def _looks_like(head: bytes) -> str | None:
-    """Name a dangerous text format filetype cannot see (HTML, SVG), from the first bytes."""
-    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower().replace(b"\x00", b"")
-    if b"<svg" in text[:2048] and (
-        text.startswith(b"<svg") or text.startswith(b"<?xml") or text.startswith(b"<!doctype svg")
-    ):
-        return "svg"
-    if (
-        text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe"))
-        or b"<script" in text[:2048]
-    ):
-        return "html"
-    return None
-
-
-def _check_content(name: str, head: bytes) -> str:
-    """The detected content type of an acceptable document, or ValidationFailed saying why not."""
-    kind = filetype.guess(head)
-    if kind is not None and kind.mime in ALLOWED_CONTENT_TYPES:
-        return kind.mime
-    accepted = _("Only PDF, JPEG or PNG documents are accepted.")
-    if kind is not None and kind.extension in {"exe", "elf", "dll", "msi", "dex", "sh", "bin", "dmg", "deb", "rpm"}:
-        raise ValidationFailed(
-            field_errors={
-                "file": [
-                    _("“%(name)s” is a program (%(kind)s), not a document, whatever its name says. %(accepted)s")
-                    % {"name": name, "kind": kind.mime, "accepted": accepted}
-                ]
-            }
-        )
-    sniffed = _looks_like(head)
-    if sniffed == "svg":
-        raise ValidationFailed(
-            field_errors={
-                "file": [
-                    _("“%(name)s” is an SVG drawing, which can carry scripts; it is not accepted. %(accepted)s")
-                    % {"name": name, "accepted": accepted}
-                ]
-            }
-        )
-    if sniffed == "html":
-        raise ValidationFailed(
-            field_errors={
-                "file": [
-                    _("“%(name)s” is a web page (HTML), not a document. %(accepted)s")
-                    % {"name": name, "accepted": accepted}
-                ]
-            }
-        )
-    detected = kind.mime if kind is not None else _("an unrecognised format")
-    raise ValidationFailed(
-        field_errors={
-            "file": [
-                _("“%(name)s” contains %(detected)s, not a PDF, JPEG or PNG, whatever its name says. %(accepted)s")
-                % {"name": name, "detected": detected, "accepted": accepted}
-            ]
-        }
-    )
-
-
-def read_upload(file, field: str) -> dict:
-    """Check an uploaded file (an application document, tranche evidence, a bill): no folder parts in
-    the name, not empty, within DOCUMENT_MAX_BYTES, a PDF, JPEG or PNG judged by its bytes. Returns
-    the StoredFile columns of the row that will hold it; errors name `field`."""
-    raw_name = str(getattr(file, "name", "") or "")
-    if "/" in raw_name or "\\" in raw_name or ".." in raw_name or "\x00" in raw_name:
-        raise ValidationFailed(
-            field_errors={
-                field: [_("A file name must not contain folder parts such as “../”, “/” or “\\”; rename the file.")]
-            }
-        )
-    name = sanitise_filename(raw_name)
-    limit = settings.DOCUMENT_MAX_BYTES
-    file.seek(0)
-    digest, size, head = hashlib.sha256(), 0, b""
-    for chunk in file.chunks():
-        if len(head) < 8192:
-            head += chunk[: 8192 - len(head)]
-        size += len(chunk)
-        if size > limit:
-            break
-        digest.update(chunk)
-    if size == 0:
-        raise ValidationFailed(field_errors={field: [_("“%(name)s” is empty.") % {"name": name}]})
-    if size > limit:
+    if earlier is not None:
         raise ValidationFailed(
             field_errors={
                 field: [
-                    _("“%(name)s” is larger than the limit of %(limit)s MB.")
-                    % {"name": name, "limit": f"{limit / (1024 * 1024):g}"}
+                    _("“%(name)s” is already uploaded to this application as “%(earlier)s”; upload each file once.")
+                    % {"name": columns["original_filename"], "earlier": str(earlier)}
                 ]
             }
         )
-    try:
-        content_type = _check_content(name, head)
-    except ValidationFailed as error:
-        raise ValidationFailed(field_errors={field: error.field_errors.get("file", error.messages)}) from None
-    file.seek(0)
-    return {"original_filename": name, "size": size, "sha256": digest.hexdigest(), "content_type": content_type}
 
 
 def application_upload_document(*, application: Application, actor, document_type: str, file) -> ApplicationDocument:
@@ -939,6 +850,7 @@ def application_upload_document(*, application: Application, actor, document_typ
         if document_type not in DocumentType.values:
             raise ValidationFailed(field_errors={"document_type": [_("Choose which document this is.")]})
         columns = read_upload(file, "file")
+        refuse_repeated_upload(application, columns, "file")
         document = ApplicationDocument(
             application=application,
             document_type=document_type,

@@ -93,6 +93,7 @@ from .services import (
     _tell_officers,
     _tell_operator,
     read_upload,
+    refuse_repeated_upload,
 )
 
 PAISA = Decimal("0.01")
@@ -250,6 +251,12 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
                 field_errors={"progress_report": [_("Upload the progress report (PDF, JPEG or PNG).")]}
             )
         checked = [(kind, file, read_upload(file, kind)) for kind, file in files]
+        for number, (kind, _file, columns) in enumerate(checked):
+            if any(columns["sha256"] == other["sha256"] for _k, _f, other in checked[:number]):
+                raise ValidationFailed(
+                    field_errors={kind: [_("This is the same file as another one you chose; upload each file once.")]}
+                )
+            refuse_repeated_upload(application, columns, kind, tranche=tranche)
         at = timezone.now()
         from_state = tranche.state
         try:
@@ -545,6 +552,7 @@ def utility_claim_submit(
                 }
             )
         columns = read_upload(file, "file")
+        refuse_repeated_upload(application, columns, "file")
         subsidy = utility_subsidy_for(program, amount)
         claim = UtilityClaim(
             connection=connection,

@@ -11,6 +11,8 @@ import secrets
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
+from core.uploads import EXTENSION_FOR_CONTENT_TYPE
+
 
 class PrivateDocumentStorage(FileSystemStorage):
     @property
@@ -25,7 +27,6 @@ def private_document_storage() -> PrivateDocumentStorage:
     )
 
 
-EXTENSION_FOR_CONTENT_TYPE = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def application_document_path(instance, filename: str) -> str:

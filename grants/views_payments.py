@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spaces.views import portal_view
-from subsidy.errors import DomainError
+from core.errors import DomainError
 
 from . import services
 from .errors import PermissionDenied, ValidationFailed

@@ -23,12 +23,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import is_formula_like
+
 # The statement reader's file handling (CSV in UTF-8, .xlsx through openpyxl) is the same for any
 # bank file, so it is reused rather than copied.
 from finance.errors import FinanceError
 from finance.pending import file_hash
 from finance.statements import open_table
-from core.spreadsheet import is_formula_like
 
 from . import services
 from .errors import LoansError, PermissionDenied, ValidationFailed

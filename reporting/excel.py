@@ -14,7 +14,6 @@ from openpyxl.utils import get_column_letter
 
 from core.spreadsheet import escape_cell, is_formula_like, safe_text  # noqa: F401 (re-exported)
 
-
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="00583A")
 TOTAL_FONT = Font(bold=True)

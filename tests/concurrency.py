@@ -4,7 +4,7 @@ import threading
 
 from django.db import connections
 
-from subsidy.errors import DomainError
+from core.errors import DomainError
 
 
 def race(*calls, timeout: float = 60):

@@ -2,6 +2,7 @@
 helpers that build complete applications through the services, as an operator would."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,24 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 
 def pdf(name="document.pdf"):
-    return ContentFile(PDF_BYTES, name=name)
+    """A PDF whose bytes differ by name: one file is uploaded once per application."""
+    return ContentFile(unique_pdf(name), name=name)
+
+
+_serial = itertools.count(1)
+
+
+def fresh_pdf(name: str) -> ContentFile:
+    """A PDF no earlier upload of the test run has: for a helper called several times per case."""
+    return ContentFile(unique_pdf(f"{name} {next(_serial)}"), name=name)
+
+
+def fresh_png(name: str) -> ContentFile:
+    return ContentFile(PNG_BYTES + str(next(_serial)).encode(), name=name)
+
+
+def unique_pdf(label: str) -> bytes:
+    return PDF_BYTES.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%" + label.encode("ascii", "replace") + b"\n", 1)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ evidence files, and a payment walked through finance as its people would."""
 
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts import roles
@@ -12,16 +11,16 @@ from finance.models import PaymentInstruction
 from grants import services
 from grants.models import Application
 
-from .conftest import PDF_BYTES, PNG_BYTES, complete_grant, complete_utility, ensure_allocation, to_state
+from .conftest import complete_grant, complete_utility, ensure_allocation, fresh_pdf, fresh_png, to_state
 from .factories import UserFactory
 
 
 def report(name="progress-report.pdf"):
-    return ContentFile(PDF_BYTES, name=name)
+    return fresh_pdf(name)
 
 
 def photo(name="seats.png"):
-    return ContentFile(PNG_BYTES, name=name)
+    return fresh_png(name)
 
 
 def accepted_grant(call, operator, space, operator_user, officer, amount=Decimal("4000000"), chair=None):

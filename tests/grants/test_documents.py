@@ -144,3 +144,115 @@ def test_remove_document_while_draft(draft, operator_user, django_capture_on_com
     assert not ApplicationDocument.objects.exists()
     assert not path.exists()
     assert AuditEvent.objects.filter(action="application.remove_document").count() == 1
+
+
+# --- security issue #14, finding 8: active content, polyglots, names, the same file twice ------------
+
+
+def _pdf_with(extra_catalog: bytes) -> bytes:
+    """A well-formed PDF (pypdf can read it) whose catalog carries `extra_catalog`."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if extra_catalog == b"openaction-js":
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    elif extra_catalog == b"launch":
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")}
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    elif extra_catalog == b"page-aa":
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("x")}
+        )
+        writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(action)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", [b"openaction-js", b"launch", b"page-aa"])
+def test_a_pdf_that_runs_actions_when_opened_is_refused(draft, operator_user, kind):
+    with pytest.raises(ValidationFailed) as refused:
+        upload(draft, operator_user, SimpleUploadedFile("plan.pdf", _pdf_with(kind)))
+    assert "is a PDF that runs actions when it is opened" in refused.value.message
+    assert not ApplicationDocument.objects.exists()
+
+
+def test_a_pdf_hiding_javascript_in_a_compressed_object_stream_is_found(draft, operator_user):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_with(b"openaction-js"))))
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ValidationFailed, match="runs actions when it is opened"):
+        upload(draft, operator_user, SimpleUploadedFile("plan.pdf", out.getvalue()))
+
+
+def test_a_clean_real_pdf_is_accepted(draft, operator_user):
+    document = upload(draft, operator_user, SimpleUploadedFile("plan.pdf", _pdf_with(b"")))
+    assert document.content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        PDF_BYTES + b"\n<script>alert(document.cookie)</script>\n",
+        PNG_BYTES + b"<html><body onload=alert(1)>",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40 + b"<iframe src=//evil.example>",
+        PDF_BYTES + b"/URI (javascript:alert(1))",
+    ],
+)
+def test_a_polyglot_that_also_reads_as_a_web_page_is_refused(draft, operator_user, content):
+    files_before = _stored_files()
+    with pytest.raises(ValidationFailed) as refused:
+        upload(draft, operator_user, SimpleUploadedFile("scan.pdf", content))
+    assert "also contains web-page code" in refused.value.message
+    assert not ApplicationDocument.objects.exists() and _stored_files() == files_before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kept"),
+    [
+        ("report.html", PDF_BYTES, "report.pdf"),
+        ("invoice\u202efdp.exe", PDF_BYTES, "invoice_fdp_exe.pdf"),
+        ("photo.JPEG.pdf", PNG_BYTES, "photo.JPEG.png"),
+        ("Scan 12.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40, "Scan 12.jpeg"),
+        ("noextension", PDF_BYTES, "noextension.pdf"),
+    ],
+)
+def test_the_kept_name_ends_with_what_the_bytes_are(draft, operator_user, name, content, kept):
+    document = upload(draft, operator_user, SimpleUploadedFile(name, content))
+    assert document.original_filename == kept
+    assert document.file.name.rsplit(".", 1)[1] == {"application/pdf": "pdf", "image/png": "png"}.get(
+        document.content_type, "jpg"
+    )
+
+
+def test_the_same_file_twice_on_one_application_is_refused_naming_the_first(draft, operator_user):
+    upload(draft, operator_user, SimpleUploadedFile("cnic.pdf", PDF_BYTES), "cnic_copy")
+    with pytest.raises(ValidationFailed) as refused:
+        upload(draft, operator_user, SimpleUploadedFile("plan.pdf", PDF_BYTES), "business_plan")
+    assert "“plan.pdf” is already uploaded to this application as “CNIC copy" in refused.value.message
+    assert ApplicationDocument.objects.count() == 1
+
+
+def test_the_same_file_on_another_companys_application_is_not_refused_here(
+    draft, operator_user, grant_call, other_operator, other_space, other_operator_user
+):
+    other = services.application_create(
+        actor=other_operator_user, call=grant_call, operator=other_operator, space=other_space
+    )
+    upload(draft, operator_user, SimpleUploadedFile("cnic.pdf", PDF_BYTES))
+    upload(other, other_operator_user, SimpleUploadedFile("cnic.pdf", PDF_BYTES))
+    assert ApplicationDocument.objects.count() == 2

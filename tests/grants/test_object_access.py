@@ -10,7 +10,7 @@ from accounts import roles
 from audit.models import AuditEvent
 from grants.models import Application
 
-from .conftest import PDF_BYTES, complete_grant, to_state
+from .conftest import complete_grant, to_state, unique_pdf
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_download_serves_bytes_to_the_company_and_officers_only(
         client.force_login(allowed)
         response = client.get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == PDF_BYTES
+        assert b"".join(response.streaming_content) == unique_pdf("cnic_copy.pdf")
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="cnic_copy.pdf"'
         assert response["X-Content-Type-Options"] == "nosniff"

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -18,7 +17,7 @@ from grants.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from grants.models import Award, UtilityClaim
 from grants.services_payments import utility_subsidy_for
 
-from .conftest import PDF_BYTES, complete_utility, ensure_allocation, to_state
+from .conftest import PDF_BYTES, complete_utility, ensure_allocation, fresh_pdf, to_state
 from .payments import accepted_enrolment, finance_people, pay_through_finance, payment_for
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def connection(award):
 
 
 def bill(name="bill-nov.pdf"):
-    return ContentFile(PDF_BYTES, name=name)
+    return fresh_pdf(name)
 
 
 def claim(connection, actor, *, month=dt.date(2026, 10, 1), amount="200000", disco="LESCO", reference=REFERENCE):

@@ -17,7 +17,7 @@ from grants import services
 from grants.models import Application
 from notifications.models import Notification
 
-from .conftest import PDF_BYTES, complete_grant, complete_utility, to_state
+from .conftest import PDF_BYTES, complete_grant, complete_utility, to_state, unique_pdf
 from .factories import ApplicationFactory, CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_operator_completes_and_submits_a_grant_application_through_the_views(
     for code in ("cnic_copy", "business_plan"):
         response = client.post(
             reverse("grants:portal_documents", args=[ref]),
-            {"document_type": code, "file": SimpleUploadedFile(f"{code}.pdf", PDF_BYTES, "application/pdf")},
+            {"document_type": code, "file": SimpleUploadedFile(f"{code}.pdf", unique_pdf(code), "application/pdf")},
         )
         assert response.status_code == 302
 

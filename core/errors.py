@@ -1,10 +1,16 @@
-"""The base of every domain error a service raises (grants, finance, ...).
+"""The one domain-error hierarchy every service raises (grants, finance, loans, ...).
 
 A domain error carries user-facing, translatable messages: a view catches it, shows `error.messages`
 to the person and changes nothing else, because the service has already rolled its transaction back.
 `field_errors` maps form field names to their messages where one field is at fault, so a form can
-show them next to the field. Each package subclasses it with its own kinds (PermissionDenied,
-InvalidTransition, ValidationFailed) and default messages.
+show them next to the field.
+
+- `PermissionDenied`: this person may not do this to this object (wrong company, wrong role, the
+  separation-of-duties rule). Views answer 403 (or 404 where the object must stay invisible).
+- `InvalidTransition`: the object is not in a state that allows the action (including losing a race
+  to a simultaneous action).
+- `ValidationFailed`: the input breaks a business rule, or something required is missing. `messages`
+  lists every problem.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -24,3 +30,15 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         return " ".join(str(m) for m in self.messages)
+
+
+class PermissionDenied(DomainError):
+    default_message = _("You may not do this.")
+
+
+class InvalidTransition(DomainError):
+    default_message = _("This cannot be done in its current state.")
+
+
+class ValidationFailed(DomainError):
+    default_message = _("Some information is missing or not acceptable.")
