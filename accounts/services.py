@@ -1,4 +1,4 @@
-"""Writes to accounts: public sign-up and email verification.
+"""Writes to accounts: public sign-up, email verification and the granting of roles.
 
 A person who signs up gets an account that cannot sign in yet (`email_verified_at` is None). Following
 the signed link sent to the address proves they read mail there; only then do they get the operator
@@ -8,6 +8,7 @@ role and a session. Every change writes an audit event in its own transaction.
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +152,32 @@ def user_verification_resend(*, email: str, language: str = "en") -> bool:
     with transaction.atomic():
         _queue_verification_email(user, language)
     return True
+
+
+def role_grant(*, actor, user: User, role: str, reason: str = "") -> User:
+    """A superuser gives a person one of the program's roles (its Django group).
+
+    Before: the actor is an active superuser (roles open the workbench, the money and the registry, so
+    no one grants them to themselves through a lesser role); `role` is one of `roles.ROLE_LABELS`, its
+    group made by `roles.sync_roles`. After: the person has the role and one audit event
+    `user.role_grant` names it. Granting a role the person already has changes nothing and writes
+    nothing, so loaders and imports can call it again safely.
+    """
+    if role not in roles.ROLE_LABELS:
+        raise ValueError(f"Unknown role: {role!r}")
+    if not (getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False)):
+        raise PermissionDenied("Only a superuser grants roles.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.groups.filter(name=role).exists():
+            return user
+        user.groups.add(Group.objects.get(name=role))
+        user._role_cache = None
+        audit_record(
+            actor=actor,
+            action="user.role_grant",
+            obj=user,
+            reason=reason,
+            data={"role": role},
+        )
+    return user
