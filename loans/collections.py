@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,6 @@ from .errors import LoansError, PermissionDenied, ValidationFailed
 from .models import SERVICING_STATES, CollectionFile, Loan
 
 COLUMNS = ["sanction_number", "date_received", "amount", "bank_reference"]
-MAX_ROWS = 5000
 MAX_PROBLEMS = 30
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 
@@ -120,7 +120,13 @@ def _date(value, row: int) -> tuple[dt.date | None, str | None]:
 def read_collection(*, file_name: str, content: bytes) -> list[CollectionRow]:
     """Every row, checked for shape. Raises ValidationFailed listing the problems."""
     try:
-        index, rows = open_table(file_name=file_name, content=content, columns=COLUMNS, what=_("collection file"))
+        index, rows = open_table(
+            file_name=file_name,
+            content=content,
+            columns=COLUMNS,
+            what=_("collection file"),
+            max_rows=settings.COLLECTION_MAX_ROWS,
+        )
     except FinanceError as error:  # the shared reader's refusal, as this app's error
         raise ValidationFailed(*error.messages) from None
     parsed: list[CollectionRow] = []
@@ -130,8 +136,6 @@ def read_collection(*, file_name: str, content: bytes) -> list[CollectionRow]:
         row = list(row or [])
         if not any(cell not in (None, "") and str(cell).strip() for cell in row):
             continue
-        if len(parsed) + len(errors) >= MAX_ROWS:
-            raise ValidationFailed(_("This file has more than %(n)d rows.") % {"n": MAX_ROWS})
 
         def cell(name, row=row):
             position = index[name]

@@ -8,25 +8,25 @@ there and no other, formula-like cells are refused, and every mistake is named b
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.errors import ValidationFailed
 from core.spreadsheet import is_formula_like, safe_text
+from core.workbook import xlsx_rows
 
 from .models import UTILIZATION_FIGURES, Operator, Space, UtilizationReturn
 from .utilization import days_in, field_label, figure_problems, month_label, month_problem, parse_month
 
 SHEET = "Returns"
 TEMPLATE_COLUMNS = ("space_code", "space_name", "month", *UTILIZATION_FIGURES)
-MAX_ROWS = 2000  # far above any operator's spaces; a bigger sheet is not this template
 
 
 def template_workbook(operator: Operator, month: dt.date) -> bytes:
@@ -166,15 +166,12 @@ def _month_of(value) -> dt.date | None:
 def read_upload(upload, *, operator: Operator, month: dt.date) -> UploadResult:
     """Read an uploaded template for `operator` and `month`. Writes nothing."""
     result = UploadResult(month=month)
+    upload.seek(0)
+    content = upload.read()
+    # core.workbook checks the container and the declared rows before parsing; a formula arrives as
+    # its text ("=A1*2") and is refused as a formula.
+    rows = xlsx_rows(content, what=_("returns file"), max_rows=settings.UTILIZATION_MAX_ROWS, sheet=SHEET)
     try:
-        # data_only=False: a formula arrives as its text ("=A1*2") and is refused as a formula.
-        wb = load_workbook(upload, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        result.file_error = _("This file is not an Excel workbook (.xlsx). Download the template and fill it in.")
-        return result
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
         headers = [str(h).strip() for h in header]
         while headers and headers[-1] in ("", "None"):
@@ -199,16 +196,19 @@ def read_upload(upload, *, operator: Operator, month: dt.date) -> UploadResult:
         spaces = {s.code: s for s in operator.spaces.all()}
         first_row_of: dict[str, int] = {}
         for row_number, values in enumerate(rows, start=2):
-            if row_number > MAX_ROWS:
-                result.errors.append(_("The file has more than %(n)s rows; it is not this template.") % {"n": MAX_ROWS})
-                break
             values = tuple(values) + (None,) * (len(headers) - len(values))
             cell = {name: values[i] for name, i in index.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cell.values()):
                 continue
             _read_row(result, row_number, cell, spaces, first_row_of, operator, month)
+    except ValidationFailed as refused:
+        if refused.message.startswith(_("This file is not an Excel workbook (.xlsx) that can be read.")):
+            result.file_error = _("This file is not an Excel workbook (.xlsx). Download the template and fill it in.")
+        else:
+            result.file_error = refused.message
+        return result
     finally:
-        wb.close()
+        rows.close()
     if result.rows and not result.errors:
         result.existing = list(
             UtilizationReturn.objects.filter(

@@ -253,9 +253,15 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A registry import file over either cap is refused before its dry run (spaces/resources.py).
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
 REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
-# A registry import file over either cap is refused before its dry run (spaces/resources.py).
-REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
-REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+# Every other importer's caps (core/workbook.py): rows after the heading, blank rows included, checked
+# against the sheet's declared dimension before parsing; a workbook unpacking past the byte cap, or
+# compressing better than the ratio (a zip bomb), is refused unread.
+STATEMENT_MAX_ROWS = int(os.environ.get("STATEMENT_MAX_ROWS", "20000"))
+STATEMENT_MAX_BYTES = int(os.environ.get("STATEMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+COLLECTION_MAX_ROWS = int(os.environ.get("COLLECTION_MAX_ROWS", "5000"))
+UTILIZATION_MAX_ROWS = int(os.environ.get("UTILIZATION_MAX_ROWS", "2000"))
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "200"))
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
