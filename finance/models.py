@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
-from accounts import roles
+from .permissions import BATCHES, PAYMENTS
 
 
 class PaymentState(models.TextChoices):
@@ -54,16 +54,16 @@ def is_payee_member(instruction, user) -> bool:
     return is_active_person(user) and instruction.payee.members.filter(pk=user.pk).exists()
 
 
-def is_finance_maker(instruction, user) -> bool:
-    return is_active_person(user) and user.has_role(roles.FINANCE_MAKER) and not is_payee_member(instruction, user)
+def permitted(action: str):
+    """The `permission=` of a payment transition: the role from finance.permissions.PAYMENTS, and
+    never staff of the payee."""
+    role = PAYMENTS.predicate(action)
 
+    def check(instruction, user) -> bool:
+        return role(instruction, user) and not is_payee_member(instruction, user)
 
-def is_finance_staff(instruction, user) -> bool:
-    return (
-        is_active_person(user)
-        and (user.has_role(roles.FINANCE_MAKER) or user.has_role(roles.FINANCE_CHECKER))
-        and not is_payee_member(instruction, user)
-    )
+    check.__name__ = role.__name__
+    return check
 
 
 def touched_the_case(instruction, user) -> bool:
@@ -73,8 +73,7 @@ def touched_the_case(instruction, user) -> bool:
 def may_check(instruction, user) -> bool:
     """Four-eyes rule for payments: the checker is never the maker nor anyone who worked on the case."""
     return (
-        is_active_person(user)
-        and user.has_role(roles.FINANCE_CHECKER)
+        PAYMENTS.role_allows(user, "approve")
         and user.pk != instruction.prepared_by_id
         and not touched_the_case(instruction, user)
         and not is_payee_member(instruction, user)
@@ -139,7 +138,7 @@ class PaymentBatch(FSMModelMixin, models.Model):
     def __str__(self):
         return self.reference
 
-    @transition(field=state, source=State.OPEN, target=State.SENT)
+    @transition(field=state, source=State.OPEN, target=State.SENT, permission=BATCHES.predicate("mark_sent"))
     def mark_sent(self, *, by, at):
         self.sent_by = by
         self.sent_at = at
@@ -281,7 +280,7 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
 
     # --- the state machine ------------------------------------------------------------------------
 
-    @transition(field=state, source=S.REQUESTED, target=S.PREPARED, permission=is_finance_maker)
+    @transition(field=state, source=S.REQUESTED, target=S.PREPARED, permission=permitted("prepare"))
     def prepare(self, *, by, at, iban: str, account_title: str):
         self.prepared_by = by
         self.prepared_at = at
@@ -293,32 +292,32 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
         self.approved_by = by
         self.approved_at = at
 
-    @transition(field=state, source=S.APPROVED, target=S.IN_BATCH, permission=is_finance_maker)
+    @transition(field=state, source=S.APPROVED, target=S.IN_BATCH, permission=permitted("add_to_batch"))
     def add_to_batch(self, *, batch):
         self.batch = batch
 
-    @transition(field=state, source=S.IN_BATCH, target=S.SENT, permission=is_finance_maker)
+    @transition(field=state, source=S.IN_BATCH, target=S.SENT, permission=permitted("mark_sent"))
     def mark_sent(self, *, at):
         self.sent_at = at
 
-    @transition(field=state, source=S.SENT, target=S.PAID, permission=is_finance_staff)
+    @transition(field=state, source=S.SENT, target=S.PAID, permission=permitted("mark_paid"))
     def mark_paid(self, *, at):
         self.paid_at = at
 
-    @transition(field=state, source=S.PAID, target=S.RECONCILED, permission=is_finance_staff)
+    @transition(field=state, source=S.PAID, target=S.RECONCILED, permission=permitted("reconcile"))
     def reconcile(self, *, at):
         self.reconciled_at = at
 
-    @transition(field=state, source=[S.SENT, S.PAID], target=S.FAILED, permission=is_finance_staff)
+    @transition(field=state, source=[S.SENT, S.PAID], target=S.FAILED, permission=permitted("fail"))
     def fail(self, *, at, reason: str):
         self.failed_at = at
         self.failure_reason = reason
 
-    @transition(field=state, source=S.FAILED, target=S.RETRIED, permission=is_finance_maker)
+    @transition(field=state, source=S.FAILED, target=S.RETRIED, permission=permitted("retry"))
     def retry(self):
         pass
 
-    @transition(field=state, source=list(CANCELLABLE_STATES), target=S.CANCELLED, permission=is_finance_maker)
+    @transition(field=state, source=list(CANCELLABLE_STATES), target=S.CANCELLED, permission=permitted("cancel"))
     def cancel(self, *, at, reason: str):
         self.cancelled_at = at
         self.cancel_reason = reason

@@ -51,16 +51,16 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from core.money import parse_money
 from notifications.services import notify
 from spaces.models import Operator
 from spaces.validators import normalize_iban
 
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .events import PAYMENT_EVENT, FinanceEvent
 from .hooks import payment_state_changed
 from .models import (
     CLOSED_UNPAID,
@@ -77,17 +77,11 @@ from .models import (
     touched_the_case,
 )
 from .pending import file_hash
+from .permissions import BATCHES, PAYMENTS
 from .statements import ParsedLine, read_statement
 
 S = PaymentState
 MAX_NARRATION = 140
-
-# Which role a transition needs, for the refusal message before the object-level rules.
-_MAKER_ACTIONS = {"prepare", "add_to_batch", "mark_sent", "retry", "cancel"}
-_CHECKER_ACTIONS = {"approve"}
-_FINANCE_ACTIONS = {"mark_paid", "reconcile", "fail"}
-_TAKES_REASON = {"cancel", "fail"}
-
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -125,34 +119,20 @@ def _state_label(state: str) -> str:
         return state
 
 
-def _guard(instruction: PaymentInstruction, name: str, actor) -> None:
-    """Who may make transition `name` now: role, then state, then the separation-of-duties rules."""
-    if not is_active_person(actor):
-        raise PermissionDenied(_("Sign in to act on payments."))
-    if name in _MAKER_ACTIONS and not actor.has_role(roles.FINANCE_MAKER):
-        raise PermissionDenied(_("Only a finance maker may do this."))
-    if name in _CHECKER_ACTIONS and not actor.has_role(roles.FINANCE_CHECKER):
-        raise PermissionDenied(_("Only a finance checker may approve payments."))
-    if name in _FINANCE_ACTIONS and not (actor.has_role(roles.FINANCE_MAKER) or actor.has_role(roles.FINANCE_CHECKER)):
-        raise PermissionDenied(_("Only finance staff may do this."))
-    method = getattr(instruction, name)
-    if not can_proceed(method, check_conditions=False):
-        raise InvalidTransition(
-            _("Payment %(ref)s is %(state)s: it cannot do that now.")
-            % {"ref": instruction.reference, "state": _state_label(instruction.state)}
-        )
+def _payee_staff_refused(instruction: PaymentInstruction, actor) -> None:
+    """Staff of the company being paid never act on its payments (conflict of interest)."""
     if is_payee_member(instruction, actor):
         raise PermissionDenied(
             _("You are on the staff of %(payee)s, so you may not act on its payments.") % {"payee": instruction.payee}
         )
-    if name == "approve":
+
+
+def _separation_of_duties(instruction: PaymentInstruction, actor) -> None:
+    _payee_staff_refused(instruction, actor)
+    if instruction.state == S.PREPARED and actor.has_role(roles.FINANCE_CHECKER):
         refusal = approval_refusal(instruction, actor)
         if refusal:
             raise PermissionDenied(refusal)
-    if not has_transition_perm(method, actor):
-        raise PermissionDenied()
-    if not can_proceed(method):
-        raise InvalidTransition(_("Payment %(ref)s is missing what this step needs.") % {"ref": instruction.reference})
 
 
 def approval_refusal(instruction: PaymentInstruction, user) -> str:
@@ -171,25 +151,23 @@ def approval_refusal(instruction: PaymentInstruction, user) -> str:
 
 
 def _transition(instruction: PaymentInstruction, name: str, actor, *, reason: str = "", data=None, **kwargs) -> str:
-    """Guard, run, save and audit one transition on a locked instruction. Returns the state it left."""
-    _guard(instruction, name, actor)
-    from_state = instruction.state
-    if name in _TAKES_REASON:
+    """One transition of a locked instruction on the workflow path (core.workflow). Returns the state it left."""
+    if not is_active_person(actor):
+        raise PermissionDenied(_("Sign in to act on payments."))
+    if name in {"cancel", "fail"}:
         kwargs["reason"] = reason
-    getattr(instruction, name)(**kwargs)
-    try:
-        instruction.save()
-    except ConcurrentTransition:
-        raise InvalidTransition(_("Someone else changed this payment at the same moment; reload it.")) from None
-    audit_record(
+    from_state = workflow.transition(
+        instruction,
+        workflow.Step(name, PAYMENT_EVENT[name], kwargs=kwargs, reason=reason, data=data or {}),
         actor=actor,
-        action=f"payment.{name}",
-        obj=instruction,
-        from_state=from_state,
-        to_state=instruction.state,
-        reason=reason,
-        data=data or {},
+        table=PAYMENTS,
+        rules=_separation_of_duties if name == "approve" else _payee_staff_refused,
+        wrong_state=_("Payment %(ref)s is %(state)s: it cannot do that now.")
+        % {"ref": instruction.reference, "state": _state_label(instruction.state)},
+        unmet=_("Payment %(ref)s is missing what this step needs.") % {"ref": instruction.reference},
+        raced=_("Someone else changed this payment at the same moment; reload it."),
     )
+    # The instrument's own record follows in the same transaction (a tranche becomes paid...).
     payment_state_changed(instruction, from_state, instruction.state)
     return from_state
 
@@ -324,9 +302,9 @@ def payment_request(
             if existing is None:
                 raise
             return existing
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="payment.request",
+            event=FinanceEvent.PAYMENT_REQUEST,
             obj=instruction,
             to_state=instruction.state,
             data={"source": key, "amount": str(amount), "payee_id": payee.pk, "attempt": attempt},
@@ -447,9 +425,9 @@ def payment_retry(*, instruction: PaymentInstruction, actor) -> PaymentInstructi
             requested_by=actor,
             requested_at=timezone.now(),
         )
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="payment.request",
+            event=FinanceEvent.PAYMENT_REQUEST,
             obj=new,
             to_state=new.state,
             reason=_("Retry of %(ref)s") % {"ref": failed.reference},
@@ -494,9 +472,9 @@ def batch_create(*, actor, value_date: dt.date, instructions: Iterable[PaymentIn
         batch.save(update_fields=["reference"])
         for instruction in locked:
             _transition(instruction, "add_to_batch", actor, batch=batch, data={"batch": batch.reference})
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="batch.create",
+            event=FinanceEvent.BATCH_CREATE,
             obj=batch,
             to_state=batch.state,
             data={"payments": [p.reference for p in locked], "total": str(sum(p.amount for p in locked))},
@@ -528,15 +506,18 @@ def batch_mark_sent(*, batch: PaymentBatch, actor) -> PaymentBatch:
         for instruction in payments:
             _transition(instruction, "mark_sent", actor, at=now, data={"batch": batch.reference})
             _ledger(instruction, LedgerEntry.Kind.SENT, actor, batch=batch)
-        batch.mark_sent(by=actor, at=now)
-        batch.save()
-        audit_record(
+        workflow.transition(
+            batch,
+            workflow.Step(
+                "mark_sent",
+                FinanceEvent.BATCH_MARK_SENT,
+                kwargs={"by": actor, "at": now},
+                data={"payments": len(payments), "total": str(sum(p.amount for p in payments))},
+                at=now,
+            ),
             actor=actor,
-            action="batch.mark_sent",
-            obj=batch,
-            from_state="open",
-            to_state="sent",
-            data={"payments": len(payments), "total": str(sum(p.amount for p in payments))},
+            table=BATCHES,
+            wrong_state=_("Batch %(ref)s is already sent.") % {"ref": batch.reference},
         )
     return batch
 
@@ -757,7 +738,9 @@ def statement_import(*, file_name: str, content: bytes, actor) -> BankStatement:
                     )
                     payment_fail(instruction=item.instruction, actor=actor, reason=reason, statement_line=row)
         counts = {o: sum(1 for p in plan if p.outcome == o) for o in ("matched", "returned", "unmatched")}
-        audit_record(actor=actor, action="statement.import", obj=statement, data={"file_hash": digest, **counts})
+        workflow.record(
+            actor=actor, event=FinanceEvent.STATEMENT_IMPORT, obj=statement, data={"file_hash": digest, **counts}
+        )
     return statement
 
 
@@ -783,9 +766,9 @@ def statement_line_resolve(*, line: StatementLine, actor, resolution: str) -> St
             resolution=resolution[:500],
         )
         line.refresh_from_db()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="statement_line.resolve",
+            event=FinanceEvent.STATEMENT_LINE_RESOLVE,
             obj=line,
             from_state="unmatched",
             to_state="resolved",

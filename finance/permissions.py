@@ -1,0 +1,34 @@
+"""Who may act on payments and batches: one table, read by the transitions (`permission=`), the
+views that show an action, and the permission-matrix tests. Object-level rules (payee staff never act
+on their company's payments; four-eyes) are in finance.models' predicates and services.approval_refusal.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import FINANCE_CHECKER, FINANCE_MAKER
+from core.workflow import PermissionTable, Rule
+
+MAKER = frozenset({FINANCE_MAKER})
+CHECKER = frozenset({FINANCE_CHECKER})
+FINANCE = MAKER | CHECKER
+
+ONLY_MAKER = _("Only a finance maker may do this.")
+ONLY_FINANCE = _("Only finance staff may do this.")
+
+PAYMENTS = PermissionTable.of(
+    "payments",
+    [
+        Rule("prepare", MAKER, ONLY_MAKER),
+        Rule("approve", CHECKER, _("Only a finance checker may approve payments.")),
+        Rule("add_to_batch", MAKER, ONLY_MAKER),
+        Rule("mark_sent", MAKER, ONLY_MAKER),
+        Rule("retry", MAKER, ONLY_MAKER),
+        Rule("cancel", MAKER, ONLY_MAKER),
+        # The bank's statement says a payment was paid or failed: any finance person imports it.
+        Rule("mark_paid", FINANCE, ONLY_FINANCE),
+        Rule("reconcile", FINANCE, ONLY_FINANCE),
+        Rule("fail", FINANCE, ONLY_FINANCE),
+    ],
+)
+
+BATCHES = PermissionTable.of("batches", [Rule("mark_sent", MAKER, ONLY_MAKER)])
