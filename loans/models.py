@@ -24,6 +24,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from grants.models import GraceKind  # one set of choices: the application's grace kind is copied to the loan
 
+from .permissions import LOANS
 from .positions import Bucket
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -148,40 +149,64 @@ class Loan(ConcurrentTransitionMixin, models.Model):
 
     # --- the state machine (loans/services.py is the only caller) ---------------------------------
 
-    @transition(field=state, source=S.SANCTIONED, target=S.DISBURSEMENT_REQUESTED)
+    @transition(
+        field=state,
+        source=S.SANCTIONED,
+        target=S.DISBURSEMENT_REQUESTED,
+        permission=LOANS.predicate("request_disbursement"),
+    )
     def request_disbursement(self, *, at: dt.datetime):
         self.disbursement_requested_at = at
 
-    @transition(field=state, source=S.DISBURSEMENT_REQUESTED, target=S.SANCTIONED)
+    @transition(
+        field=state,
+        source=S.DISBURSEMENT_REQUESTED,
+        target=S.SANCTIONED,
+        permission=LOANS.predicate("cancel_disbursement"),
+    )
     def cancel_disbursement(self):
         self.disbursement_requested_at = None
 
-    @transition(field=state, source=S.DISBURSEMENT_REQUESTED, target=S.ACTIVE)
+    @transition(field=state, source=S.DISBURSEMENT_REQUESTED, target=S.ACTIVE, permission=LOANS.predicate("activate"))
     def activate(self, *, disbursed_on: dt.date, amount: Decimal):
         self.disbursed_on = disbursed_on
         self.disbursed_amount = amount
 
-    @transition(field=state, source=S.ACTIVE, target=S.DISBURSEMENT_REQUESTED)
+    @transition(
+        field=state,
+        source=S.ACTIVE,
+        target=S.DISBURSEMENT_REQUESTED,
+        permission=LOANS.predicate("disbursement_returned"),
+    )
     def disbursement_returned(self):
         self.disbursed_on = None
         self.disbursed_amount = ZERO
 
-    @transition(field=state, source=list(SERVICING_STATES), target=S.RESTRUCTURED)
+    @transition(
+        field=state, source=list(SERVICING_STATES), target=S.RESTRUCTURED, permission=LOANS.predicate("restructure")
+    )
     def restructure(self):
         pass
 
-    @transition(field=state, source=list(SERVICING_STATES), target=S.CLOSED)
+    @transition(field=state, source=list(SERVICING_STATES), target=S.CLOSED, permission=LOANS.predicate("close"))
     def close(self, *, on: dt.date, early: bool):
         self.closed_on = on
         self.closed_early = early
 
-    @transition(field=state, source=S.CLOSED, target=RETURN_VALUE(S.ACTIVE, S.RESTRUCTURED))
+    @transition(
+        field=state,
+        source=S.CLOSED,
+        target=RETURN_VALUE(S.ACTIVE, S.RESTRUCTURED),
+        permission=LOANS.predicate("reopen"),
+    )
     def reopen(self, *, restructured: bool):
         self.closed_on = None
         self.closed_early = False
         return S.RESTRUCTURED if restructured else S.ACTIVE
 
-    @transition(field=state, source=list(SERVICING_STATES), target=S.WRITTEN_OFF)
+    @transition(
+        field=state, source=list(SERVICING_STATES), target=S.WRITTEN_OFF, permission=LOANS.predicate("write_off")
+    )
     def write_off(self, *, on: dt.date, by, reason: str, amount: Decimal):
         self.written_off_on = on
         self.written_off_by = by

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from core.money import parse_money, pkr
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
@@ -57,6 +57,7 @@ from notifications.services import Message, notify
 
 from . import positions
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .events import LoanEvent
 from .models import (
     SERVICING_STATES,
     Instalment,
@@ -66,6 +67,7 @@ from .models import (
     RepaymentAllocation,
     ScheduleVersion,
 )
+from .permissions import LOANS
 
 S = LoanState
 ZERO = Decimal("0.00")
@@ -86,19 +88,19 @@ def is_borrower_staff(loan: Loan, user) -> bool:
 
 
 def may_post_repayments(user) -> bool:
-    return _active(user) and (user.has_role(roles.FINANCE_MAKER) or user.has_role(roles.FINANCE_CHECKER))
+    return _active(user) and LOANS.role_allows(user, "post_repayment")
 
 
 def may_restructure(user) -> bool:
-    return _active(user) and user.has_role(roles.FINANCE_CHECKER)
+    return _active(user) and LOANS.role_allows(user, "restructure")
 
 
 def may_write_off(user) -> bool:
-    return _active(user) and user.has_role(roles.BOARD_CHAIR)
+    return _active(user) and LOANS.role_allows(user, "write_off")
 
 
 def may_request_disbursement(user) -> bool:
-    return _active(user) and (user.has_role(roles.PROGRAM_OFFICER) or user.has_role(roles.FINANCE_MAKER))
+    return _active(user) and LOANS.role_allows(user, "request_disbursement")
 
 
 def _url(name: str, **kwargs) -> str:
@@ -126,6 +128,23 @@ def _refuse_state(loan: Loan, doing: str):
     raise InvalidTransition(
         _("Loan %(sanction)s is %(state)s: it cannot %(doing)s now.")
         % {"sanction": loan.sanction_number, "state": _state_label(loan.state).lower(), "doing": doing}
+    )
+
+
+def _transition(loan: Loan, name: str, actor, *, event: LoanEvent, reason: str = "", data=None, **kwargs) -> str:
+    """One transition of a locked loan on the workflow path (core.workflow). Returns the state it left."""
+    if name == "write_off":
+        kwargs["reason"] = reason
+    return workflow.transition(
+        loan,
+        workflow.Step(name, event, kwargs=kwargs, reason=reason, data=data or {}),
+        actor=actor,
+        table=LOANS,
+        guard=_not_borrower,
+        wrong_state=_("Loan %(sanction)s is %(state)s: it cannot do that now.")
+        % {"sanction": loan.sanction_number, "state": _state_label(loan.state).lower()},
+        raced=_("Someone else changed loan %(sanction)s at the same moment; reload it.")
+        % {"sanction": loan.sanction_number},
     )
 
 
@@ -275,9 +294,9 @@ def loan_open(*, award: Award, actor) -> Loan:
             grace_kind=details.grace_kind,  # interest-only or capitalised, as the operator asked
             opened_at=timezone.now(),
         )
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="loan.open",
+            event=LoanEvent.OPEN,
             obj=loan,
             to_state=loan.state,
             data={
@@ -321,14 +340,12 @@ def loan_request_disbursement(*, award: Award, actor) -> Loan:
         except FinanceError as error:
             raise ValidationFailed(*error.messages) from error
         if loan.state == S.SANCTIONED:
-            loan.request_disbursement(at=timezone.now())
-            loan.save()
-            audit_record(
-                actor=actor,
-                action="loan.request_disbursement",
-                obj=loan,
-                from_state=S.SANCTIONED,
-                to_state=loan.state,
+            _transition(
+                loan,
+                "request_disbursement",
+                actor,
+                event=LoanEvent.REQUEST_DISBURSEMENT,
+                at=timezone.now(),
                 data={"amount": str(loan.principal)},
             )
             _tell_operator(
@@ -415,21 +432,20 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
             return  # already active (a retried hook): nothing twice
         paid_on = timezone.localdate(instruction.paid_at) if instruction.paid_at else timezone.localdate()
         award_record_payment(award=loan.award, amount=instruction.amount)
-        loan.activate(disbursed_on=paid_on, amount=instruction.amount)
-        loan.save()
+        # The schedule is made before the transition so the audit event can name it; a failure
+        # rolls both back with the payment's transaction.
         try:
             with transaction.atomic():
                 version = _generate_schedule(loan, disbursed_on=paid_on, actor=None)
         except IntegrityError:
             raise InvalidTransition(_("A schedule for this loan was made a moment ago.")) from None
-        position = loan_position(loan, as_of=timezone.localdate())
-        _store_position(loan, position, timezone.localdate())
-        audit_record(
-            actor=actor,
-            action="loan.activate",
-            obj=loan,
-            from_state=S.DISBURSEMENT_REQUESTED,
-            to_state=loan.state,
+        _transition(
+            loan,
+            "activate",
+            actor,
+            event=LoanEvent.ACTIVATE,
+            disbursed_on=paid_on,
+            amount=instruction.amount,
             data={
                 "payment": instruction.reference,
                 "disbursed_on": paid_on.isoformat(),
@@ -438,6 +454,8 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
                 "first_due": version.first_due.isoformat(),
             },
         )
+        position = loan_position(loan, as_of=timezone.localdate())
+        _store_position(loan, position, timezone.localdate())
         first = version.instalments.order_by("number").first()
         _tell_operator(
             loan,
@@ -456,14 +474,11 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
             ),
         )
     elif to_state == "cancelled" and loan.state == S.DISBURSEMENT_REQUESTED:
-        loan.cancel_disbursement()
-        loan.save()
-        audit_record(
-            actor=actor,
-            action="loan.disbursement_cancelled",
-            obj=loan,
-            from_state=S.DISBURSEMENT_REQUESTED,
-            to_state=loan.state,
+        _transition(
+            loan,
+            "cancel_disbursement",
+            actor,
+            event=LoanEvent.DISBURSEMENT_CANCELLED,
             reason=instruction.cancel_reason,
         )
     elif to_state == "failed" and from_state == "paid" and loan.state == S.ACTIVE:
@@ -478,17 +493,14 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
             return
         award_record_payment(award=loan.award, amount=-instruction.amount)
         ScheduleVersion.objects.filter(loan=loan, is_current=True).update(is_current=False)
-        loan.disbursement_returned()
-        loan.save()
-        _store_position(loan, None, timezone.localdate())
-        audit_record(
-            actor=actor,
-            action="loan.disbursement_returned",
-            obj=loan,
-            from_state=S.ACTIVE,
-            to_state=loan.state,
+        _transition(
+            loan,
+            "disbursement_returned",
+            actor,
+            event=LoanEvent.DISBURSEMENT_RETURNED,
             reason=instruction.failure_reason,
         )
+        _store_position(loan, None, timezone.localdate())
 
 
 # --- repayments -------------------------------------------------------------------------------------
@@ -615,20 +627,20 @@ def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None)
     from_state = loan.state
     if after.outstanding_principal == 0 and after.overdue_amount == 0:
         last_due = max(r.due_date for r in rows)
-        loan.close(on=received_on, early=received_on < last_due)
-        loan.save()
-        audit_record(
-            actor=actor,
-            action="loan.close",
-            obj=loan,
-            from_state=from_state,
-            to_state=loan.state,
-            data={"early": loan.closed_early, "repayment": repayment.pk, "closed_on": received_on.isoformat()},
+        early = received_on < last_due
+        _transition(
+            loan,
+            "close",
+            actor,
+            event=LoanEvent.CLOSE,
+            on=received_on,
+            early=early,
+            data={"early": early, "repayment": repayment.pk, "closed_on": received_on.isoformat()},
         )
     _store_position(loan, after, today)
-    audit_record(
+    workflow.record(
         actor=actor,
-        action="loan.repayment",
+        event=LoanEvent.REPAYMENT,
         obj=loan,
         from_state=from_state,
         to_state=loan.state,
@@ -750,13 +762,20 @@ def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repay
         )
         from_state = loan.state
         if loan.state == S.CLOSED:
-            loan.reopen(restructured=version.number > 1)
-            loan.save()
+            _transition(
+                loan,
+                "reopen",
+                actor,
+                event=LoanEvent.REOPEN,
+                reason=reason,
+                restructured=version.number > 1,
+                data={"repayment": repayment.pk},
+            )
         today = timezone.localdate()
         _store_position(loan, loan_position(loan, as_of=today), today)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="loan.repayment_reversal",
+            event=LoanEvent.REPAYMENT_REVERSAL,
             obj=loan,
             from_state=from_state,
             to_state=loan.state,
@@ -838,16 +857,11 @@ def loan_restructure(
             created_at=timezone.now(),
         )
         _store_rows(version, schedule)
-        from_state = loan.state
-        loan.restructure()
-        loan.save()
-        _store_position(loan, loan_position(loan, as_of=today), today)
-        audit_record(
-            actor=actor,
-            action="loan.restructure",
-            obj=loan,
-            from_state=from_state,
-            to_state=loan.state,
+        _transition(
+            loan,
+            "restructure",
+            actor,
+            event=LoanEvent.RESTRUCTURE,
             reason=reason,
             data={
                 "from_version": old.number,
@@ -861,6 +875,7 @@ def loan_restructure(
                 "first_due": first_due.isoformat(),
             },
         )
+        _store_position(loan, loan_position(loan, as_of=today), today)
         _tell_operator(
             loan,
             lambda: _("Loan %(s)s restructured") % {"s": loan.sanction_number},
@@ -900,22 +915,21 @@ def loan_write_off(*, loan: Loan, actor, reason: str) -> Loan:
                 _("Loan %(s)s is %(days)d days past due; a loan is written off only after more than 90 days.")
                 % {"s": loan.sanction_number, "days": position.days_past_due}
             )
-        from_state = loan.state
-        loan.write_off(on=today, by=actor, reason=reason, amount=position.outstanding_principal)
-        loan.save()
-        _store_position(loan, None, today)
-        audit_record(
-            actor=actor,
-            action="loan.write_off",
-            obj=loan,
-            from_state=from_state,
-            to_state=loan.state,
+        _transition(
+            loan,
+            "write_off",
+            actor,
+            event=LoanEvent.WRITE_OFF,
             reason=reason,
+            on=today,
+            by=actor,
+            amount=position.outstanding_principal,
             data={
                 "outstanding_principal": str(position.outstanding_principal),
                 "days_past_due": position.days_past_due,
             },
         )
+        _store_position(loan, None, today)
         _tell_operator(
             loan,
             lambda: _("Loan %(s)s written off") % {"s": loan.sanction_number},
