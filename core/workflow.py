@@ -104,6 +104,9 @@ class Rule:
     refusal: str | Promise
     states: frozenset[str] = frozenset()
     system: bool = False  # also taken by the system (a hook, a scheduled job), with no person
+    # Taken by the people of the company the object belongs to, whatever role they hold: the
+    # object-level predicate (membership) decides, not a role.
+    members: bool = False
 
 
 @dataclass
@@ -128,6 +131,8 @@ class PermissionTable:
         rule = self.rule(action)
         if user is None or isinstance(user, str):
             return rule.system
+        if rule.members:
+            return is_active_person(user)
         return is_active_person(user) and any(user.has_role(role) for role in rule.roles)
 
     def allows(self, user: Any, action: str, state: str | None = None) -> bool:
@@ -152,6 +157,8 @@ class PermissionTable:
     def cells(self) -> Iterable[tuple[str, str]]:
         """(role, action) for every allowed pair: what the permission-matrix tests walk."""
         for rule in self.rules.values():
+            if rule.members:
+                yield "members", rule.action
             for role in sorted(rule.roles):
                 yield role, rule.action
 

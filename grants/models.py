@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.workflow import PermissionTable
+
 from .documents import DocumentType
 from .fiscal import FiscalYear
+from .permissions import APPLICATIONS, AWARDS, CLAIMS, REVIEWS, TRANCHES
 from .schedules import Grace
 from .storage import application_document_path, private_document_storage
 
@@ -280,16 +283,34 @@ def is_applicant(application, user) -> bool:
     return is_active_person(user) and application.operator.members.filter(pk=user.pk).exists()
 
 
-def _staff_with_role(application, user, role: str) -> bool:
-    return is_active_person(user) and user.has_role(role) and not is_applicant(application, user)
+def _same(obj):
+    return obj
+
+
+def holder_may(table: PermissionTable, action: str, application_of=_same):
+    """`permission=` for an applicant's step: the role in `table`, and staff of the applicant company."""
+
+    def permitted(obj, user) -> bool:
+        return table.role_allows(user, action) and is_applicant(application_of(obj), user)
+
+    permitted.__name__ = f"{table.concern}_{action}_by_applicant"
+    return permitted
+
+
+def staff_may(table: PermissionTable, action: str, application_of=_same):
+    """`permission=` for a staff step: the role in `table`, and never on a company one belongs to (an
+    applicant never screens, reviews, decides or pays their own case). The system (a finance hook)
+    passes where the table says so."""
+
+    def permitted(obj, user) -> bool:
+        return table.role_allows(user, action) and not is_applicant(application_of(obj), user)
+
+    permitted.__name__ = f"{table.concern}_{action}_by_staff"
+    return permitted
 
 
 def is_program_officer(application, user) -> bool:
-    return _staff_with_role(application, user, "program_officer")
-
-
-def is_board_chair(application, user) -> bool:
-    return _staff_with_role(application, user, "board_chair")
+    return is_active_person(user) and user.has_role("program_officer") and not is_applicant(application, user)
 
 
 def may_approve_delegated(application, user) -> bool:
@@ -297,7 +318,7 @@ def may_approve_delegated(application, user) -> bool:
     program officer without the board (DESIGN.md; the limit is a program setting)."""
     program = application.call.program
     return (
-        is_program_officer(application, user)
+        staff_may(APPLICATIONS, "approve_delegated")(application, user)
         and application.instrument == Program.Instrument.UTILITY_SUBSIDY
         and application.amount_requested <= program.delegated_limit
     )
@@ -314,7 +335,26 @@ def is_assigned_reviewer(application, user) -> bool:
 def may_complete_review(application, user) -> bool:
     """The last reviewer to submit (or to withdraw for a conflict) completes the review; the officer
     may too (e.g. after replacing a conflicted reviewer)."""
-    return is_assigned_reviewer(application, user) or is_program_officer(application, user)
+    return APPLICATIONS.role_allows(user, "recommend") and (
+        is_assigned_reviewer(application, user) or is_program_officer(application, user)
+    )
+
+
+# The `permission=` of each Application transition, by name: the decorators below use them, and the
+# services ask them before the state (so a refusal says "not yours" before "not now").
+APPLICATION_MAY = {
+    "submit": holder_may(APPLICATIONS, "submit"),
+    "answer_information": holder_may(APPLICATIONS, "answer_information"),
+    "withdraw": holder_may(APPLICATIONS, "withdraw"),
+    "start_screening": staff_may(APPLICATIONS, "start_screening"),
+    "request_information": staff_may(APPLICATIONS, "request_information"),
+    "screen_out": staff_may(APPLICATIONS, "screen_out"),
+    "send_to_review": staff_may(APPLICATIONS, "send_to_review"),
+    "recommend": may_complete_review,
+    "approve": staff_may(APPLICATIONS, "approve"),
+    "reject": staff_may(APPLICATIONS, "reject"),
+    "approve_delegated": may_approve_delegated,
+}
 
 
 # What must hold (django-fsm `conditions=`: (application) -> bool). The services check the same rules
@@ -489,18 +529,28 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DRAFT,
         target=S.SUBMITTED,
-        permission=is_applicant,
+        permission=APPLICATION_MAY["submit"],
         conditions=[call_is_open, nothing_missing],
     )
     def submit(self, *, at: dt.datetime):
         self._enter_state(at)
         self.submitted_at = at
 
-    @transition(field=state, source=S.SUBMITTED, target=S.SCREENING, permission=is_program_officer)
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.SCREENING,
+        permission=APPLICATION_MAY["start_screening"],
+    )
     def start_screening(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    @transition(field=state, source=S.SCREENING, target=S.INFO_REQUESTED, permission=is_program_officer)
+    @transition(
+        field=state,
+        source=S.SCREENING,
+        target=S.INFO_REQUESTED,
+        permission=APPLICATION_MAY["request_information"],
+    )
     def request_information(self, *, at: dt.datetime):
         self._enter_state(at)
 
@@ -508,12 +558,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.INFO_REQUESTED,
         target=S.SCREENING,
-        permission=is_applicant,
+        permission=APPLICATION_MAY["answer_information"],
     )
     def answer_information(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    @transition(field=state, source=S.SCREENING, target=S.SCREENED_OUT, permission=is_program_officer)
+    @transition(
+        field=state,
+        source=S.SCREENING,
+        target=S.SCREENED_OUT,
+        permission=APPLICATION_MAY["screen_out"],
+    )
     def screen_out(self, *, reason: str, at: dt.datetime):
         self._close(at)
         self.closing_reason = reason
@@ -522,7 +577,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SCREENING,
         target=S.IN_REVIEW,
-        permission=is_program_officer,
+        permission=APPLICATION_MAY["send_to_review"],
         conditions=[has_no_open_information_request, eligibility_passed],
     )
     def send_to_review(self, *, at: dt.datetime):
@@ -534,29 +589,39 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.IN_REVIEW,
         target=S.RECOMMENDED,
-        permission=may_complete_review,
+        permission=APPLICATION_MAY["recommend"],
         conditions=[reviews_complete],
     )
     def recommend(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    @transition(field=state, source=S.RECOMMENDED, target=S.APPROVED, permission=is_board_chair)
+    @transition(field=state, source=S.RECOMMENDED, target=S.APPROVED, permission=APPLICATION_MAY["approve"])
     def approve(self, *, at: dt.datetime):
         self._close(at)
         self.decided_at = at
 
-    @transition(field=state, source=[S.IN_REVIEW, S.RECOMMENDED], target=S.APPROVED, permission=may_approve_delegated)
+    @transition(
+        field=state,
+        source=[S.IN_REVIEW, S.RECOMMENDED],
+        target=S.APPROVED,
+        permission=APPLICATION_MAY["approve_delegated"],
+    )
     def approve_delegated(self, *, at: dt.datetime):
         self._close(at)
         self.decided_at = at
 
-    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission=is_board_chair)
+    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission=APPLICATION_MAY["reject"])
     def reject(self, *, reason: str, at: dt.datetime):
         self._close(at)
         self.decided_at = at
         self.closing_reason = reason
 
-    @transition(field=state, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=is_applicant)
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=S.WITHDRAWN,
+        permission=APPLICATION_MAY["withdraw"],
+    )
     def withdraw(self, *, reason: str, at: dt.datetime):
         self._close(at)
         self.closing_reason = reason
@@ -911,6 +976,10 @@ class Recommendation(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
+def _review_application(review):
+    return review.application
+
+
 class Review(ConcurrentTransitionMixin, models.Model):
     """A board reviewer's assignment to one application and, once submitted, their review.
 
@@ -978,16 +1047,31 @@ class Review(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.application} / {self.reviewer}"
 
-    @transition(field=state, source=ReviewState.ASSIGNED, target=ReviewState.DECLARED)
+    @transition(
+        field=state,
+        source=ReviewState.ASSIGNED,
+        target=ReviewState.DECLARED,
+        permission=staff_may(REVIEWS, "declare_no_conflict", _review_application),
+    )
     def declare_no_conflict(self, *, at: dt.datetime):
         self.declared_at = at
 
-    @transition(field=state, source=ReviewState.ASSIGNED, target=ReviewState.CONFLICTED)
+    @transition(
+        field=state,
+        source=ReviewState.ASSIGNED,
+        target=ReviewState.CONFLICTED,
+        permission=staff_may(REVIEWS, "declare_conflict", _review_application),
+    )
     def declare_conflict(self, *, reason: str, at: dt.datetime):
         self.declared_at = at
         self.conflict_reason = reason
 
-    @transition(field=state, source=ReviewState.DECLARED, target=ReviewState.SUBMITTED)
+    @transition(
+        field=state,
+        source=ReviewState.DECLARED,
+        target=ReviewState.SUBMITTED,
+        permission=staff_may(REVIEWS, "submit", _review_application),
+    )
     def submit(self, *, at: dt.datetime):
         self.submitted_at = at
 
@@ -1226,8 +1310,8 @@ class AwardState(models.TextChoices):
     ACCEPTED = "award_accepted", _("Award accepted")
 
 
-def is_award_holder(award, user) -> bool:
-    return is_applicant(award.application, user)
+def _award_application(award):
+    return award.application
 
 
 class Award(ConcurrentTransitionMixin, models.Model):
@@ -1278,7 +1362,12 @@ class Award(ConcurrentTransitionMixin, models.Model):
     def fiscal_year_label(self) -> str:
         return FiscalYear(self.fiscal_year).label
 
-    @transition(field=state, source=AwardState.OFFERED, target=AwardState.ACCEPTED, permission=is_award_holder)
+    @transition(
+        field=state,
+        source=AwardState.OFFERED,
+        target=AwardState.ACCEPTED,
+        permission=holder_may(AWARDS, "accept", _award_application),
+    )
     def accept(self, *, by, at: dt.datetime):
         self.accepted_by = by
         self.accepted_at = at
@@ -1319,12 +1408,8 @@ TRANCHE_REQUESTED_STATES = (TrancheState.REQUESTED, TrancheState.VERIFIED, Tranc
 TRANCHE_VERIFIED_STATES = (TrancheState.VERIFIED, TrancheState.PAID)
 
 
-def is_tranche_holder(tranche, user) -> bool:
-    return is_applicant(tranche.award.application, user)
-
-
-def may_verify_tranche(tranche, user) -> bool:
-    return is_program_officer(tranche.award.application, user)
+def _tranche_application(tranche):
+    return tranche.award.application
 
 
 class Tranche(ConcurrentTransitionMixin, models.Model):
@@ -1417,29 +1502,49 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[TrancheState.SCHEDULED, TrancheState.RETURNED],
         target=TrancheState.REQUESTED,
-        permission=is_tranche_holder,
+        permission=holder_may(TRANCHES, "request", _tranche_application),
     )
     def request(self, *, by, at: dt.datetime, note: str):
         self.requested_by = by
         self.requested_at = at
         self.progress_note = note
 
-    @transition(field=state, source=TrancheState.REQUESTED, target=TrancheState.RETURNED, permission=may_verify_tranche)
+    @transition(
+        field=state,
+        source=TrancheState.REQUESTED,
+        target=TrancheState.RETURNED,
+        permission=staff_may(TRANCHES, "send_back", _tranche_application),
+    )
     def send_back(self, *, by, at: dt.datetime, reason: str):
         self.returned_by = by
         self.returned_at = at
         self.return_reason = reason
 
-    @transition(field=state, source=TrancheState.REQUESTED, target=TrancheState.VERIFIED, permission=may_verify_tranche)
+    @transition(
+        field=state,
+        source=TrancheState.REQUESTED,
+        target=TrancheState.VERIFIED,
+        permission=staff_may(TRANCHES, "verify", _tranche_application),
+    )
     def verify(self, *, by, at: dt.datetime):
         self.verified_by = by
         self.verified_at = at
 
-    @transition(field=state, source=TrancheState.VERIFIED, target=TrancheState.PAID)
+    @transition(
+        field=state,
+        source=TrancheState.VERIFIED,
+        target=TrancheState.PAID,
+        permission=staff_may(TRANCHES, "mark_paid", _tranche_application),
+    )
     def mark_paid(self, *, at: dt.datetime):
         self.paid_at = at
 
-    @transition(field=state, source=TrancheState.PAID, target=TrancheState.VERIFIED)
+    @transition(
+        field=state,
+        source=TrancheState.PAID,
+        target=TrancheState.VERIFIED,
+        permission=staff_may(TRANCHES, "payment_returned", _tranche_application),
+    )
     def payment_returned(self):
         self.paid_at = None
 
@@ -1487,12 +1592,8 @@ class UtilityClaimState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-def is_claim_holder(claim, user) -> bool:
-    return is_applicant(claim.connection.application, user)
-
-
-def may_decide_claim(claim, user) -> bool:
-    return is_program_officer(claim.connection.application, user)
+def _claim_application(claim):
+    return claim.connection.application
 
 
 class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
@@ -1608,7 +1709,10 @@ class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
         return f"{self.disco} {self.bill_reference} {self.billing_month:%b %Y}"
 
     @transition(
-        field=state, source=UtilityClaimState.SUBMITTED, target=UtilityClaimState.VERIFIED, permission=may_decide_claim
+        field=state,
+        source=UtilityClaimState.SUBMITTED,
+        target=UtilityClaimState.VERIFIED,
+        permission=staff_may(CLAIMS, "verify", _claim_application),
     )
     def verify(self, *, by, at: dt.datetime, eligible_amount: Decimal, subsidy_amount: Decimal, note: str):
         self.verified_by = by
@@ -1618,7 +1722,10 @@ class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
         self.verification_note = note
 
     @transition(
-        field=state, source=UtilityClaimState.VERIFIED, target=UtilityClaimState.APPROVED, permission=may_decide_claim
+        field=state,
+        source=UtilityClaimState.VERIFIED,
+        target=UtilityClaimState.APPROVED,
+        permission=staff_may(CLAIMS, "approve", _claim_application),
     )
     def approve(self, *, by, at: dt.datetime):
         self.approved_by = by
@@ -1628,17 +1735,27 @@ class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
         field=state,
         source=[UtilityClaimState.SUBMITTED, UtilityClaimState.VERIFIED],
         target=UtilityClaimState.REJECTED,
-        permission=may_decide_claim,
+        permission=staff_may(CLAIMS, "reject", _claim_application),
     )
     def reject(self, *, by, at: dt.datetime, reason: str):
         self.rejected_by = by
         self.rejected_at = at
         self.rejection_reason = reason
 
-    @transition(field=state, source=UtilityClaimState.APPROVED, target=UtilityClaimState.PAID)
+    @transition(
+        field=state,
+        source=UtilityClaimState.APPROVED,
+        target=UtilityClaimState.PAID,
+        permission=staff_may(CLAIMS, "mark_paid", _claim_application),
+    )
     def mark_paid(self, *, at: dt.datetime):
         self.paid_at = at
 
-    @transition(field=state, source=UtilityClaimState.PAID, target=UtilityClaimState.APPROVED)
+    @transition(
+        field=state,
+        source=UtilityClaimState.PAID,
+        target=UtilityClaimState.APPROVED,
+        permission=staff_may(CLAIMS, "payment_returned", _claim_application),
+    )
     def payment_returned(self):
         self.paid_at = None

@@ -60,15 +60,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import can_proceed
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from core.uploads import read_upload, sanitise_filename  # noqa: F401 (sanitise_filename re-exported)
 from notifications.services import Message, notify
 from spaces.models import Operator, Space
@@ -76,7 +75,9 @@ from spaces.models import Operator, Space
 from .documents import DocumentType
 from .eligibility import eligibility_checks
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .events import APPLICATION_EVENT, GrantsEvent
 from .models import (
+    APPLICATION_MAY,
     OPEN_STATES,
     Application,
     ApplicationDocument,
@@ -177,19 +178,16 @@ _TAKES_REASON = {"screen_out", "reject", "withdraw"}
 
 
 def _guard(application: Application, name: str, actor) -> None:
-    """Refuse unless `actor` may make transition `name` now: PermissionDenied when their company or
-    role may not make it at all (checked first, so the state of an application they may not touch is
-    not revealed), InvalidTransition when the current state does not allow it. The transition's
-    conditions are checked by the caller (to list what is wrong) and again by django-fsm."""
-    meta = getattr(application, name)._django_fsm
-    permitted = next(iter(meta.transitions.values())).has_perm(application, actor)
-    if not permitted:
+    """Who may take transition `name` at all, before the state is looked at (so a person who may
+    not touch the application learns nothing of its state): the transition's `permission=`, built
+    from grants.permissions.APPLICATIONS and the object-level rule."""
+    if not APPLICATION_MAY[name](application, actor if is_active_person(actor) else None):
         if not _may_see(application, actor):
             raise PermissionDenied(_("You may not act on this application."))
         raise PermissionDenied(
             _("Your role does not allow this step on application %(ref)s.") % {"ref": application.reference}
         )
-    if not meta.has_transition(application.state):
+    if not can_proceed(getattr(application, name), check_conditions=False):
         raise InvalidTransition(
             _("Application %(ref)s is %(state)s, so this cannot be done now.")
             % {"ref": application.reference, "state": application.get_state_display().lower()}
@@ -197,30 +195,26 @@ def _guard(application: Application, name: str, actor) -> None:
 
 
 def _transition(application: Application, name: str, actor, *, reason: str = "", data: dict | None = None, **kwargs):
-    """Guard, run and record one transition on a locked application. Returns (from_state, to_state)."""
-    _guard(application, name, actor)
-    method = getattr(application, name)
-    source = application.state
+    """One transition of a locked application on the workflow path (core.workflow). Returns
+    (from_state, to_state)."""
     at = timezone.now()
     if name in _TAKES_REASON:
         kwargs["reason"] = reason
-    method(at=at, **kwargs)
-    try:
-        application.save()
-    except ConcurrentTransition:
-        raise InvalidTransition(
-            _("Someone else changed application %(ref)s at the same moment. Reload it and try again.")
-            % {"ref": application.reference}
-        ) from None
-    audit_record(
+    source = workflow.transition(
+        application,
+        workflow.Step(
+            name,
+            APPLICATION_EVENT[name],
+            kwargs={"at": at, **kwargs},
+            reason=reason,
+            data={"reference": application.reference, **(data or {})},
+            at=at,
+        ),
         actor=actor,
-        action=f"application.{name}",
-        obj=application,
-        from_state=source,
-        to_state=application.state,
-        reason=reason,
-        data={"reference": application.reference, **(data or {})},
-        at=at,
+        table=None,  # the permission= predicate reads APPLICATIONS; _guard says why it refuses
+        guard=lambda obj, who: _guard(obj, name, who),
+        raced=_("Someone else changed application %(ref)s at the same moment. Reload it and try again.")
+        % {"ref": application.reference},
     )
     return source, application.state
 
@@ -275,9 +269,9 @@ def _raise_if(errors: dict) -> None:
 def _record_edit(application: Application, actor, action: str, data: dict) -> None:
     application.updated_at = timezone.now()
     application.save(update_fields=["updated_at", "amount_requested"])
-    audit_record(
+    workflow.record(
         actor=actor,
-        action=action,
+        event=action,
         obj=application,
         from_state=application.state,
         to_state=application.state,
@@ -373,9 +367,9 @@ def application_create(*, actor, call: Call, operator: Operator, space: Space | 
             updated_at=now,
             state_entered_at=now,
         )
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="application.create",
+            event=GrantsEvent.APPLICATION_CREATE,
             obj=application,
             to_state=application.state,
             data={"reference": application.reference, "call": call.reference, "space": space.code if space else ""},
@@ -445,7 +439,7 @@ def application_save_grant_details(
         _record_edit(
             application,
             actor,
-            "application.save_grant_details",
+            GrantsEvent.APPLICATION_SAVE_GRANT_DETAILS,
             {"amount_requested": str(amount), "own_contribution": str(contribution)},
         )
     return details
@@ -491,7 +485,9 @@ def application_save_budget_lines(*, application: Application, actor, lines: Ite
             raise ValidationFailed(_budget_total_error)
         application.budget_lines.all().delete()
         created = BudgetLine.objects.bulk_create(rows)
-        _record_edit(application, actor, "application.save_budget_lines", {"lines": len(rows), "total": str(total)})
+        _record_edit(
+            application, actor, GrantsEvent.APPLICATION_SAVE_BUDGET_LINES, {"lines": len(rows), "total": str(total)}
+        )
     return created
 
 
@@ -552,7 +548,9 @@ def application_save_milestones(*, application: Application, actor, milestones: 
             )
         application.milestones.all().delete()
         created = Milestone.objects.bulk_create(rows)
-        _record_edit(application, actor, "application.save_milestones", {"milestones": len(rows), "total": str(total)})
+        _record_edit(
+            application, actor, GrantsEvent.APPLICATION_SAVE_MILESTONES, {"milestones": len(rows), "total": str(total)}
+        )
     return created
 
 
@@ -655,7 +653,7 @@ def application_save_loan_details(
         _record_edit(
             application,
             actor,
-            "application.save_loan_details",
+            GrantsEvent.APPLICATION_SAVE_LOAN_DETAILS,
             {
                 "amount": str(loan),
                 "tier": tier.number,
@@ -795,7 +793,7 @@ def application_save_utility_connections(
         _record_edit(
             application,
             actor,
-            "application.save_utility_connections",
+            GrantsEvent.APPLICATION_SAVE_UTILITY_CONNECTIONS,
             {"spaces": sorted(own_spaces[pk].code for pk in seen_spaces), "annual_estimate": str(estimate)},
         )
     return created
@@ -862,9 +860,9 @@ def application_upload_document(*, application: Application, actor, document_typ
         stored = document.file.name
         try:
             document.save()
-            audit_record(
+            workflow.record(
                 actor=actor,
-                action="application.upload_document",
+                event=GrantsEvent.APPLICATION_UPLOAD_DOCUMENT,
                 obj=application,
                 from_state=application.state,
                 to_state=application.state,
@@ -890,9 +888,9 @@ def application_remove_document(*, document: ApplicationDocument, actor) -> None
         _require_editable(application, actor)
         document = ApplicationDocument.objects.select_for_update().get(pk=document.pk, application=application)
         storage, stored = document.file.storage, document.file.name
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="application.remove_document",
+            event=GrantsEvent.APPLICATION_REMOVE_DOCUMENT,
             obj=application,
             from_state=application.state,
             to_state=application.state,

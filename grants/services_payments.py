@@ -66,10 +66,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from audit.services import audit_record
+from core import workflow
 
 from .award_money import award_record_payment
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .events import GrantsEvent
 from .models import (
     Application,
     Award,
@@ -127,9 +128,9 @@ def _save(obj, what: str) -> None:
 
 
 def _record(application: Application, actor, action: str, *, from_state="", to_state="", reason="", data=None):
-    audit_record(
+    workflow.record(
         actor=actor,
-        action=action,
+        event=action,
         obj=application,
         from_state=from_state,
         to_state=to_state,
@@ -177,7 +178,7 @@ def tranche_schedule_create(*, award: Award, actor) -> list[Tranche]:
     _record(
         application,
         actor,
-        "tranche.schedule",
+        GrantsEvent.TRANCHE_SCHEDULE,
         data={"award": award.sanction_number, "tranches": [str(a) for a in amounts], "total": str(award.amount)},
     )
     return tranches
@@ -270,7 +271,7 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
             _record(
                 application,
                 actor,
-                "tranche.request",
+                GrantsEvent.TRANCHE_REQUEST,
                 from_state=from_state,
                 to_state=tranche.state,
                 data={
@@ -326,7 +327,7 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
         _record(
             application,
             actor,
-            "tranche.return",
+            GrantsEvent.TRANCHE_RETURN,
             from_state=TrancheState.REQUESTED,
             to_state=tranche.state,
             reason=reason,
@@ -392,7 +393,7 @@ def tranche_pay_again(*, tranche: Tranche, actor) -> Tranche:
         _record(
             application,
             actor,
-            "tranche.pay_again",
+            GrantsEvent.TRANCHE_PAY_AGAIN,
             from_state=tranche.state,
             to_state=tranche.state,
             data={"tranche": tranche.position, "payment": instruction.reference},
@@ -414,7 +415,7 @@ def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
         _record(
             application,
             actor,
-            "tranche.verify",
+            GrantsEvent.TRANCHE_VERIFY,
             from_state=TrancheState.REQUESTED,
             to_state=tranche.state,
             data={"tranche": tranche.position, "amount": str(tranche.amount)},
@@ -582,7 +583,7 @@ def utility_claim_submit(
             _record(
                 application,
                 actor,
-                "claim.submit",
+                GrantsEvent.CLAIM_SUBMIT,
                 to_state=claim.state,
                 data={
                     "claim": claim.pk,
@@ -660,7 +661,7 @@ def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, no
         _record(
             application,
             actor,
-            "claim.verify",
+            GrantsEvent.CLAIM_VERIFY,
             from_state=UtilityClaimState.SUBMITTED,
             to_state=claim.state,
             reason=note,
@@ -703,7 +704,7 @@ def utility_claim_pay_again(*, claim: UtilityClaim, actor) -> UtilityClaim:
         _record(
             application,
             actor,
-            "claim.pay_again",
+            GrantsEvent.CLAIM_PAY_AGAIN,
             from_state=claim.state,
             to_state=claim.state,
             data={"claim": claim.pk, "payment": instruction.reference},
@@ -746,7 +747,7 @@ def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
         _record(
             application,
             actor,
-            "claim.approve",
+            GrantsEvent.CLAIM_APPROVE,
             from_state=UtilityClaimState.VERIFIED,
             to_state=claim.state,
             data={"claim": claim.pk, "bill": str(claim), "subsidy": str(claim.subsidy_amount)},
@@ -782,7 +783,7 @@ def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityC
         _record(
             application,
             actor,
-            "claim.reject",
+            GrantsEvent.CLAIM_REJECT,
             from_state=from_state,
             to_state=claim.state,
             reason=reason,
@@ -816,13 +817,13 @@ def tranche_payment_moved(instruction, from_state: str, to_state: str) -> None:
                 raise InvalidTransition(_("Tranche %(n)s is not waiting for payment.") % {"n": tranche.position})
             award_record_payment(award=tranche.award, amount=instruction.amount)
             tranche.mark_paid(at=timezone.now())
-            action = "tranche.paid"
+            action = GrantsEvent.TRANCHE_PAID
         else:
             if tranche.state != TrancheState.PAID:
                 return
             award_record_payment(award=tranche.award, amount=-instruction.amount)
             tranche.payment_returned()
-            action = "tranche.payment_returned"
+            action = GrantsEvent.TRANCHE_PAYMENT_RETURNED
         _save(tranche, _("tranche"))
         _record(
             application,
@@ -857,13 +858,13 @@ def claim_payment_moved(instruction, from_state: str, to_state: str) -> None:
                 raise InvalidTransition(_("The claim for %(bill)s is not waiting for payment.") % {"bill": claim})
             award_record_payment(award=award, amount=instruction.amount)
             claim.mark_paid(at=timezone.now())
-            action = "claim.paid"
+            action = GrantsEvent.CLAIM_PAID
         else:
             if claim.state != UtilityClaimState.PAID:
                 return
             award_record_payment(award=award, amount=-instruction.amount)
             claim.payment_returned()
-            action = "claim.payment_returned"
+            action = GrantsEvent.CLAIM_PAYMENT_RETURNED
         _save(claim, _("claim"))
         _record(
             application,

@@ -53,10 +53,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from notifications.services import notify
 
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
+from .events import GrantsEvent
 from .fiscal import FiscalYear
 from .models import (
     APPROVING_OUTCOMES,
@@ -81,11 +82,12 @@ from .models import (
     SanctionSequence,
     is_active_person,
     is_applicant,
-    is_board_chair,
     is_program_officer,
     reviews_complete,
+    staff_may,
 )
 from .money import pkr
+from .permissions import APPLICATIONS
 from .scoring import mean_score, weighted_score
 from .services import (
     _guard,
@@ -204,21 +206,23 @@ def _complete_review(application: Application, trigger) -> None:
     reviewers are not named to applicants), with the trigger's id in its data."""
     if application.state != S.IN_REVIEW or not reviews_complete(application):
         return
-    _guard(application, "recommend", trigger)
     scores = list(application.reviews.filter(state=ReviewState.SUBMITTED).values_list("weighted_score", flat=True))
     score = mean_score(scores)
-    source = application.state
     at = timezone.now()
-    application.recommend(at=at)
-    application.save()
-    audit_record(
+    # The system completes the review, on behalf of the person whose step completed it (`trigger`):
+    # their right to do so is what _guard checks.
+    workflow.transition(
+        application,
+        workflow.Step(
+            "recommend",
+            GrantsEvent.APPLICATION_RECOMMEND,
+            kwargs={"at": at},
+            data={"reference": application.reference, "score": str(score), "reviews": len(scores), "by": trigger.pk},
+            at=at,
+        ),
         actor=_("Sahulat: all reviews submitted"),
-        action="application.recommend",
-        obj=application,
-        from_state=source,
-        to_state=application.state,
-        data={"reference": application.reference, "score": str(score), "reviews": len(scores), "by": trigger.pk},
-        at=at,
+        table=None,
+        guard=lambda obj, _who: _guard(obj, "recommend", trigger),
     )
     ref = application.reference
     subject = _("Application %(ref)s is on the board agenda") % {"ref": ref}
@@ -299,9 +303,9 @@ def review_assign(*, application: Application, actor, reviewers: Iterable) -> li
         created = Review.objects.bulk_create(
             [Review(application=application, reviewer=user, assigned_by=actor, assigned_at=now) for user in reviewers]
         )
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="application.assign_reviewers",
+            event=GrantsEvent.APPLICATION_ASSIGN_REVIEWERS,
             obj=application,
             from_state=application.state,
             to_state=application.state,
@@ -357,14 +361,14 @@ def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -
                 operator=application.operator,
                 defaults={"reason": reason, "declared_at": at, "application": application},
             )
-            action = "review.declare_conflict"
+            action = GrantsEvent.REVIEW_DECLARE_CONFLICT
         else:
             review.declare_no_conflict(at=at)
             review.save()
-            action = "review.declare_no_conflict"
-        audit_record(
+            action = GrantsEvent.REVIEW_DECLARE_NO_CONFLICT
+        workflow.record(
             actor=actor,
-            action=action,
+            event=action,
             obj=review,
             from_state=ReviewState.ASSIGNED,
             to_state=review.state,
@@ -459,9 +463,9 @@ def review_submit(
         review.conditions = conditions if recommendation == Recommendation.APPROVE_WITH_CONDITIONS else ""
         review.weighted_score = score
         review.save()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="review.submit",
+            event=GrantsEvent.REVIEW_SUBMIT,
             obj=review,
             from_state=ReviewState.DECLARED,
             to_state=review.state,
@@ -528,9 +532,9 @@ def _commit_budget(*, application: Application, amount: Decimal, actor, at) -> B
     )
     allocation.committed = allocation.committed + amount
     allocation.save(update_fields=["committed"])
-    audit_record(
+    workflow.record(
         actor=actor,
-        action="budget.commit",
+        event=GrantsEvent.BUDGET_COMMIT,
         obj=allocation,
         data={
             "reference": application.reference,
@@ -570,9 +574,9 @@ def budget_commitment_reverse(*, commitment: BudgetCommitment, actor, reason: st
         )
         allocation.committed = allocation.committed - commitment.amount
         allocation.save(update_fields=["committed"])
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="budget.reverse",
+            event=GrantsEvent.BUDGET_REVERSE,
             obj=allocation,
             reason=reason,
             data={
@@ -630,9 +634,9 @@ def _approve(application: Application, decision: Decision, actor, transition: st
             "delegated": decision.delegated,
         },
     )
-    audit_record(
+    workflow.record(
         actor=actor,
-        action="award.offer",
+        event=GrantsEvent.AWARD_OFFER,
         obj=application,
         from_state="",
         to_state=AwardState.OFFERED,
@@ -736,9 +740,9 @@ def award_accept(*, award: Award, actor) -> Award:
             from .services_payments import tranche_schedule_create
 
             tranche_schedule_create(award=award, actor=actor)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="award.accept",
+            event=GrantsEvent.AWARD_ACCEPT,
             obj=application,
             from_state=AwardState.OFFERED,
             to_state=AwardState.ACCEPTED,
@@ -789,9 +793,9 @@ def board_meeting_record(*, actor, held_on, members_present: Iterable, notes: st
     with transaction.atomic():
         meeting = BoardMeeting.objects.create(held_on=held_on, chair=actor, notes=notes, recorded_at=timezone.now())
         meeting.members_present.set(members)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="board_meeting.record",
+            event=GrantsEvent.BOARD_MEETING_RECORD,
             obj=meeting,
             data={"held_on": held_on.isoformat(), "members_present": sorted(user.pk for user in members)},
         )
@@ -833,7 +837,7 @@ def board_decision_record(
     """
     with transaction.atomic():
         application = _lock(application)
-        if not (_is_chair(actor) and is_board_chair(application, actor)):
+        if not (_is_chair(actor) and staff_may(APPLICATIONS, "approve")(application, actor)):
             raise PermissionDenied(_("Only the board chair records board decisions."))
         if application.state != S.RECOMMENDED:
             raise InvalidTransition(
@@ -933,9 +937,9 @@ def board_decision_record(
                 ),
             )
         else:
-            audit_record(
+            workflow.record(
                 actor=actor,
-                action="application.defer",
+                event=GrantsEvent.APPLICATION_DEFER,
                 obj=application,
                 from_state=application.state,
                 to_state=application.state,
