@@ -27,8 +27,6 @@ def private_document_storage() -> PrivateDocumentStorage:
     )
 
 
-
-
 def application_document_path(instance, filename: str) -> str:
     """applications/<application id>/<random>.<extension from the detected content type>."""
     extension = EXTENSION_FOR_CONTENT_TYPE.get(instance.content_type, "bin")

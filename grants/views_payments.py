@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spaces.views import portal_view
 from core.errors import DomainError
+from spaces.views import portal_view
 
 from . import services
 from .errors import PermissionDenied, ValidationFailed
