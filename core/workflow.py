@@ -199,6 +199,7 @@ def transition(
     unmet: str | Promise | None = None,
     raced: str | Promise | None = None,
     on_commit: Callable[[], None] | None = None,
+    audit_obj: models.Model | None = None,
 ) -> str:
     """Take one transition on a locked row and record it. Returns the state it left.
 
@@ -206,7 +207,8 @@ def transition(
     (whose company; so a person who may not act learns nothing of the state), the state
     (`wrong_state`), the concern's `rules` for this state (separation of duties; raises), the
     transition's own `permission=` and `conditions=` (`unmet`). A concurrent change of the same row
-    is refused with `raced`. Must run inside a transaction.
+    is refused with `raced`. The event is recorded on `obj`, or on `audit_obj` where the concern keeps
+    one timeline for a case (a tranche's steps on its application). Must run inside a transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("core.workflow.transition must run inside the service's transaction.")
@@ -233,7 +235,7 @@ def transition(
     record(
         actor=actor,
         event=step.event,
-        obj=obj,
+        obj=audit_obj if audit_obj is not None else obj,
         from_state=from_state,
         to_state=str(getattr(obj, step.state_field)),
         reason=step.reason,

@@ -64,7 +64,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from core import workflow
 
@@ -118,13 +117,21 @@ def _clean_text(value, label: str, field: str, *, required: bool = True, limit: 
     return text
 
 
-def _save(obj, what: str) -> None:
-    try:
-        obj.save()
-    except ConcurrentTransition:
-        raise InvalidTransition(
-            _("Someone else changed this %(what)s at the same moment. Reload it and try again.") % {"what": what}
-        ) from None
+def _move(obj, name: str, event: GrantsEvent, actor, *, application: Application, reason="", data=None, kwargs=None):
+    """One transition of a locked tranche or claim on the workflow path (core.workflow), recorded on
+    its application's timeline. The services say first, in their own words, who may and what is wrong;
+    the transition's permission= (grants.permissions) and state are checked again here."""
+    return workflow.transition(
+        obj,
+        workflow.Step(
+            name, event, kwargs=kwargs or {}, reason=reason, data={"reference": application.reference, **(data or {})}
+        ),
+        actor=actor,
+        table=None,
+        audit_obj=application,
+        raced=_("Someone else changed this %(what)s at the same moment. Reload it and try again.")
+        % {"what": obj._meta.verbose_name},
+    )
 
 
 def _record(application: Application, actor, action: str, *, from_state="", to_state="", reason="", data=None):
@@ -259,21 +266,18 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
                 )
             refuse_repeated_upload(application, columns, kind, tranche=tranche)
         at = timezone.now()
-        from_state = tranche.state
         try:
             for kind, file, columns in checked:
                 row = TrancheEvidence(tranche=tranche, kind=kind, uploaded_by=actor, uploaded_at=at, **columns)
                 row.file.save(columns["original_filename"], file, save=False)
                 stored.append((row.file.storage, row.file.name))
                 row.save()
-            tranche.request(by=actor, at=at, note=note)
-            _save(tranche, _("tranche"))
-            _record(
-                application,
-                actor,
+            _move(
+                tranche,
+                "request",
                 GrantsEvent.TRANCHE_REQUEST,
-                from_state=from_state,
-                to_state=tranche.state,
+                actor,
+                application=application,
                 data={
                     "tranche": tranche.position,
                     "amount": str(tranche.amount),
@@ -281,6 +285,7 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
                         [kind, columns["original_filename"], columns["sha256"]] for kind, _f, columns in checked
                     ],
                 },
+                kwargs=dict(by=actor, at=at, note=note),
             )
             _tell_officers(
                 application,
@@ -322,16 +327,15 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
         if tranche.state != TrancheState.REQUESTED:
             raise _tranche_state_refusal(tranche)
         reason = _clean_text(reason, _("why the evidence is returned"), "reason")
-        tranche.send_back(by=actor, at=timezone.now(), reason=reason)
-        _save(tranche, _("tranche"))
-        _record(
-            application,
-            actor,
+        _move(
+            tranche,
+            "send_back",
             GrantsEvent.TRANCHE_RETURN,
-            from_state=TrancheState.REQUESTED,
-            to_state=tranche.state,
+            actor,
+            application=application,
             reason=reason,
             data={"tranche": tranche.position},
+            kwargs=dict(by=actor, at=timezone.now(), reason=reason),
         )
         _tell_operator(
             application,
@@ -410,15 +414,14 @@ def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
         _require_officer(application, actor, _("verify tranches"))
         if tranche.state != TrancheState.REQUESTED:
             raise _tranche_state_refusal(tranche)
-        tranche.verify(by=actor, at=timezone.now())
-        _save(tranche, _("tranche"))
-        _record(
-            application,
-            actor,
+        _move(
+            tranche,
+            "verify",
             GrantsEvent.TRANCHE_VERIFY,
-            from_state=TrancheState.REQUESTED,
-            to_state=tranche.state,
+            actor,
+            application=application,
             data={"tranche": tranche.position, "amount": str(tranche.amount)},
+            kwargs=dict(by=actor, at=timezone.now()),
         )
         instruction = _request_tranche_payment(tranche, actor)
         _tell_operator(
@@ -656,16 +659,15 @@ def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, no
                 )
         note = _clean_text(note, _("a note"), "note", required=eligible != claim.bill_amount)
         subsidy = utility_subsidy_for(application.call.program, eligible)
-        claim.verify(by=actor, at=timezone.now(), eligible_amount=eligible, subsidy_amount=subsidy, note=note)
-        _save(claim, _("claim"))
-        _record(
-            application,
-            actor,
+        _move(
+            claim,
+            "verify",
             GrantsEvent.CLAIM_VERIFY,
-            from_state=UtilityClaimState.SUBMITTED,
-            to_state=claim.state,
+            actor,
+            application=application,
             reason=note,
             data={"claim": claim.pk, "bill": str(claim), "eligible": str(eligible), "subsidy": str(subsidy)},
+            kwargs=dict(by=actor, at=timezone.now(), eligible_amount=eligible, subsidy_amount=subsidy, note=note),
         )
     return claim
 
@@ -742,15 +744,14 @@ def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
                     "subsidy": pkr(claim.subsidy_amount),
                 }
             )
-        claim.approve(by=actor, at=timezone.now())
-        _save(claim, _("claim"))
-        _record(
-            application,
-            actor,
+        _move(
+            claim,
+            "approve",
             GrantsEvent.CLAIM_APPROVE,
-            from_state=UtilityClaimState.VERIFIED,
-            to_state=claim.state,
+            actor,
+            application=application,
             data={"claim": claim.pk, "bill": str(claim), "subsidy": str(claim.subsidy_amount)},
+            kwargs=dict(by=actor, at=timezone.now()),
         )
         instruction = _request_claim_payment(claim, award, actor)
         _tell_operator(
@@ -777,17 +778,15 @@ def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityC
         if claim.state not in (UtilityClaimState.SUBMITTED, UtilityClaimState.VERIFIED):
             raise _claim_state_refusal(claim)
         reason = _clean_text(reason, _("why the claim is rejected"), "reason")
-        from_state = claim.state
-        claim.reject(by=actor, at=timezone.now(), reason=reason)
-        _save(claim, _("claim"))
-        _record(
-            application,
-            actor,
+        _move(
+            claim,
+            "reject",
             GrantsEvent.CLAIM_REJECT,
-            from_state=from_state,
-            to_state=claim.state,
+            actor,
+            application=application,
             reason=reason,
             data={"claim": claim.pk, "bill": str(claim)},
+            kwargs=dict(by=actor, at=timezone.now(), reason=reason),
         )
         _tell_operator(
             application,
@@ -816,22 +815,20 @@ def tranche_payment_moved(instruction, from_state: str, to_state: str) -> None:
             if tranche.state != TrancheState.VERIFIED:
                 raise InvalidTransition(_("Tranche %(n)s is not waiting for payment.") % {"n": tranche.position})
             award_record_payment(award=tranche.award, amount=instruction.amount)
-            tranche.mark_paid(at=timezone.now())
-            action = GrantsEvent.TRANCHE_PAID
+            name, event, kwargs = "mark_paid", GrantsEvent.TRANCHE_PAID, {"at": timezone.now()}
         else:
             if tranche.state != TrancheState.PAID:
                 return
             award_record_payment(award=tranche.award, amount=-instruction.amount)
-            tranche.payment_returned()
-            action = GrantsEvent.TRANCHE_PAYMENT_RETURNED
-        _save(tranche, _("tranche"))
-        _record(
-            application,
+            name, event, kwargs = "payment_returned", GrantsEvent.TRANCHE_PAYMENT_RETURNED, {}
+        _move(
+            tranche,
+            name,
+            event,
             _finance_actor(instruction),
-            action,
-            from_state=from_state,
-            to_state=tranche.state,
+            application=application,
             data={"tranche": tranche.position, "payment": instruction.reference, "amount": str(instruction.amount)},
+            kwargs=kwargs,
         )
         if to_state == "paid":
             _tell_operator(
@@ -857,22 +854,20 @@ def claim_payment_moved(instruction, from_state: str, to_state: str) -> None:
             if claim.state != UtilityClaimState.APPROVED:
                 raise InvalidTransition(_("The claim for %(bill)s is not waiting for payment.") % {"bill": claim})
             award_record_payment(award=award, amount=instruction.amount)
-            claim.mark_paid(at=timezone.now())
-            action = GrantsEvent.CLAIM_PAID
+            name, event, kwargs = "mark_paid", GrantsEvent.CLAIM_PAID, {"at": timezone.now()}
         else:
             if claim.state != UtilityClaimState.PAID:
                 return
             award_record_payment(award=award, amount=-instruction.amount)
-            claim.payment_returned()
-            action = GrantsEvent.CLAIM_PAYMENT_RETURNED
-        _save(claim, _("claim"))
-        _record(
-            application,
+            name, event, kwargs = "payment_returned", GrantsEvent.CLAIM_PAYMENT_RETURNED, {}
+        _move(
+            claim,
+            name,
+            event,
             _finance_actor(instruction),
-            action,
-            from_state=from_state,
-            to_state=claim.state,
+            application=application,
             data={"claim": claim.pk, "payment": instruction.reference, "amount": str(instruction.amount)},
+            kwargs=kwargs,
         )
 
 
