@@ -354,27 +354,28 @@ def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -
         _raise_if(errors)
         at = timezone.now()
         if conflict:
-            review.declare_conflict(reason=reason, at=at)
-            review.save()
             ConflictOfInterest.objects.get_or_create(
                 reviewer=actor,
                 operator=application.operator,
                 defaults={"reason": reason, "declared_at": at, "application": application},
             )
-            action = GrantsEvent.REVIEW_DECLARE_CONFLICT
-        else:
-            review.declare_no_conflict(at=at)
-            review.save()
-            action = GrantsEvent.REVIEW_DECLARE_NO_CONFLICT
-        workflow.record(
+        name, event, kwargs = (
+            ("declare_conflict", GrantsEvent.REVIEW_DECLARE_CONFLICT, {"reason": reason, "at": at})
+            if conflict
+            else ("declare_no_conflict", GrantsEvent.REVIEW_DECLARE_NO_CONFLICT, {"at": at})
+        )
+        workflow.transition(
+            review,
+            workflow.Step(
+                name,
+                event,
+                kwargs=kwargs,
+                reason=reason,
+                data={"reference": application.reference, "operator": application.operator_id},
+                at=at,
+            ),
             actor=actor,
-            event=action,
-            obj=review,
-            from_state=ReviewState.ASSIGNED,
-            to_state=review.state,
-            reason=reason,
-            data={"reference": application.reference, "operator": application.operator_id},
-            at=at,
+            table=None,  # the permission= predicate reads grants.permissions.REVIEWS
         )
         if conflict:
             name = actor.get_full_name() or actor.email
@@ -457,26 +458,27 @@ def review_submit(
             [CriterionScore(review=review, criterion=c, score=given[c.pk], weight=c.weight) for c in criteria]
         )
         at = timezone.now()
-        review.submit(at=at)
         review.recommendation = recommendation
         review.comments = comments
         review.conditions = conditions if recommendation == Recommendation.APPROVE_WITH_CONDITIONS else ""
         review.weighted_score = score
-        review.save()
-        workflow.record(
+        workflow.transition(
+            review,
+            workflow.Step(
+                "submit",
+                GrantsEvent.REVIEW_SUBMIT,
+                kwargs={"at": at},
+                data={
+                    "reference": application.reference,
+                    "scores": {c.code: given[c.pk] for c in criteria},
+                    "weights": {c.code: str(c.weight) for c in criteria},
+                    "weighted_score": str(score),
+                    "recommendation": recommendation,
+                },
+                at=at,
+            ),
             actor=actor,
-            event=GrantsEvent.REVIEW_SUBMIT,
-            obj=review,
-            from_state=ReviewState.DECLARED,
-            to_state=review.state,
-            data={
-                "reference": application.reference,
-                "scores": {c.code: given[c.pk] for c in criteria},
-                "weights": {c.code: str(c.weight) for c in criteria},
-                "weighted_score": str(score),
-                "recommendation": recommendation,
-            },
-            at=at,
+            table=None,  # the permission= predicate reads grants.permissions.REVIEWS
         )
         _complete_review(application, actor)
     return review
@@ -733,22 +735,24 @@ def award_accept(*, award: Award, actor) -> Award:
         if award.state != AwardState.OFFERED:
             raise InvalidTransition(_("Award %(sanction)s is already accepted.") % {"sanction": award.sanction_number})
         at = timezone.now()
-        award.accept(by=actor, at=at)
-        award.save()
+        workflow.transition(
+            award,
+            workflow.Step(
+                "accept",
+                GrantsEvent.AWARD_ACCEPT,
+                kwargs={"by": actor, "at": at},
+                data={"reference": application.reference, "sanction_number": award.sanction_number, "award": award.pk},
+                at=at,
+            ),
+            actor=actor,
+            table=None,  # the permission= predicate reads grants.permissions.AWARDS
+            audit_obj=application,
+        )
         if application.instrument == Program.Instrument.GRANT:
             # The tranche schedule comes with the accepted grant (grants/services_payments.py).
             from .services_payments import tranche_schedule_create
 
             tranche_schedule_create(award=award, actor=actor)
-        workflow.record(
-            actor=actor,
-            event=GrantsEvent.AWARD_ACCEPT,
-            obj=application,
-            from_state=AwardState.OFFERED,
-            to_state=AwardState.ACCEPTED,
-            data={"reference": application.reference, "sanction_number": award.sanction_number, "award": award.pk},
-            at=at,
-        )
         _tell_officers(
             application,
             _("Award %(sanction)s accepted") % {"sanction": award.sanction_number},
