@@ -15,7 +15,8 @@ from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from audit.services import audit_record
+from accounts.events import AccountEvent
+from core import workflow
 
 from .axes import client_ip_address
 from .services import queue_security_email
@@ -66,7 +67,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            audit_record(actor=form.user, action="user.password_reset", obj=form.user, reason="reset link used")
+            workflow.record(actor=form.user, event=AccountEvent.PASSWORD_RESET, obj=form.user, reason="reset link used")
             queue_security_email(form.user, "password_reset_done")
         return response
 

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
+from accounts.events import AccountEvent
+from core import workflow
 from spaces.validators import normalize_mobile
 
 from . import roles
@@ -94,7 +95,7 @@ def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, lang
             make_password(password)  # the same work as a new account, so the timing tells nothing either
             _tell_owner_of_sign_up_attempt(existing)
             return None
-        audit_record(actor=user, action="user.sign_up", obj=user, to_state="unverified")
+        workflow.record(actor=user, event=AccountEvent.SIGN_UP, obj=user, to_state="unverified")
         _queue_verification_email(user, language)
     return user
 
@@ -126,9 +127,9 @@ def user_verify_email(*, token: str) -> User:
         operator_group, _created = Group.objects.get_or_create(name=roles.OPERATOR)
         user.groups.add(operator_group)
         user._role_cache = None
-        audit_record(
+        workflow.record(
             actor=user,
-            action="user.verify_email",
+            event=AccountEvent.VERIFY_EMAIL,
             obj=user,
             from_state="unverified",
             to_state="verified",
@@ -173,9 +174,9 @@ def role_grant(*, actor, user: User, role: str, reason: str = "") -> User:
             return user
         user.groups.add(Group.objects.get(name=role))
         user._role_cache = None
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="user.role_grant",
+            event=AccountEvent.ROLE_GRANT,
             obj=user,
             reason=reason,
             data={"role": role},

@@ -49,7 +49,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.services import audit_record
+from accounts.events import AccountEvent
+from core import workflow
 
 from .roles import STAFF_ROLES
 from .services import queue_security_email
@@ -68,13 +69,13 @@ class TwoFactorError(Exception):
 
 
 class Action:
-    """The audit actions of device changes (one name per event kind)."""
+    """The audit events of device changes (from accounts.events)."""
 
-    ENABLE = "user.two_factor_enable"
-    REPLACE = "user.two_factor_replace"
-    REMOVE = "user.two_factor_remove"
-    RECOVERY_CODES_GENERATE = "user.recovery_codes_generate"
-    RECOVERY_CODE_USE = "user.recovery_code_use"
+    ENABLE = AccountEvent.TWO_FACTOR_ENABLE
+    REPLACE = AccountEvent.TWO_FACTOR_REPLACE
+    REMOVE = AccountEvent.TWO_FACTOR_REMOVE
+    RECOVERY_CODES_GENERATE = AccountEvent.RECOVERY_CODES_GENERATE
+    RECOVERY_CODE_USE = AccountEvent.RECOVERY_CODE_USE
 
 
 def is_staff_person(user) -> bool:
@@ -155,10 +156,10 @@ def user_totp_confirm(*, request, actor, token: str) -> tuple[TOTPDevice, list[s
         device.save()
         codes: list[str] = []
         if replacing:
-            audit_record(actor=actor, action=Action.REPLACE, obj=actor, reason="authenticator app replaced")
+            workflow.record(actor=actor, event=Action.REPLACE, obj=actor, reason="authenticator app replaced")
             queue_security_email(actor, "two_factor_replace")
         else:
-            audit_record(actor=actor, action=Action.ENABLE, obj=actor, reason="authenticator app confirmed")
+            workflow.record(actor=actor, event=Action.ENABLE, obj=actor, reason="authenticator app confirmed")
             codes = _recovery_codes_replace(actor)
             queue_security_email(actor, "two_factor_enable")
     _mark_code_given(request, device)
@@ -177,7 +178,7 @@ def user_two_factor_remove(*, request, actor) -> None:
             raise TwoFactorError(_("Enter a code from your current authenticator app first."))
         TOTPDevice.objects.filter(user=actor).delete()
         StaticDevice.objects.filter(user=actor).delete()
-        audit_record(actor=actor, action=Action.REMOVE, obj=actor, reason="two-step sign-in turned off")
+        workflow.record(actor=actor, event=Action.REMOVE, obj=actor, reason="two-step sign-in turned off")
         queue_security_email(actor, "two_factor_remove")
     request.session.pop(CODE_AT_SESSION_KEY, None)
 
@@ -213,7 +214,7 @@ def _recovery_codes_replace(actor) -> list[str]:
     device.token_set.all().delete()
     codes = [_recovery_code_make() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_code_hash(code)) for code in codes)
-    audit_record(actor=actor, action=Action.RECOVERY_CODES_GENERATE, obj=actor, data={"count": RECOVERY_CODE_COUNT})
+    workflow.record(actor=actor, event=Action.RECOVERY_CODES_GENERATE, obj=actor, data={"count": RECOVERY_CODE_COUNT})
     return codes
 
 
@@ -260,7 +261,7 @@ def user_code_verify(*, request, actor, code: str):
         if isinstance(device, StaticDevice):
             with transaction.atomic():
                 left = device.token_set.count()
-                audit_record(actor=actor, action=Action.RECOVERY_CODE_USE, obj=actor, data={"codes_left": left})
+                workflow.record(actor=actor, event=Action.RECOVERY_CODE_USE, obj=actor, data={"codes_left": left})
                 queue_security_email(actor, "recovery_code_use", {"left": left})
         _mark_code_given(request, device)
         return device

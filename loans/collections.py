@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.spreadsheet import is_formula_like
 
 # The statement reader's file handling (CSV in UTF-8, .xlsx through openpyxl) is the same for any
@@ -31,6 +32,7 @@ from core.spreadsheet import is_formula_like
 from finance.errors import FinanceError
 from finance.pending import file_hash
 from finance.statements import open_table
+from loans.events import LoanEvent
 
 from . import services
 from .errors import LoansError, PermissionDenied, ValidationFailed
@@ -296,11 +298,9 @@ def collection_import(*, file_name: str, content: bytes, actor) -> CollectionFil
     rows = read_collection(file_name=file_name, content=content)
     with transaction.atomic():
         collection, _planned = _post_all(file_name=file_name, digest=digest, rows=rows, actor=actor)
-        from audit.services import audit_record
-
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="loan.collection_import",
+            event=LoanEvent.COLLECTION_IMPORT,
             obj=collection,
             data={"file_hash": digest, "rows": len(rows), "total": str(collection.total)},
         )

@@ -15,3 +15,4 @@ class LoanEvent(models.TextChoices):
     REPAYMENT_REVERSAL = "loan.repayment_reversal"
     RESTRUCTURE = "loan.restructure"
     WRITE_OFF = "loan.write_off"
+    COLLECTION_IMPORT = "loan.collection_import"

@@ -23,8 +23,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from grants.fiscal import FiscalQuarter
+from reporting.events import ReportEvent
 
 from .models import ReportJob
 
@@ -116,9 +117,9 @@ def report_job_request(
             # The same report was asked for a moment ago, or is being built: join that build.
             active = ReportJob.objects.filter(**key, state__in=ReportJob.ACTIVE_STATES).first()
             return active or ReportJob.objects.get(**key, scheduled=True), False
-        audit_record(
+        workflow.record(
             actor=actor or "scheduler",
-            action="report.request",
+            event=ReportEvent.REQUEST,
             obj=job,
             to_state=job.state,
             data={**key, "scheduled": scheduled},
@@ -201,7 +202,9 @@ def report_job_run(*, job_id: int) -> str:
                 job.error = f"{type(error).__name__}: {error}"[:2000]
                 job.finished_at = timezone.now()
                 job.save(update_fields=["state", "error", "finished_at"])
-                audit_record(actor="worker", action="report.fail", obj=job, from_state="running", to_state="failed")
+                workflow.record(
+                    actor="worker", event=ReportEvent.FAIL, obj=job, from_state="running", to_state="failed"
+                )
         return ReportJob.State.FAILED
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
@@ -214,9 +217,9 @@ def report_job_run(*, job_id: int) -> str:
         job.error = ""
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "progress", "file_path", "size", "error", "finished_at"])
-        audit_record(
+        workflow.record(
             actor="worker",
-            action="report.build",
+            event=ReportEvent.BUILD,
             obj=job,
             from_state="running",
             to_state="done",

@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from audit.services import audit_record
+from core import workflow
 from notifications.services import notify
+from spaces.events import RegistryEvent
 
 from .geography import DIVISION_OF
 from .models import Operator, Space
@@ -134,9 +135,9 @@ def operator_create(*, actor, details: dict[str, Any]) -> Operator:
         operator = Operator(**details, verification_status=Operator.Verification.PENDING, verified_at=None)
         operator.full_clean()
         operator.save()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.create",
+            event=RegistryEvent.OPERATOR_CREATE,
             obj=operator,
             to_state=operator.verification_status,
             data={"ntn": operator.ntn, "legal_form": operator.legal_form},
@@ -163,9 +164,9 @@ def operator_register(*, actor, details: dict[str, Any]) -> Operator:
         operator.full_clean()
         operator.save()
         operator.members.add(actor)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.register",
+            event=RegistryEvent.OPERATOR_REGISTER,
             obj=operator,
             to_state=operator.verification_status,
             data={"ntn": operator.ntn, "legal_form": operator.legal_form},
@@ -197,9 +198,9 @@ def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Op
             operator.verification_status = Operator.Verification.PENDING
             operator.verified_at = None
         operator.save()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.update",
+            event=RegistryEvent.OPERATOR_UPDATE,
             obj=operator,
             from_state=from_state,
             to_state=operator.verification_status,
@@ -250,9 +251,9 @@ def operator_member_add(*, actor, operator: Operator, user, reason: str = "") ->
                 _("%(person)s already acts for another company. One account acts for one company.") % {"person": user}
             )
         operator.members.add(user)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.member_add",
+            event=RegistryEvent.OPERATOR_MEMBER_ADD,
             obj=operator,
             from_state=operator.verification_status,
             to_state=operator.verification_status,
@@ -286,9 +287,9 @@ def operator_member_remove(*, actor, operator: Operator, user, reason: str = "")
             raise RegistryError(_("%(person)s does not act for this company.") % {"person": user})
         recipients = list(operator.members.filter(is_active=True))
         operator.members.remove(user)
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.member_remove",
+            event=RegistryEvent.OPERATOR_MEMBER_REMOVE,
             obj=operator,
             from_state=operator.verification_status,
             to_state=operator.verification_status,
@@ -331,9 +332,9 @@ def operator_verify(*, actor, operator: Operator, note: str = "") -> Operator:
         operator.verified_at = timezone.now()
         operator.verified_iban = operator.iban  # payments compare with the IBAN as verified
         operator.save(update_fields=["verification_status", "verified_at", "verified_iban", "updated_at"])
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="operator.verify",
+            event=RegistryEvent.OPERATOR_VERIFY,
             obj=operator,
             from_state=from_state,
             to_state=operator.verification_status,
@@ -369,9 +370,9 @@ def space_create(*, actor, operator: Operator, details: dict[str, Any]) -> Space
         _apply_space_details(space, details)
         space.full_clean()
         space.save()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="space.create",
+            event=RegistryEvent.SPACE_CREATE,
             obj=space,
             to_state=space.network_status,
             data={"operator_id": operator.pk, "code": space.code, "district": space.district},
@@ -394,9 +395,9 @@ def space_update(*, actor, space: Space, details: dict[str, Any]) -> Space:
         if not changed:
             return space
         space.save()
-        audit_record(
+        workflow.record(
             actor=actor,
-            action="space.update",
+            event=RegistryEvent.SPACE_UPDATE,
             obj=space,
             from_state=from_state,
             to_state=space.network_status,

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from core import workflow
+from spaces.events import RegistryEvent
 
 from .models import UTILIZATION_BOUNDS, UTILIZATION_FIGURES, Operator, Space, UtilizationReturn
 
@@ -165,9 +166,9 @@ def _file_locked(*, actor, space: Space, month: dt.date, figures: dict[str, int]
     record.filed_at = timezone.now()
     record.full_clean(validate_unique=False)
     record.save()
-    audit_record(
+    workflow.record(
         actor=actor,
-        action="utilization.replace" if existing else "utilization.file",
+        event=RegistryEvent.UTILIZATION_REPLACE if existing else RegistryEvent.UTILIZATION_FILE,
         obj=record,
         data={
             "space": space.code,
