@@ -4,8 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from grants.fiscal import FiscalYear
+
+from .permissions import REPORT_JOBS
 
 
 class ReportJob(models.Model):
@@ -32,7 +35,7 @@ class ReportJob(models.Model):
     )
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,6 +95,38 @@ class ReportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+    # --- the state machine (reporting/services.py is the only caller) ------------------------------
+    # A redelivered task starts a running job again (its attempt counter rises).
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.RUNNING,
+        permission=REPORT_JOBS.predicate("start"),
+    )
+    def start(self, *, at):
+        self.started_at = at
+        self.attempts += 1
+        self.progress = 0
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING, State.FAILED],
+        target=State.DONE,
+        permission=REPORT_JOBS.predicate("finish"),
+    )
+    def finish(self, *, at, file_path: str, size: int):
+        self.progress = 100
+        self.file_path = file_path
+        self.size = size
+        self.error = ""
+        self.finished_at = at
+
+    @transition(field=state, source=State.RUNNING, target=State.FAILED, permission=REPORT_JOBS.predicate("fail"))
+    def fail(self, *, at, error: str):
+        self.error = error
+        self.finished_at = at
 
     @property
     def download_name(self) -> str:

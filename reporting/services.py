@@ -26,6 +26,7 @@ from accounts import roles
 from core import workflow
 from grants.fiscal import FiscalQuarter
 from reporting.events import ReportEvent
+from reporting.permissions import REPORT_JOBS
 
 from .models import ReportJob
 
@@ -159,6 +160,17 @@ def _remove_stale_parts(final: Path) -> None:
             part.unlink(missing_ok=True)
 
 
+def _move(job: ReportJob, name: str, event: ReportEvent, *, kwargs: dict, data: dict | None = None) -> str:
+    """One step of a locked job on the workflow path (core.workflow), taken by the worker."""
+    return workflow.transition(
+        job,
+        workflow.Step(name, event, kwargs=kwargs, data=data or {}),
+        actor="worker",
+        table=REPORT_JOBS,
+        wrong_state=_("This report job cannot do that now."),
+    )
+
+
 def report_job_run(*, job_id: int) -> str:
     """Build a job's file. Idempotent: a done or failed job is left as it is. Returns the final state.
 
@@ -169,11 +181,7 @@ def report_job_run(*, job_id: int) -> str:
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.state in (ReportJob.State.DONE, ReportJob.State.FAILED):
             return job.state
-        job.state = ReportJob.State.RUNNING
-        job.started_at = timezone.now()
-        job.attempts += 1
-        job.progress = 0
-        job.save(update_fields=["state", "started_at", "attempts", "progress"])
+        _move(job, "start", ReportEvent.START, kwargs={"at": timezone.now()}, data={"attempt": job.attempts + 1})
     relative = _final_path(job)
     final = Path(settings.REPORTS_ROOT) / relative
     _remove_stale_parts(final)
@@ -198,31 +206,22 @@ def report_job_run(*, job_id: int) -> str:
         with transaction.atomic():
             job = ReportJob.objects.select_for_update().get(pk=job_id)
             if job.state == ReportJob.State.RUNNING:
-                job.state = ReportJob.State.FAILED
-                job.error = f"{type(error).__name__}: {error}"[:2000]
-                job.finished_at = timezone.now()
-                job.save(update_fields=["state", "error", "finished_at"])
-                workflow.record(
-                    actor="worker", event=ReportEvent.FAIL, obj=job, from_state="running", to_state="failed"
+                _move(
+                    job,
+                    "fail",
+                    ReportEvent.FAIL,
+                    kwargs={"at": timezone.now(), "error": f"{type(error).__name__}: {error}"[:2000]},
                 )
         return ReportJob.State.FAILED
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.state == ReportJob.State.DONE:
             return job.state  # a duplicate delivery finished first; the file is the same path
-        job.state = ReportJob.State.DONE
-        job.progress = 100
-        job.file_path = str(relative)
-        job.size = size
-        job.error = ""
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "progress", "file_path", "size", "error", "finished_at"])
-        workflow.record(
-            actor="worker",
-            event=ReportEvent.BUILD,
-            obj=job,
-            from_state="running",
-            to_state="done",
+        _move(
+            job,
+            "finish",
+            ReportEvent.BUILD,
+            kwargs={"at": timezone.now(), "file_path": str(relative), "size": size},
             data={"file": str(relative), "size": size},
         )
     return job.state
