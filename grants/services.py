@@ -68,10 +68,12 @@ from django_fsm import can_proceed
 
 from accounts import roles
 from core import workflow
+from core.messages import Notice
 from core.uploads import read_upload, sanitise_filename  # noqa: F401 (sanitise_filename re-exported)
 from notifications.services import Message, notify
 from spaces.models import Operator, Space
 
+from . import messages
 from .documents import DocumentType
 from .eligibility import eligibility_checks
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -148,7 +150,9 @@ def _tell_operator(application: Application, subject: Message, body: Message) ->
     )
 
 
-def _tell_officers(application: Application, subject: str, body: str) -> None:
+def _tell_officers(application: Application, notice: Notice, **params) -> None:
+    """Notify the program officers, each in their own language (notices in grants/messages.py)."""
+    subject, body = notice.render(**params)
     notify(recipients=_officers(), subject=subject, body=body, url=application_url(application, staff=True))
 
 
@@ -939,9 +943,10 @@ def application_submit(*, application: Application, actor) -> Application:
         )
         _tell_officers(
             application,
-            _("New application %(ref)s to screen") % {"ref": ref},
-            _("%(operator)s submitted %(ref)s (%(amount)s).")
-            % {"operator": application.operator, "ref": ref, "amount": pkr(application.amount_requested)},
+            messages.TO_OFFICERS_SUBMITTED,
+            operator=str(application.operator),
+            ref=ref,
+            amount=pkr(application.amount_requested),
         )
     return application
 
@@ -991,8 +996,9 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
         if source != S.DRAFT:
             _tell_officers(
                 application,
-                _("Application %(ref)s withdrawn") % {"ref": application.reference},
-                _("%(operator)s withdrew %(ref)s.") % {"operator": application.operator, "ref": application.reference},
+                messages.TO_OFFICERS_WITHDRAWN,
+                operator=str(application.operator),
+                ref=application.reference,
             )
     return application
 

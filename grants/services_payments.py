@@ -67,6 +67,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 
+from . import messages
 from .award_money import award_record_payment
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .events import GrantsEvent
@@ -289,16 +290,12 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
             )
             _tell_officers(
                 application,
-                _("Tranche %(n)s of %(sanction)s to verify")
-                % {"n": tranche.position, "sanction": award.sanction_number},
-                _("%(operator)s asks for tranche %(n)s (%(amount)s, “%(title)s”) of award %(sanction)s.")
-                % {
-                    "operator": application.operator,
-                    "n": tranche.position,
-                    "amount": pkr(tranche.amount),
-                    "title": tranche.title,
-                    "sanction": award.sanction_number,
-                },
+                messages.TO_OFFICERS_TRANCHE_TO_VERIFY,
+                operator=str(application.operator),
+                n=tranche.position,
+                amount=pkr(tranche.amount),
+                title=tranche.title,
+                sanction=award.sanction_number,
             )
         except Exception:
             for storage, name in stored:
@@ -598,15 +595,13 @@ def utility_claim_submit(
             )
             _tell_officers(
                 application,
-                _("Utility claim to verify: %(bill)s") % {"bill": claim},
-                _("%(operator)s claims %(subsidy)s on a bill of %(bill)s for %(month)s (%(space)s).")
-                % {
-                    "operator": application.operator,
-                    "subsidy": pkr(subsidy),
-                    "bill": pkr(amount),
-                    "month": month_label(month),
-                    "space": connection.space.name,
-                },
+                messages.TO_OFFICERS_CLAIM_TO_VERIFY,
+                claim=str(claim),
+                operator=str(application.operator),
+                subsidy=pkr(subsidy),
+                bill=pkr(amount),
+                month=lambda: month_label(month),
+                space=connection.space.name,
             )
         except Exception:
             stored[0].delete(stored[1])

@@ -56,6 +56,7 @@ from accounts import roles
 from core import workflow
 from notifications.services import notify
 
+from . import messages
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .events import GrantsEvent
 from .fiscal import FiscalYear
@@ -224,21 +225,15 @@ def _complete_review(application: Application, trigger) -> None:
         table=None,
         guard=lambda obj, _who: _guard(obj, "recommend", trigger),
     )
-    ref = application.reference
-    subject = _("Application %(ref)s is on the board agenda") % {"ref": ref}
-    body = _("All %(n)s reviews of %(ref)s are in (mean weighted score %(score)s of %(max)s).") % {
-        "n": len(scores),
-        "ref": ref,
-        "score": score,
-        "max": SCORE_MAX,
-    }
+    params = {"ref": application.reference, "n": len(scores), "score": score, "max": SCORE_MAX}
+    subject, body = messages.ON_THE_AGENDA.render(**params)
     notify(
         recipients=_users_with_role(roles.BOARD_CHAIR),
         subject=subject,
         body=body,
         url=_url("grants:workbench_board_agenda"),
     )
-    _tell_officers(application, subject, body)
+    _tell_officers(application, messages.ON_THE_AGENDA, **params)
 
 
 # --- reviewer assignment ---------------------------------------------------------------------------
@@ -381,17 +376,11 @@ def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -
             name = actor.get_full_name() or actor.email
             _tell_officers(
                 application,
-                _("Reviewer conflict on %(ref)s: assign another reviewer") % {"ref": application.reference},
-                _(
-                    "%(name)s declared a conflict of interest with %(operator)s and is removed from "
-                    "%(ref)s:\n\n%(reason)s"
-                )
-                % {
-                    "name": name,
-                    "operator": application.operator.legal_name,
-                    "ref": application.reference,
-                    "reason": reason,
-                },
+                messages.TO_OFFICERS_REVIEWER_CONFLICT,
+                name=name,
+                operator=application.operator.legal_name,
+                ref=application.reference,
+                reason=reason,
             )
             _complete_review(application, actor)
     return review
@@ -755,14 +744,11 @@ def award_accept(*, award: Award, actor) -> Award:
             tranche_schedule_create(award=award, actor=actor)
         _tell_officers(
             application,
-            _("Award %(sanction)s accepted") % {"sanction": award.sanction_number},
-            _("%(operator)s accepted award %(sanction)s (%(amount)s) for %(ref)s.")
-            % {
-                "operator": application.operator,
-                "sanction": award.sanction_number,
-                "amount": pkr(award.amount),
-                "ref": application.reference,
-            },
+            messages.TO_OFFICERS_AWARD_ACCEPTED,
+            operator=str(application.operator),
+            sanction=award.sanction_number,
+            amount=pkr(award.amount),
+            ref=application.reference,
         )
     return award
 

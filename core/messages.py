@@ -1,0 +1,25 @@
+"""Notification texts as data: each concern keeps its notices in `<app>/messages.py`, lazily
+translated, and `Notice.render(**params)` gives the subject and body as callables that
+notifications.services.notify renders once per recipient, in that recipient's language.
+
+A parameter may itself be a callable (e.g. a month's name) so it is rendered in the recipient's
+language too; other parameters (references, amounts, names) are the same in every language.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: Promise
+    body: Promise
+
+    def render(self, **params: Any) -> tuple[Callable[[], str], Callable[[], str]]:
+        def values() -> dict[str, Any]:
+            return {key: value() if callable(value) else value for key, value in params.items()}
+
+        return (lambda: str(self.subject) % values()), (lambda: str(self.body) % values())
