@@ -18,13 +18,15 @@ from tests.grants.factories import CallFactory, GrantProgramFactory, OperatorFac
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def small_pdf(path):
+def small_pdf(path, title: str):
+    """A one-page PDF whose text (and so whose bytes) names the document: an application refuses the
+    same file uploaded twice, so each document gets its own."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     document = canvas.Canvas(buffer, pagesize=A4)
-    document.drawString(72, 800, "Indus Hub Coworking: business plan 2026")
+    document.drawString(72, 800, f"Indus Hub Coworking: {title}")
     document.showPage()
     document.save()
     path.write_bytes(buffer.getvalue())
@@ -45,7 +47,6 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
         title="Growth Grant round 1",
         program=GrantProgramFactory(code="GR", name="Growth Grant", slug="growth-grant"),
     )
-    pdf = small_pdf(tmp_path / "business-plan.pdf")
 
     # The operator applies.
     sign_in(page, operator_user.email, PASSWORD)
@@ -80,7 +81,8 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("link", name="Documents", exact=True).click()
-    for label in ("CNIC copy of the principal", "Business plan"):
+    for label, filename in (("CNIC copy of the principal", "cnic.pdf"), ("Business plan", "business-plan.pdf")):
+        pdf = small_pdf(tmp_path / filename, label)
         page.get_by_label("Which document is this?").select_option(label=label)
         page.get_by_label("File").set_input_files(str(pdf))
         page.get_by_role("button", name="Upload", exact=True).click()
