@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv dev-venv migrate lint format bench check-deploy clean
+.PHONY: demo test venv dev-venv migrate lint format bench check-deploy upgrade-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Sahulat needs Python 3.11 or newer"'
@@ -34,9 +34,12 @@ demo: venv
 test: dev-venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## ruff (rules and format), mypy (core/, strict), import-linter (the architecture contracts in pyproject.toml).
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: dev-venv
 	$(BIN)/ruff format .
@@ -52,6 +55,10 @@ check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		AUDIT_HMAC_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 		ALLOWED_HOSTS=sahulat.example.pk $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## What is newer than the pins (prints; changes nothing).
+upgrade-check: dev-venv
+	$(BIN)/pip list --outdated
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

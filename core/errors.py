@@ -13,15 +13,17 @@ show them next to the field.
   lists every problem.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
     default_message = _("The request could not be completed.")
 
-    def __init__(self, *messages, field_errors: dict | None = None):
-        self.field_errors: dict[str, list] = {key: list(value) for key, value in (field_errors or {}).items()}
-        collected = list(messages)
+    def __init__(self, *messages: object, field_errors: dict | None = None) -> None:
+        self.field_errors: dict[str, list[Any]] = {key: list(value) for key, value in (field_errors or {}).items()}
+        collected: list[Any] = list(messages)
         for field_messages in self.field_errors.values():
             collected.extend(m for m in field_messages if m not in collected)
         self.messages = collected or [self.default_message]

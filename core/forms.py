@@ -1,6 +1,7 @@
 """Form fields every app shares: typed values out of what people type."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,17 +15,17 @@ class MoneyField(forms.Field):
     """An amount in PKR as people type it (`900,000`, `15,00,000`, `1250000.50`, Urdu digits) cleaned
     to a Decimal with two places by the project's one parser, with its specific messages."""
 
-    def __init__(self, *, positive: bool = False, **kwargs):
+    def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
         self.positive = positive
         kwargs.setdefault("widget", forms.TextInput(attrs=AMOUNT_ATTRS))
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
 
     max_length = 40
 
-    def to_python(self, value) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:
         text = value.strip() if isinstance(value, str) else value
         if text in self.empty_values:
             return None

@@ -38,7 +38,7 @@ def percent(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _as_decimal(value) -> Decimal | None:
+def _as_decimal(value: object) -> Decimal | None:
     """The Decimal a person meant, or None when the text is not an amount at all."""
     if isinstance(value, Decimal):
         return value
@@ -55,7 +55,7 @@ def _as_decimal(value) -> Decimal | None:
         return None
 
 
-def parse_money(value, label: str, *, positive: bool = False) -> tuple[Decimal | None, str | None]:
+def parse_money(value: object, label: str, *, positive: bool = False) -> tuple[Decimal | None, str | None]:
     """(amount, None) for a usable amount, or (None, message) saying what is wrong.
 
     Accepts Decimal, int, or text as people type it: '1,250,000', '15,00,000', '1250000.50', Urdu
@@ -76,7 +76,7 @@ def parse_money(value, label: str, *, positive: bool = False) -> tuple[Decimal |
         return None, _("%(label)s cannot be negative.") % {"label": label}
     if amount > MONEY_CEILING:
         return None, _("%(label)s is far larger than any amount this program handles.") % {"label": label}
-    normal = amount.normalize()
-    if normal != 0 and normal.as_tuple().exponent < -2:
+    exponent = amount.normalize().as_tuple().exponent
+    if amount != 0 and isinstance(exponent, int) and exponent < -2:
         return None, _("%(label)s can have at most two decimal places (paisas).") % {"label": label}
     return amount.quantize(PAISA, rounding=ROUND_HALF_UP), None

@@ -6,13 +6,14 @@ through `escape_cell`; every importer refuses what `is_formula_like` finds (OWAS
 """
 
 import re
+from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 # A plain signed number such as "-5" or "-1.5" is data, not a formula.
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
-def is_formula_like(value) -> bool:
+def is_formula_like(value: object) -> bool:
     """True for text a spreadsheet program would evaluate rather than show."""
     if not isinstance(value, str):
         return False
@@ -20,7 +21,7 @@ def is_formula_like(value) -> bool:
     return stripped.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.match(stripped)
 
 
-def escape_cell(value):
+def escape_cell(value: Any) -> Any:
     """Text that looks like a formula, prefixed with an apostrophe so it shows as text; anything else
     unchanged. Applied to every cell of every export (xlsx and csv), import-export resources included."""
     if is_formula_like(value):

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from typing import Any, NoReturn
 
 import filetype
 from django.conf import settings
@@ -83,7 +84,7 @@ def _looks_like(head: bytes) -> str | None:
     return None
 
 
-def _refuse(field: str, message: str):
+def _refuse(field: str, message: str) -> NoReturn:
     raise ValidationFailed(field_errors={field: [message]})
 
 
@@ -136,7 +137,7 @@ def _pdf_active_content(content: bytes) -> str | None:
         return raw.group(0).decode("latin-1") if raw else None
     seen: set[int] = set()
 
-    def active(value) -> str | None:
+    def active(value: object) -> str | None:
         stack = [value]
         while stack:
             item = stack.pop()
@@ -188,7 +189,7 @@ def _check_inert(name: str, content_type: str, content: bytes, field: str) -> No
             )
 
 
-def read_upload(file, field: str) -> dict:
+def read_upload(file: Any, field: str) -> dict[str, Any]:
     """Check an uploaded file and return the StoredFile columns of the row that will hold it
     (`original_filename`, `size`, `sha256`, `content_type`); errors name `field`.
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -170,7 +171,7 @@ def lock(model: type[M], pk: Any, *, gone: str | Promise) -> M:
     """The row, locked until the transaction ends (PostgreSQL; SQLite has one writer at a time)."""
     try:
         return model._default_manager.select_for_update().get(pk=pk)
-    except model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise InvalidTransition(gone) from None
 
 

@@ -1091,5 +1091,54 @@ def application_send_to_review(*, application: Application, actor) -> Applicatio
 # --- re-exported here: review and decision (grants/services_review.py) and paying awards --------------
 # (grants/services_payments.py: grant tranches and utility claims).
 
-from .services_payments import *  # noqa: E402, F403
-from .services_review import *  # noqa: E402, F403
+from .services_payments import (  # noqa: E402 - they import this module's helpers first
+    tranche_pay_again,
+    tranche_request,
+    tranche_return,
+    tranche_schedule_create,
+    tranche_verify,
+    utility_claim_approve,
+    utility_claim_pay_again,
+    utility_claim_reject,
+    utility_claim_submit,
+    utility_claim_verify,
+    utility_subsidy_for,
+)
+from .services_review import (  # noqa: E402
+    STANDARD_RUBRIC,
+    application_approve_delegated,
+    award_accept,
+    board_decision_record,
+    board_meeting_record,
+    budget_commitment_reverse,
+    review_assign,
+    review_declare,
+    review_submit,
+    reviewer_refusal,
+    rubric_ensure,
+)
+
+__all__ = [  # what `grants.services` offers besides its own functions (views and tests import from here)
+    "STANDARD_RUBRIC",
+    "application_approve_delegated",
+    "award_accept",
+    "board_decision_record",
+    "board_meeting_record",
+    "budget_commitment_reverse",
+    "review_assign",
+    "review_declare",
+    "review_submit",
+    "reviewer_refusal",
+    "rubric_ensure",
+    "tranche_pay_again",
+    "tranche_request",
+    "tranche_return",
+    "tranche_schedule_create",
+    "tranche_verify",
+    "utility_claim_approve",
+    "utility_claim_pay_again",
+    "utility_claim_reject",
+    "utility_claim_submit",
+    "utility_claim_verify",
+    "utility_subsidy_for",
+]

@@ -704,8 +704,7 @@ def application_approve_delegated(*, application: Application, actor, amount=Non
             decided_by=actor,
             decided_at=timezone.now(),
         )
-        award = _approve(application, decision, actor, "approve_delegated")
-    return award
+        return _approve(application, decision, actor, "approve_delegated")
 
 
 def award_accept(*, award: Award, actor) -> Award:

@@ -114,10 +114,7 @@ def _sums():
 def totals_by(start: dt.date, end: dt.date, *group: str) -> list[Totals]:
     """Totals grouped by the given fields (e.g. "space__division"), ordered by them."""
     query = returns_between(start, end)
-    if group:
-        rows = query.values(*group).annotate(**_sums()).order_by(*group)
-    else:
-        rows = [query.aggregate(**_sums())]
+    rows = query.values(*group).annotate(**_sums()).order_by(*group) if group else [query.aggregate(**_sums())]
     return [
         Totals(
             label=tuple(row[g] for g in group),

@@ -141,13 +141,12 @@ def _enqueue(job_id: int) -> None:
 
 
 def _final_path(job: ReportJob) -> Path:
-    relative = (
+    return (
         Path(job.kind)
         / job.fiscal_quarter.fiscal_year.label
         / f"Q{job.quarter}"
         / (f"{job.kind}-{job.fiscal_quarter.label.replace(' ', '-')}-job{job.pk}.{job.format}")
     )
-    return relative
 
 
 def _remove_stale_parts(final: Path) -> None:

@@ -70,9 +70,11 @@ def test_a_queued_job_shows_its_progress_and_polls(client):
     assert '<progress id="job-progress-bar" max="100" value="35">' in page
     # The page polls through its own static script (no inline script: the Content-Security-Policy).
     assert 'data-active="1"' in page and "js/report-job.js" in page
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    assert "fetch(box.dataset.statusUrl" in open(finders.find("js/report-job.js"), encoding="utf-8").read()
+    assert "fetch(box.dataset.statusUrl" in Path(finders.find("js/report-job.js")).read_text(encoding="utf-8")
     assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 404
 
 
