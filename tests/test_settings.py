@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(env_changes: dict, settings: str = "subsidy.settings.production"):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "AUDIT_HMAC_KEY"}
+    }
     env.update({"DJANGO_SETTINGS_MODULE": settings, **env_changes})
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -29,7 +33,10 @@ def test_production_refuses_to_start_with_debug_on():
 
 
 def test_production_starts_with_a_secret_and_debug_off():
-    result = run_check({"SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3})
+    # The audit chain's key is required beside the secret key (security issue #14).
+    result = run_check(
+        {"SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3, "AUDIT_HMAC_KEY": "a" * 16 + "0123456789abcdef" * 2}
+    )
     assert result.returncode == 0, result.stderr
 
 

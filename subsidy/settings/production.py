@@ -9,14 +9,14 @@ from .base import AUDIT_HMAC_KEY, DEBUG, SECRET_KEY, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production; unset DEBUG or set DEBUG=0.")
 # The audit chain's key lives outside the database and apart from SECRET_KEY: someone who reads or
 # writes the database (or the settings' SECRET_KEY) must not be able to recompute the chain.
 if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY == SECRET_KEY:
     raise ImproperlyConfigured(
         "AUDIT_HMAC_KEY must be set in the environment for production: at least 32 characters, not SECRET_KEY."
     )
-if DEBUG:
-    raise ImproperlyConfigured("DEBUG must be off in production; unset DEBUG or set DEBUG=0.")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -63,3 +63,22 @@ def test_an_urdu_speaking_operator_hears_of_an_english_officers_action_in_urdu(
         expected = translation.gettext("Application %(ref)s is being screened") % {"ref": app.reference}
     assert to_operator.subject == expected
     assert expected != f"Application {app.reference} is being screened"  # the catalogue has it in Urdu
+
+
+def test_an_urdu_speaking_officer_hears_of_an_english_operators_submission_in_urdu(
+    grant_call, operator, space, operator_user, officer
+):
+    User.objects.filter(pk=officer.pk).update(language="ur")
+    english_officer = UserFactory(roles=["program_officer"], email="english-officer@example.pk")
+    User.objects.filter(pk=english_officer.pk).update(language="en")
+    app = complete_grant(grant_call, operator, space, operator_user)
+    with translation.override("en"):
+        services.application_submit(application=app, actor=operator_user)
+    in_urdu = Notification.objects.get(recipient=officer)
+    in_english = Notification.objects.get(recipient=english_officer)
+    with translation.override("ur"):
+        expected = translation.gettext("New application %(ref)s to screen") % {"ref": app.reference}
+    assert expected != f"New application {app.reference} to screen"  # the catalogue has it in Urdu
+    assert in_urdu.subject == expected
+    assert in_english.subject == f"New application {app.reference} to screen"
+    assert in_urdu.url.startswith("/ur/") and not in_english.url.startswith("/ur/")
