@@ -144,6 +144,28 @@ def figure_problems(figures: dict[str, Any], month: dt.date) -> dict[str, str]:
     return problems
 
 
+# The constraints of UtilizationReturn (spaces/models.py Meta.constraints) that the services below
+# already enforce before they save, so `full_clean` need not ask the database about each one again
+# (a query and a savepoint per constraint per return). The database still enforces all of them on
+# write as the backstop.
+_CHECKED_BEFORE_SAVE = frozenset(
+    {
+        # _file_locked reads the month's return under the space's row lock and replaces it in place
+        # (or refuses); it inserts only when there is none, and an upload names each space once.
+        "utilization_one_return_per_space_month",
+        # figure_problems refuses a missing or negative figure (so does the field's own
+        # MinValueValidator(0), which full_clean still runs).
+        *(f"utilization_{name}_gte_0" for name in UTILIZATION_FIGURES),
+        # figure_problems refuses a part above its whole, for every pair of UTILIZATION_BOUNDS (the
+        # figures are stored as int(), which keeps part <= whole).
+        *(f"utilization_{part}_bounded" for part, _whole in UTILIZATION_BOUNDS),
+    }
+)
+# A constraint added to the model and not to the set above is validated by full_clean again, for
+# every return, until its check is added here.
+_SKIP_CONSTRAINT_VALIDATION = {c.name for c in UtilizationReturn._meta.constraints} <= _CHECKED_BEFORE_SAVE
+
+
 def _require_member(actor, operator: Operator) -> None:
     if not operator.members.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only the company's own staff file its returns."))
@@ -164,7 +186,8 @@ def _file_locked(*, actor, space: Space, month: dt.date, figures: dict[str, int]
         setattr(record, name, int(figures[name]))
     record.filed_by = actor
     record.filed_at = timezone.now()
-    record.full_clean(validate_unique=False)
+    # The callers ran figure_problems on these figures; see _CHECKED_BEFORE_SAVE.
+    record.full_clean(validate_unique=False, validate_constraints=not _SKIP_CONSTRAINT_VALIDATION)
     record.save()
     workflow.record(
         actor=actor,
