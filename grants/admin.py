@@ -61,7 +61,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Tranches and claims change only through grants/services_payments.py (audited, paid by finance)."""
+    """Tranches and claims change only through grants/services/payments.py and utility_claims.py (audited,
+    paid by finance)."""
 
     def has_add_permission(self, request):
         return False

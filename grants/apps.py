@@ -8,8 +8,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         # Finance tells the instruments when their payments move (finance/hooks.py).
-        # grants.services first: it re-exports services_payments, which imports from it.
-        from . import services  # noqa: F401
-        from .services_payments import register_payment_hooks
+        from .services.hooks import register_payment_hooks
 
         register_payment_hooks()

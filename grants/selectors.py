@@ -296,7 +296,7 @@ def reviewer_candidates(application) -> list[ReviewerCandidate]:
     from accounts.models import User
 
     from .models import ConflictOfInterest, Review
-    from .services_review import reviewer_refusal
+    from .services.reviews import reviewer_refusal
 
     assigned = set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
     conflicts = set(

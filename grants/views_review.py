@@ -56,7 +56,7 @@ from .selectors import (
     reviewer_queue,
     reviews_shown_to_reviewer,
 )
-from .services_review import rubric_ensure
+from .services import rubric_ensure
 from .views import show_refusal
 
 

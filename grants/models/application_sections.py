@@ -184,7 +184,7 @@ class UtilityConnection(models.Model):
 
 class StoredFile(models.Model):
     """What every privately stored upload keeps beside its `file` (grants/storage.py; checked by
-    grants.services_payments.read_upload / the application upload service): the content type is what
+    core.uploads.read_upload / the application upload service): the content type is what
     the bytes are (detected with `filetype`), never what the name claims; the original name is kept
     only as sanitised text for display."""
 

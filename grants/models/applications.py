@@ -1,7 +1,7 @@
 """Applications (issue 3): one model for all three instruments, with the instrument's own data in
 GrantDetails / BudgetLine / Milestone, LoanDetails, or UtilityConnection rows (application_sections.py).
 
-The state machine lives here (django-fsm-2); grants/services.py is its only caller. Transitions only
+The state machine lives here (django-fsm-2); grants/services/ is its only caller. Transitions only
 change the state and the timestamps derived from it (the clock); who may act is said by the
 `permission=` callables below, and what must hold by `conditions=`. The predicates `holder_may` and
 `staff_may` serve the other state machines of the app too."""
@@ -356,7 +356,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def send_to_review(self, *, at: dt.datetime):
         self._enter_state(at)
 
-    # Review and decision (grants/services_review.py): reviews complete -> recommended (on the board's
+    # Review and decision (grants/services/reviews.py, decisions.py): reviews complete -> recommended (on the board's
     # agenda); the board chair records approve / reject; a deferral leaves it recommended.
     @transition(
         field=state,

@@ -1,6 +1,6 @@
 """Paying awards (issue 5): grant tranches and their evidence, and utility claims. Every write is a service
-in grants/services_payments.py; finance pays them (finance.services.payment_request) and tells them through
-the hooks registered in grants/apps.py."""
+in grants/services/payments.py or grants/services/utility_claims.py; finance pays them
+(finance.services.payment_request) and tells them through the hooks registered in grants/apps.py."""
 
 import datetime as dt
 from decimal import Decimal
@@ -56,7 +56,7 @@ def _tranche_application(tranche):
 
 class Tranche(ConcurrentTransitionMixin, models.Model):
     """One instalment of a grant award, made from one milestone of the application when the award is
-    accepted (grants.services_payments.tranche_schedule_create). The tranches of an award add up to
+    accepted (grants.services.payments.tranche_schedule_create). The tranches of an award add up to
     the award's amount.
 
     scheduled -> requested (the operator, with evidence) -> verified (the officer; finance is asked
@@ -242,7 +242,7 @@ class UtilityClaim(ConcurrentTransitionMixin, StoredFile):
     """One month's electricity bill of an enrolled connection, claimed for the subsidy.
 
     subsidy = min(program.subsidy_share × eligible amount, program.monthly_cap), rounded half-up to
-    the paisa (grants.services_payments.utility_subsidy_for). The same bill (DISCO, reference
+    the paisa (grants.services.utility_claims.utility_subsidy_for). The same bill (DISCO, reference
     number, billing month) is claimed once: a rejected claim does not count, so a bill rejected for
     an unreadable scan may be filed again.
 

@@ -176,7 +176,7 @@ class BudgetAllocation(models.Model):
         help_text=_("2025 means FY2025-26 (1 July 2025 to 30 June 2026)."),
     )
     amount = models.DecimalField(_("allocated (PKR)"), **MONEY)
-    # The running total of the commitment ledger (BudgetCommitment), kept by grants/services_review.py
+    # The running total of the commitment ledger (BudgetCommitment), kept by grants/services/decisions.py
     # in the same transaction as each ledger row, under a lock of this row. Holding it here lets the
     # database enforce committed ≤ allocated (a CHECK cannot sum other rows).
     committed = models.DecimalField(_("committed (PKR)"), default=Decimal("0"), editable=False, **MONEY)

@@ -1,5 +1,5 @@
 """Review (issue 4): reviewer assignments with their conflict declarations and criterion scores, and
-conflicts of interest declared against an operator. Every write is a service in grants/services_review.py."""
+conflicts of interest declared against an operator. Every write is a service in grants/services/reviews.py."""
 
 import datetime as dt
 

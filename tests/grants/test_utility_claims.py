@@ -15,7 +15,7 @@ from finance.models import PaymentInstruction
 from grants import services
 from grants.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from grants.models import Award, UtilityClaim
-from grants.services_payments import utility_subsidy_for
+from grants.services import utility_subsidy_for
 
 from .conftest import PDF_BYTES, complete_utility, ensure_allocation, fresh_pdf, to_state
 from .payments import accepted_enrolment, finance_people, pay_through_finance, payment_for

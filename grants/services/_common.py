@@ -1,0 +1,250 @@
+"""Helpers shared by the grants services: locking, the transition path, notifications, input checks.
+
+The sub-domain modules (applications, application_sections, reviews, decisions, payments, utility_claims)
+import from here; this module imports none of them, so the services package has no import cycle."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from accounts import roles
+from core import workflow
+from core.messages import Notice
+from notifications.services import Message, notify
+from spaces.models import Operator
+
+from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..events import APPLICATION_EVENT
+from ..models import (
+    APPLICATION_MAY,
+    OPEN_STATES,
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    is_active_person,
+    is_applicant,
+)
+from ..money import parse_money
+
+S = ApplicationState
+EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
+MAX_TEXT = 5000
+MAX_ROWS = 50
+# A sanity ceiling, not a program rule: no coworking space's monthly electricity bill comes near it.
+MAX_MONTHLY_BILL = Decimal("10000000")
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    """The application row, locked until the transaction ends, with its state as committed."""
+    try:
+        return Application.objects.select_for_update().get(pk=application.pk)
+    except Application.DoesNotExist:
+        raise InvalidTransition(_("This application no longer exists.")) from None
+
+
+def _members(operator: Operator):
+    return operator.members.filter(is_active=True)
+
+
+def _officers():
+    from accounts.models import User
+
+    return User.objects.filter(groups__name=roles.PROGRAM_OFFICER, is_active=True).distinct()
+
+
+def application_url(application: Application, *, staff: bool) -> str:
+    name = "grants:workbench_application" if staff else "grants:portal_application"
+    try:
+        return reverse(name, kwargs={"reference": application.reference})
+    except NoReverseMatch:
+        return ""
+
+
+def _tell_operator(application: Application, subject: Message, body: Message) -> None:
+    """Notify the operator's people, each in their own language (pass lambdas: see notify)."""
+    notify(
+        recipients=_members(application.operator),
+        subject=subject,
+        body=body,
+        url=application_url(application, staff=False),
+    )
+
+
+def _tell_officers(application: Application, notice: Notice, **params) -> None:
+    """Notify the program officers, each in their own language (notices in grants/messages.py)."""
+    subject, body = notice.render(**params)
+    notify(recipients=_officers(), subject=subject, body=body, url=application_url(application, staff=True))
+
+
+def _require_applicant(application: Application, actor) -> None:
+    if not is_applicant(application, actor):
+        raise PermissionDenied(
+            _("Only staff of %(operator)s may change this application.") % {"operator": application.operator}
+        )
+
+
+def _require_editable(application: Application, actor) -> None:
+    _require_applicant(application, actor)
+    if application.state not in EDITABLE_STATES:
+        raise InvalidTransition(
+            _("Application %(ref)s is %(state)s; it can only be changed as a draft or while answering a question.")
+            % {"ref": application.reference, "state": application.get_state_display().lower()}
+        )
+
+
+def _may_see(application: Application, actor) -> bool:
+    from ..selectors import application_visible_to
+
+    return application_visible_to(actor, application)
+
+
+_TAKES_REASON = {"screen_out", "reject", "withdraw"}
+
+
+def _guard(application: Application, name: str, actor) -> None:
+    """Who may take transition `name` at all, before the state is looked at (so a person who may
+    not touch the application learns nothing of its state): the transition's `permission=`, built
+    from grants.permissions.APPLICATIONS and the object-level rule."""
+    if not APPLICATION_MAY[name](application, actor if is_active_person(actor) else None):
+        if not _may_see(application, actor):
+            raise PermissionDenied(_("You may not act on this application."))
+        raise PermissionDenied(
+            _("Your role does not allow this step on application %(ref)s.") % {"ref": application.reference}
+        )
+    if not can_proceed(getattr(application, name), check_conditions=False):
+        raise InvalidTransition(
+            _("Application %(ref)s is %(state)s, so this cannot be done now.")
+            % {"ref": application.reference, "state": application.get_state_display().lower()}
+        )
+
+
+def _transition(application: Application, name: str, actor, *, reason: str = "", data: dict | None = None, **kwargs):
+    """One transition of a locked application on the workflow path (core.workflow). Returns
+    (from_state, to_state)."""
+    at = timezone.now()
+    if name in _TAKES_REASON:
+        kwargs["reason"] = reason
+    source = workflow.transition(
+        application,
+        workflow.Step(
+            name,
+            APPLICATION_EVENT[name],
+            kwargs={"at": at, **kwargs},
+            reason=reason,
+            data={"reference": application.reference, **(data or {})},
+            at=at,
+        ),
+        actor=actor,
+        table=None,  # the permission= predicate reads APPLICATIONS; _guard says why it refuses
+        guard=lambda obj, who: _guard(obj, name, who),
+        raced=_("Someone else changed application %(ref)s at the same moment. Reload it and try again.")
+        % {"ref": application.reference},
+    )
+    return source, application.state
+
+
+def _text(value, label: str, errors: dict, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if required and not text:
+        errors.setdefault(field, []).append(_("Enter %(label)s.") % {"label": label})
+    elif len(text) > limit:
+        errors.setdefault(field, []).append(
+            _("%(label)s is too long (at most %(limit)s characters).") % {"label": label, "limit": limit}
+        )
+    return text
+
+
+def _money(value, label: str, errors: dict, field: str, *, positive: bool = True) -> Decimal | None:
+    amount, problem = parse_money(value, label)
+    if problem:
+        errors.setdefault(field, []).append(problem)
+        return None
+    if positive and amount <= 0:
+        errors.setdefault(field, []).append(_("%(label)s must be more than zero.") % {"label": label})
+        return None
+    return amount
+
+
+def _whole(value, label: str, errors: dict, field: str, *, low: int, high: int) -> int | None:
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        errors.setdefault(field, []).append(_("%(label)s must be a whole number.") % {"label": label})
+        return None
+    if not low <= number <= high:
+        errors.setdefault(field, []).append(
+            _("%(label)s must be from %(low)s to %(high)s.") % {"label": label, "low": low, "high": high}
+        )
+        return None
+    return number
+
+
+def _row(item, name: str):
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+
+
+def _record_edit(application: Application, actor, action: str, data: dict) -> None:
+    application.updated_at = timezone.now()
+    application.save(update_fields=["updated_at", "amount_requested"])
+    workflow.record(
+        actor=actor,
+        event=action,
+        obj=application,
+        from_state=application.state,
+        to_state=application.state,
+        data={"reference": application.reference, **data},
+    )
+
+
+def _open_elsewhere(program_id: int, space_ids: Iterable[int], exclude_pk: int | None = None) -> list[str]:
+    from ..eligibility import models_q_for_spaces
+
+    qs = Application.objects.filter(call__program_id=program_id, state__in=OPEN_STATES).filter(
+        models_q_for_spaces(list(space_ids))
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return sorted(set(qs.values_list("reference", flat=True)))
+
+
+def refuse_repeated_upload(application: Application, columns: dict, field: str, *, tranche=None) -> None:
+    """One file (by SHA-256) once per case: refuse a file already uploaded to this application as a
+    document, as evidence of another tranche, or as the bill of a claim not rejected, naming where.
+
+    A tranche's own earlier evidence does not count: a returned request is made again with what
+    was already good."""
+    from ..models import TrancheEvidence, UtilityClaim
+
+    digest = columns["sha256"]
+    earlier = (
+        ApplicationDocument.objects.filter(application=application, sha256=digest).first()
+        or TrancheEvidence.objects.filter(tranche__award__application=application, sha256=digest)
+        .exclude(tranche=tranche)
+        .first()
+        or UtilityClaim.objects.filter(connection__application=application, sha256=digest)
+        .exclude(state="rejected")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationFailed(
+            field_errors={
+                field: [
+                    _("“%(name)s” is already uploaded to this application as “%(earlier)s”; upload each file once.")
+                    % {"name": columns["original_filename"], "earlier": str(earlier)}
+                ]
+            }
+        )
