@@ -1,10 +1,17 @@
 """The registry in the Django admin, for data stewards.
 
+A file with more than REGISTRY_IMPORT_BACKGROUND_ROWS rows is previewed as usual, but its confirm
+queues a RegistryImportJob (spaces.import_jobs) instead of importing in the request; the steward is
+taken to the job's page, which refreshes itself until the job ends.
+
 Every save and every import goes through spaces.services (audited; an identity or bank change sends a
 verified company back for verification and tells its people). The IBAN and the members are read-only
 here: a company changes its IBAN in the portal (or a steward's import does, through the same service),
 and membership changes only through the audited "Members" page of a company.
 """
+
+import os
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,16 +20,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ImportForm
 
 from accounts import roles
 
-from . import services
-from .models import Operator, Space
+from . import import_jobs, services
+from .models import Operator, RegistryImportJob, Space
 from .resources import OperatorResource, SpaceResource, registry_file_too_big
 from .selectors import can_see_identifiers
 
@@ -40,6 +49,62 @@ class RegistryImportForm(ImportForm):
 
 class RegistryAdmin(ImportExportModelAdmin):
     import_form_class = RegistryImportForm
+    registry_kind: str  # a RegistryImportJob.Kind
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        limit = import_jobs.background_rows()
+        if context.get("confirm_form") is not None and result is not None and result.total_rows > limit:
+            messages.info(
+                request,
+                gettext(
+                    "This file has %(rows)s rows, more than %(limit)s: when you confirm, it is imported in the "
+                    "background and you follow it on the import job's page."
+                )
+                % {"rows": f"{result.total_rows:,}", "limit": f"{limit:,}"},
+            )
+        return response
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirm step: a file over REGISTRY_IMPORT_BACKGROUND_ROWS rows becomes a background job
+        (security issue #14: a big import must not hold a web worker); a smaller one imports here."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](encoding=self.from_encoding)
+        tmp_storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None,
+            read_mode="rb",
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        content = tmp_storage.read()
+        if isinstance(content, str):  # a cache storage keeps text formats as text
+            content = content.encode("utf-8")
+        rows = len(input_format.create_dataset(content))
+        if rows <= import_jobs.background_rows():
+            return super().process_import(request, **kwargs)
+        original = os.path.basename(confirm_form.cleaned_data["original_file_name"])
+        job = import_jobs.registry_import_job_queue(
+            actor=request.user,
+            kind=self.registry_kind,
+            content=content,
+            file_name=re.sub(r"[^\w.\- ]", "_", original)[:200],
+            extension=input_format.get_extension(),
+            rows=rows,
+        )
+        tmp_storage.remove()
+        messages.success(
+            request,
+            gettext("The file (%(rows)s rows) is queued for import. This page shows how far it has got.")
+            % {"rows": f"{rows:,}"},
+        )
+        return redirect("admin:spaces_registryimportjob_change", job.pk)
 
     def delete_model(self, request, obj):
         raise PermissionDenied
@@ -89,6 +154,7 @@ class MemberForm(forms.Form):
 @admin.register(Operator)
 class OperatorAdmin(RegistryAdmin):
     resource_classes = [OperatorResource]
+    registry_kind = RegistryImportJob.Kind.OPERATORS
     list_filter = ("verification_status", "legal_form")
     search_fields = ("legal_name", "ntn", "secp_registration_number", "contact_email")
     inlines = [SpaceInline]
@@ -224,6 +290,7 @@ class OperatorAdmin(RegistryAdmin):
 @admin.register(Space)
 class SpaceAdmin(RegistryAdmin):
     resource_classes = [SpaceResource]
+    registry_kind = RegistryImportJob.Kind.SPACES
     list_display = ("code", "name", "operator", "division", "district", "seats_offered", "network_status")
     list_filter = ("network_status", "division", "power_backup")
     search_fields = ("code", "name", "operator__legal_name", "district")
@@ -243,3 +310,53 @@ class SpaceAdmin(RegistryAdmin):
             saved = services.space_create(actor=request.user, operator=obj.operator, details=details)
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+
+@admin.register(RegistryImportJob)
+class RegistryImportJobAdmin(admin.ModelAdmin):
+    """Read-only: the worker writes these (spaces.import_jobs). Data stewards and superusers see them."""
+
+    list_display = ("pk", "kind", "file_name", "rows", "state", "progress", "requested_by", "created_at")
+    list_filter = ("state", "kind")
+    list_select_related = ("requested_by",)
+    fields = (
+        "kind",
+        "state",
+        "progress_display",
+        "file_name",
+        "sha256",
+        "rows",
+        "new_count",
+        "updated_count",
+        "skipped_count",
+        "error_count",
+        "error",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "attempts",
+    )
+    readonly_fields = fields
+    change_form_template = "admin/spaces/registryimportjob/change_form.html"
+
+    @admin.display(description=_("progress"))
+    def progress_display(self, obj):
+        return format_html(
+            '<progress max="100" value="{}">{}%</progress> {}%', obj.progress, obj.progress, obj.progress
+        )
+
+    def has_module_permission(self, request):
+        return import_jobs.is_registry_importer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return import_jobs.is_registry_importer(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

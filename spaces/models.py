@@ -5,8 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from .geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, district_in_division_q
+from .permissions import REGISTRY_IMPORT_JOBS
 from .validators import (
     mask,
     normalize_cnic,
@@ -340,3 +342,116 @@ class UtilizationReturn(models.Model):
     @property
     def utilization(self) -> float | None:
         return self.seat_days_used / self.seat_days_available if self.seat_days_available else None
+
+
+class RegistryImportJob(models.Model):
+    """A registry file over REGISTRY_IMPORT_BACKGROUND_ROWS rows, imported by the Celery worker.
+
+    The steward previewed the file (a dry run) and confirmed it; the file waits under
+    PRIVATE_MEDIA_ROOT (a generated name, never served) until the worker imports it through the same
+    resource and services as a small file, in one transaction. Only spaces.import_jobs writes here.
+    """
+
+    class Kind(models.TextChoices):
+        OPERATORS = "operators", _("Operators")
+        SPACES = "spaces", _("Spaces")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported in full")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("registry"), max_length=10, choices=Kind.choices)
+    state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
+        help_text=_("The data steward who confirmed the import; every row is written in their name."),
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    file_name = models.CharField(_("file name"), max_length=200, help_text=_("As uploaded; display only."))
+    file_format = models.CharField(_("file format"), max_length=10)
+    stored_path = models.CharField(
+        _("stored file"),
+        max_length=200,
+        blank=True,
+        help_text=_("Relative to PRIVATE_MEDIA_ROOT; emptied when the job ends and the file is removed."),
+    )
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    skipped_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("registry import job")
+        verbose_name_plural = _("registry import jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="registryimportjob_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]), name="registryimportjob_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["operators", "spaces"]), name="registryimportjob_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="done") | Q(progress=100, error_count=0), name="registryimportjob_done_is_whole"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="failed") | ~Q(error=""), name="registryimportjob_failed_says_why"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.file_name} ({self.rows:,})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    # --- the state machine (spaces/import_jobs.py is the only caller) ------------------------------
+    # A redelivered task (a worker died mid-import; its transaction rolled back) starts a running job again.
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.RUNNING,
+        permission=REGISTRY_IMPORT_JOBS.predicate("start"),
+    )
+    def start(self, *, at):
+        self.started_at = at
+        self.attempts += 1
+        self.progress = 0
+
+    @transition(
+        field=state, source=State.RUNNING, target=State.DONE, permission=REGISTRY_IMPORT_JOBS.predicate("finish")
+    )
+    def finish(self, *, at, new: int, updated: int, skipped: int):
+        self.progress = 100
+        self.new_count, self.updated_count, self.skipped_count, self.error_count = new, updated, skipped, 0
+        self.error = ""
+        self.stored_path = ""
+        self.finished_at = at
+
+    @transition(
+        field=state,
+        source=[State.QUEUED, State.RUNNING],
+        target=State.FAILED,
+        permission=REGISTRY_IMPORT_JOBS.predicate("fail"),
+    )
+    def fail(self, *, at, error: str, error_count: int):
+        self.error = error
+        self.error_count = error_count
+        self.new_count = self.updated_count = self.skipped_count = 0  # nothing was written
+        self.stored_path = ""
+        self.finished_at = at

@@ -14,7 +14,7 @@ REGISTRY_IMPORT_MAX_BYTES or REGISTRY_IMPORT_MAX_ROWS, or names one company (NTN
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
@@ -95,6 +95,14 @@ class RegistryResource(resources.ModelResource):
                     % {"first": seen[key], "second": number, "column": column, "value": key[:40]}
                 )
             seen[key] = number
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        # A background import (spaces.import_jobs) passes a callable that records how far it got.
+        progress = kwargs.get("registry_progress")
+        if progress is not None:
+            progress(kwargs["row_number"])
+        return row_result
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.before_save_instance(instance, row, **kwargs)
@@ -249,3 +257,32 @@ class SpaceResource(RegistryResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+
+# The resource of each kind of registry import job (spaces.models.RegistryImportJob.Kind).
+RESOURCES: dict[str, type[RegistryResource]] = {"operators": OperatorResource, "spaces": SpaceResource}
+
+
+def import_problems(result, *, limit: int = 20) -> tuple[int, str]:
+    """The rows an import refused and why, for a person: (how many rows, one line per problem)."""
+    lines = [str(error.error) for error in result.base_errors]
+    bad_rows = 0
+    for number, errors in result.row_errors():
+        bad_rows += 1
+        lines.extend(_("Row %(row)s: %(error)s") % {"row": number, "error": error.error} for error in errors)
+    for invalid in result.invalid_rows:
+        bad_rows += 1
+        for field, messages in invalid.error_dict.items():
+            column = field if field != NON_FIELD_ERRORS else ""
+            for message in messages:
+                if column:
+                    lines.append(
+                        _("Row %(row)d, column %(col)s: %(message)s")
+                        % {"row": invalid.number, "col": column, "message": message}
+                    )
+                else:
+                    lines.append(_("Row %(row)s: %(error)s") % {"row": invalid.number, "error": message})
+    if len(lines) > limit:
+        more = len(lines) - limit
+        lines = [*lines[:limit], _("… and %(count)s more.") % {"count": f"{more:,}"}]
+    return bad_rows, "\n".join(lines)
