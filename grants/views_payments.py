@@ -2,7 +2,7 @@
 and decisions in the workbench, and the permission-checked downloads of their files.
 
 Every URL that names an application, a tranche, a claim or a file looks it up through
-grants/selectors_payments.py: another company's staff (or anyone who may not see the application)
+grants/selectors/payments.py: another company's staff (or anyone who may not see the application)
 get 404. Domain errors become messages: ValidationFailed on the form, others a message and a redirect
 (PermissionDenied: 403).
 """
@@ -23,8 +23,8 @@ from .errors import PermissionDenied, ValidationFailed
 from .forms_payments import ClaimRejectForm, ClaimVerifyForm, TrancheRequestForm, TrancheReturnForm, UtilityClaimForm
 from .models import Application, AwardState, Program, Tranche, TrancheEvidence, UtilityClaim
 from .money import pkr
-from .selectors import applications_visible_to
-from .selectors_payments import (
+from .selectors import (
+    applications_visible_to,
     award_tranches,
     claim_for_staff,
     claims_to_decide,

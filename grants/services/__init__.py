@@ -55,7 +55,7 @@ Layout: one module per sub-domain (applications, application_sections, reviews, 
 utility_claims); the helpers they share are in _common.py, which imports none of them. This module only
 re-exports, explicitly, so `from grants import services; services.application_submit(...)` works.
 
-Reads (queues, dashboards, the detail page, object-level visibility) are in grants/selectors.py; the
+Reads (queues, dashboards, the detail page, object-level visibility) are in grants/selectors/; the
 task list in grants/sections.py; the officer's eligibility list in grants/eligibility.py.
 
 Notification links: `application_url()` reverses `grants:portal_application` (operators) and

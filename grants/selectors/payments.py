@@ -1,7 +1,7 @@
 """Reads of tranches and utility claims that the portal, the workbench and the demo share.
 
 Object-level permission follows the application: a tranche or a claim is visible to whoever may see
-its application (`grants.selectors.applications_visible_to`); the portal's lookups also require the
+its application (`grants.selectors.applications.applications_visible_to`); the portal's lookups also require the
 person to work for the company, so another company's staff get DoesNotExist (the views answer 404).
 Each tranche and claim carries `.payment`: its latest payment attempt (or None), loaded in one query.
 """
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from finance.models import PaymentInstruction
 
-from .models import Application, Tranche, TrancheEvidence, TrancheState, UtilityClaim, UtilityClaimState
-from .selectors import applications_visible_to
+from ..models import Application, Tranche, TrancheEvidence, TrancheState, UtilityClaim, UtilityClaimState
+from .applications import applications_visible_to
 
 TRANCHE_RELATED = (
     "award__application__operator",

@@ -1,0 +1,67 @@
+"""Reads of programs and calls: the open calls, and the budget per program and fiscal year."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+
+def open_calls() -> QuerySet:
+    """Calls open for applications now, in active programs, closing soonest first (the operator's
+    'apply' page). Each row's program is loaded."""
+    from ..models import Call
+
+    now = timezone.now()
+    return (
+        Call.objects.filter(program__is_active=True, opens_at__lte=now, closes_at__gt=now)
+        .select_related("program")
+        .order_by("closes_at", "pk")
+    )
+
+
+@dataclass
+class BudgetRow:
+    program: object
+    fiscal_year: object  # FiscalYear
+    allocated: object
+    committed: object
+    remaining: object
+    used_percent: object
+    commitments: int
+
+
+def budget_overview(*, fiscal_year=None) -> list[BudgetRow]:
+    """Per program and fiscal year: allocated, committed (the ledger's running total), remaining."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Count
+
+    from ..fiscal import FiscalYear
+    from ..models import BudgetAllocation
+
+    qs = (
+        BudgetAllocation.objects.select_related("program")
+        .annotate(rows=Count("commitments"))
+        .order_by("program__name", "fiscal_year")
+    )
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year.start_year)
+    rows = []
+    for allocation in qs:
+        used = (
+            (allocation.committed * 100 / allocation.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if allocation.amount
+            else Decimal("0")
+        )
+        rows.append(
+            BudgetRow(
+                program=allocation.program,
+                fiscal_year=FiscalYear(allocation.fiscal_year),
+                allocated=allocation.amount,
+                committed=allocation.committed,
+                remaining=allocation.amount - allocation.committed,
+                used_percent=used,
+                commitments=allocation.rows,
+            )
+        )
+    return rows
