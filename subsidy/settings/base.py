@@ -253,6 +253,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # A registry import file over either cap is refused before its dry run (spaces/resources.py).
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("REGISTRY_IMPORT_MAX_ROWS", "2000"))
 REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+# A registry file with more rows is imported by a background job with progress (spaces/import_jobs.py).
+REGISTRY_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_ROWS", "200"))
 # Every other importer's caps (core/workbook.py): rows after the heading, blank rows included, checked
 # against the sheet's declared dimension before parsing; a workbook unpacking past the byte cap, or
 # compressing better than the ratio (a zip bomb), is refused unread.
