@@ -130,7 +130,7 @@ def operator_application_rows(user, limit: int = 10) -> list[dict]:
     """The operator dashboard's rows: the `limit` most recent applications, each with its clock and
     what is needed next. A fixed number of queries whatever the number of applications."""
     from grants.selectors import operator_applications, page_of
-    from grants.views import application_rows
+    from grants.views.applications import application_rows
 
     if not getattr(user, "is_authenticated", False):
         return []

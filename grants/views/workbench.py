@@ -6,39 +6,25 @@ evaluated, the timeline, and the officer's actions as forms. Only program office
 get 403); an application is looked up through the visibility selector (404 when not visible).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import roles
-
-from . import services
-from .errors import InvalidTransition, PermissionDenied, ValidationFailed
-from .forms import QueueFilterForm, RequestInformationForm, ScreenOutForm
-from .models import Application, Program, is_applicant
-from .sections import _one_to_one
-from .selectors import application_detail, page_of, screening_queue
-from .views import show_refusal
-
-
-def workbench_view(view):
-    """Signed in, with the program officer role; everyone else gets 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(roles.PROGRAM_OFFICER):
-            raise Forbidden
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
+from .. import services
+from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..forms import QueueFilterForm, RequestInformationForm, ScreenOutForm
+from ..models import Application, Program, is_applicant
+from ..sections import _one_to_one
+from ..selectors import application_detail, page_of, screening_queue
+from ._common import (
+    show_refusal,
+    workbench_view,
+)
+from .payments import payments_context
+from .reviews import review_panel_context
 
 QUEUE_PAGE_SIZE = 50
 
@@ -63,18 +49,6 @@ def queue(request):
         "grants/workbench/queue.html",
         {"form": form, "applications": page.object_list, "page_obj": page, "query": query.urlencode()},
     )
-
-
-def payments_context(application, award):
-    from .views_payments import payments_context as context
-
-    return context(application, award)
-
-
-def review_panel_context(application, user):
-    from .views_review import review_panel_context as context
-
-    return context(application, user)
 
 
 def _application_page(request, reference, *, question_form=None, reason_form=None, errors=None, status=200):

@@ -9,7 +9,6 @@ get 404. Domain errors become messages: ValidationFailed on the form, others a m
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from spaces.views import portal_view
 
-from . import services
-from .errors import PermissionDenied, ValidationFailed
-from .forms_payments import ClaimRejectForm, ClaimVerifyForm, TrancheRequestForm, TrancheReturnForm, UtilityClaimForm
-from .models import Application, AwardState, Program, Tranche, TrancheEvidence, UtilityClaim
-from .money import pkr
-from .selectors import (
+from .. import services
+from ..errors import ValidationFailed
+from ..forms_payments import ClaimRejectForm, ClaimVerifyForm, TrancheRequestForm, TrancheReturnForm, UtilityClaimForm
+from ..models import Application, AwardState, Program, Tranche, TrancheEvidence, UtilityClaim
+from ..money import pkr
+from ..selectors import (
     applications_visible_to,
     award_tranches,
     claim_for_staff,
@@ -35,16 +34,11 @@ from .selectors import (
     tranche_for_staff,
     tranches_to_verify,
 )
-from .views import show_refusal
-from .views_workbench import workbench_view
-
-
-def _refused(request, error, to):
-    if isinstance(error, PermissionDenied):
-        raise Forbidden(error.message)
-    for message in error.messages:
-        messages.error(request, message)
-    return redirect(to)
+from ._common import (
+    _refused,
+    show_refusal,
+    workbench_view,
+)
 
 
 def _private_file(handle_owner, *, filename, content_type):
