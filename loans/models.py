@@ -3,7 +3,7 @@ the append-only repayments with their allocations to instalments.
 
 Models hold fields, database invariants and the loan's state machine; every write goes through
 `loans/services.py` (it locks the loan row, checks who may act, runs the transition, writes the audit
-event in the same transaction). The arithmetic lives in `grants/schedules.py` (the schedule) and
+event in the same transaction). The arithmetic lives in `loans/schedules.py` (the schedule) and
 `loans/positions.py` (allocation and arrears), both pure.
 
     sanctioned -> disbursement_requested -> active -> closed
@@ -250,7 +250,7 @@ class ScheduleVersion(models.Model):
 
 
 class Instalment(models.Model):
-    """One row of a schedule version, exactly as grants.schedules.build_schedule made it."""
+    """One row of a schedule version, exactly as loans.schedules.build_schedule made it."""
 
     version = models.ForeignKey(ScheduleVersion, on_delete=models.PROTECT, related_name="instalments")
     number = models.PositiveSmallIntegerField(_("number"))

@@ -1,6 +1,6 @@
 """Where a loan stands, and how a repayment is split: pure functions, no database.
 
-The inputs are the current schedule version's rows (`Row`, from `grants.schedules.build_schedule` as
+The inputs are the current schedule version's rows (`Row`, from `loans.schedules.build_schedule` as
 stored) and what has been settled on each row so far (`Settled`, the sums of the allocation rows).
 Everything is Decimal PKR; dates are Pakistan dates.
 

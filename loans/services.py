@@ -51,7 +51,6 @@ from core import workflow
 from core.money import parse_money, pkr
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
-from grants.schedules import Grace, build_schedule, due_date
 from grants.selectors import people_who_touched
 from notifications.services import Message, notify
 
@@ -68,6 +67,7 @@ from .models import (
     ScheduleVersion,
 )
 from .permissions import LOANS
+from .schedules import Grace, build_schedule, due_date
 
 S = LoanState
 ZERO = Decimal("0.00")

@@ -30,7 +30,6 @@ from audit.selectors import audit_events_for
 from finance.pending import PendingUploads, TamperedUpload, safe_file_name
 from finance.statements import MAX_BYTES
 from grants.models import Award
-from grants.schedules import build_schedule, due_date
 
 from . import collections, selectors, services
 from .errors import LoansError
@@ -45,6 +44,7 @@ from .forms import (
     WriteOffForm,
 )
 from .models import Loan, Repayment
+from .schedules import build_schedule, due_date
 from .statement import loan_statement_pdf
 
 PAGE_SIZE = 50

@@ -7,8 +7,9 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from loans.schedules import Grace
+
 from ..documents import DocumentType
-from ..schedules import Grace
 from ..storage import application_document_path, private_document_storage
 from .applications import Application
 from .programs import MONEY, LoanTier
@@ -76,7 +77,7 @@ class Milestone(models.Model):
 
 
 class GraceKind(models.TextChoices):
-    """What the borrower pays during grace months (grants.schedules.Grace). The loan book
+    """What the borrower pays during grace months (loans.schedules.Grace). The loan book
     (loans.models) uses these same choices, so an application's choice is copied to its loan as is."""
 
     INTEREST_ONLY = Grace.INTEREST_ONLY.value, _("Interest only")

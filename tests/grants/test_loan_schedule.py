@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from grants.schedules import Grace, Instalment, build_schedule, due_date
+from loans.schedules import Grace, Instalment, build_schedule, due_date
 
 D = Decimal
 AUG_2026 = dt.date(2026, 8, 1)

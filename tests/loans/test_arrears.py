@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from grants.schedules import build_schedule
 from loans import positions
 from loans.models import Loan
+from loans.schedules import build_schedule
 from loans.tasks import refresh_loan_positions
 
 from .conftest import disburse, repay

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from grants.schedules import Grace, build_schedule
+from loans.schedules import Grace, build_schedule
 
 HEADER = ["month", "due_date", "instalment", "principal", "interest", "balance"]
 # Digits, optionally grouped in thousands as reports print them (1,000,000), optionally with decimals.
