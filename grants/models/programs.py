@@ -123,9 +123,6 @@ class Program(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def allocation_for(self, fiscal_year: FiscalYear):
-        return self.allocations.filter(fiscal_year=fiscal_year.start_year).first()
-
 
 class LoanTier(models.Model):
     """A soft-loan product tier: amount band, markup, tenor and grace (e.g. the PM Youth Loan tiers)."""

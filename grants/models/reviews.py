@@ -126,10 +126,6 @@ class Review(ConcurrentTransitionMixin, models.Model):
     def submit(self, *, at: dt.datetime):
         self.submitted_at = at
 
-    @property
-    def is_pending(self) -> bool:
-        return self.state in (ReviewState.ASSIGNED, ReviewState.DECLARED)
-
 
 class CriterionScore(models.Model):
     """One criterion's score in a submitted review, with the weight the criterion had then (a later
