@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.events import AccountEvent
 from core import workflow
@@ -30,7 +31,7 @@ RESEND_INTERVAL_SECONDS = 60
 class AccountError(Exception):
     """A business rule refused the change; the message is safe to show the person."""
 
-    def __init__(self, message):
+    def __init__(self, message: StrOrPromise):
         super().__init__(message)
         self.message = message
 
@@ -126,7 +127,7 @@ def user_verify_email(*, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
         operator_group, _created = Group.objects.get_or_create(name=roles.OPERATOR)
         user.groups.add(operator_group)
-        user._role_cache = None
+        user._role_cache = None  # type: ignore[assignment]  # clears User.has_role's per-instance cache
         workflow.record(
             actor=user,
             event=AccountEvent.VERIFY_EMAIL,
@@ -155,7 +156,7 @@ def user_verification_resend(*, email: str, language: str = "en") -> bool:
     return True
 
 
-def role_grant(*, actor, user: User, role: str, reason: str = "") -> User:
+def role_grant(*, actor: User, user: User, role: str, reason: str = "") -> User:
     """A superuser gives a person one of the program's roles (its Django group).
 
     Before: the actor is an active superuser (roles open the workbench, the money and the registry, so
@@ -173,7 +174,7 @@ def role_grant(*, actor, user: User, role: str, reason: str = "") -> User:
         if user.groups.filter(name=role).exists():
             return user
         user.groups.add(Group.objects.get(name=role))
-        user._role_cache = None
+        user._role_cache = None  # type: ignore[assignment]  # clears User.has_role's per-instance cache
         workflow.record(
             actor=actor,
             event=AccountEvent.ROLE_GRANT,

@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,6 +14,11 @@ from django.utils import timezone
 
 from .chain import GENESIS_HASH, SCHEME
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from accounts.models import User
 
 __all__ = ["GENESIS_HASH", "audit_record", "audit_verify_chain", "audit_head", "audit_publish_head"]
 # Any fixed 64-bit number will do: it names the lock that serialises appends to the chain.
@@ -31,9 +37,9 @@ def _lock_chain() -> None:
 
 def audit_record(
     *,
-    actor,
+    actor: "User | str | None",
     action: str,
-    obj,
+    obj: "Model",
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
@@ -45,10 +51,13 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")
     _lock_chain()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    # A saved person is linked; anything else (the system, a label) is recorded by its label.
+    person = cast("User | None", actor if getattr(actor, "pk", None) else None)
+    label = str(actor) if person is not None else (cast("str | None", actor) or "system")
     event = AuditEvent(
         created_at=at or timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(str(actor) if getattr(actor, "pk", None) else (actor or "system"))[:200],
+        actor=person,
+        actor_label=label[:200],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -11,7 +11,8 @@ written as it is, in the language active for the caller.
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -20,12 +21,15 @@ from django.utils import timezone, translation
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Demo data loading creates notifications but sends no email (see fixtures/demo_applications.py).
 _emails_suppressed = contextvars.ContextVar("notifications_emails_suppressed", default=False)
 
 
 @contextlib.contextmanager
-def emails_suppressed():
+def emails_suppressed() -> Iterator[None]:
     token = _emails_suppressed.set(True)
     try:
         yield
@@ -71,7 +75,7 @@ def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = 
     return created
 
 
-def notification_mark_read(*, notification: Notification, actor) -> Notification:
+def notification_mark_read(*, notification: Notification, actor: "User") -> Notification:
     """Mark one of the actor's own notifications read (idempotent). Another person's is refused."""
     if notification.recipient_id != actor.pk:
         raise PermissionError("A notification can only be marked read by its recipient.")

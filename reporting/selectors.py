@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Aggregate, Count, QuerySet, Sum
 
 from spaces.models import UTILIZATION_FIGURES, UtilizationReturn
 from spaces.utilization import add_months
@@ -47,7 +47,7 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def returns_between(start: dt.date, end: dt.date):
+def returns_between(start: dt.date, end: dt.date) -> QuerySet[UtilizationReturn]:
     return UtilizationReturn.objects.filter(month__gte=start.replace(day=1), month__lte=end)
 
 
@@ -103,7 +103,7 @@ class Totals:
         return self.meeting_room_hours_booked / self.meeting_room_hours_available
 
 
-def _sums():
+def _sums() -> dict[str, Aggregate]:
     return {
         "returns": Count("pk"),
         "spaces": Count("space", distinct=True),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.models import User
 from core import workflow
 from grants.fiscal import FiscalQuarter
 from reporting.events import ReportEvent
@@ -52,7 +54,7 @@ class ReportError(Exception):
         self.message = message
 
 
-def may_use_reports(user) -> bool:
+def may_use_reports(user: User | AnonymousUser | None) -> bool:
     """The download centre is for ministry viewers and program officers."""
     return bool(
         user is not None
@@ -74,7 +76,9 @@ def writer_for(kind: str, fmt: str) -> Callable:
     return import_string(WRITERS[(kind, fmt)])
 
 
-def write_report_file(*, kind: str, quarter: FiscalQuarter, fmt: str, final: Path, progress=None) -> int:
+def write_report_file(
+    *, kind: str, quarter: FiscalQuarter, fmt: str, final: Path, progress: Callable[[int], None] | None = None
+) -> int:
     """Build into a temporary file beside `final`, then rename it into place. Returns the size."""
     writer = writer_for(kind, fmt)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +98,7 @@ def _check_quarter(quarter: FiscalQuarter) -> None:
 
 
 def report_job_request(
-    *, actor, kind: str, quarter: FiscalQuarter, fmt: str, scheduled: bool = False
+    *, actor: User | None, kind: str, quarter: FiscalQuarter, fmt: str, scheduled: bool = False
 ) -> tuple[ReportJob, bool]:
     """Ask for a report. Returns (job, created): the queued or running build of the same report when
     there is one (or, for the scheduled build, the quarter's scheduled job), else a new queued job
@@ -235,12 +239,12 @@ def report_file(job: ReportJob) -> Path:
     return path
 
 
-def previous_quarter(today=None) -> FiscalQuarter:
+def previous_quarter(today: dt.date | None = None) -> FiscalQuarter:
     current = FiscalQuarter.of(today or timezone.localdate())
     return FiscalQuarter.of(current.start - dt.timedelta(days=1))
 
 
-def scheduled_reports_request(today=None) -> list[ReportJob]:
+def scheduled_reports_request(today: dt.date | None = None) -> list[ReportJob]:
     """At a quarter's end: queue the finished quarter's reports once. Returns the jobs created now."""
     quarter = previous_quarter(today)
     created = []

@@ -1,12 +1,17 @@
 """Reads of programs and calls: the open calls, and the budget per program and fiscal year."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from ..fiscal import FiscalYear
+    from ..models import Call
 
-def open_calls() -> QuerySet:
+
+def open_calls() -> "QuerySet[Call]":
     """Calls open for applications now, in active programs, closing soonest first (the operator's
     'apply' page). Each row's program is loaded."""
     from ..models import Call
@@ -30,7 +35,7 @@ class BudgetRow:
     commitments: int
 
 
-def budget_overview(*, fiscal_year=None) -> list[BudgetRow]:
+def budget_overview(*, fiscal_year: "FiscalYear | None" = None) -> list[BudgetRow]:
     """Per program and fiscal year: allocated, committed (the ledger's running total), remaining."""
     from decimal import ROUND_HALF_UP, Decimal
 
