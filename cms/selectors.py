@@ -4,14 +4,20 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from audit.models import AuditEvent
-from grants.models import Application, ApplicationState, Program
+from grants.models import Application, ApplicationState, Award, Call, Program
 from spaces.models import Space
 
 from .call_status import CallStatus, call_status
+
+if TYPE_CHECKING:
+    from .models import ProgramIndexPage, ProgramPage
 
 # --- calls -----------------------------------------------------------------------------------------
 
@@ -19,7 +25,7 @@ from .call_status import CallStatus, call_status
 @dataclass(frozen=True)
 class CallListing:
     page: object  # a live CallPage
-    call: object
+    call: Call
     status: CallStatus
 
 
@@ -37,7 +43,7 @@ def open_call_pages(now: dt.datetime | None = None) -> list[CallListing]:
     return [CallListing(page, page.call, call_status(page.call, now)) for page in pages]
 
 
-def call_pages_with_status(program_page, now: dt.datetime | None = None) -> list[CallListing]:
+def call_pages_with_status(program_page: "ProgramPage", now: dt.datetime | None = None) -> list[CallListing]:
     """A program page's live call pages: open and upcoming first (soonest closing), then closed ones."""
     from .models import CallPage
 
@@ -53,7 +59,7 @@ class ProgramListing:
     calls: list[CallListing]
 
 
-def program_pages_with_calls(index_page, now: dt.datetime | None = None) -> list[ProgramListing]:
+def program_pages_with_calls(index_page: "ProgramIndexPage", now: dt.datetime | None = None) -> list[ProgramListing]:
     from .models import ProgramPage
 
     pages = ProgramPage.objects.live().child_of(index_page).select_related("program")
@@ -63,7 +69,7 @@ def program_pages_with_calls(index_page, now: dt.datetime | None = None) -> list
 # --- the space directory ---------------------------------------------------------------------------
 
 
-def directory_spaces(*, division: str = "", district: str = ""):
+def directory_spaces(*, division: str = "", district: str = "") -> QuerySet[Space]:
     """Every space active in the network, optionally in one division and/or district."""
     spaces = Space.objects.filter(network_status=Space.NetworkStatus.ACTIVE).select_related("operator")
     if division:
@@ -85,7 +91,7 @@ COUNTED_STATES = [*TIMED_STAGES, S.SCREENED_OUT, S.APPROVED, S.REJECTED, S.WITHD
 @dataclass
 class StageRow:
     state: str
-    label: str
+    label: StrOrPromise
     count: int
     median_days: float | None = None
     measured: int = 0  # applications that have left this stage (the median is over these)
@@ -174,8 +180,13 @@ AWARD_SORTS = {
 
 
 def public_awards(
-    *, program=None, instrument: str = "", division: str = "", district: str = "", sort: str = "date_desc"
-):
+    *,
+    program: Program | None = None,
+    instrument: str = "",
+    division: str = "",
+    district: str = "",
+    sort: str = "date_desc",
+) -> QuerySet[Award]:
     """Every award the public may see, with what the register and the open data show, in constant queries.
 
     Public: the board (or a delegated officer) approved the application and the award is offered or
@@ -186,7 +197,7 @@ def public_awards(
     """
     from django.db.models import Prefetch, Q
 
-    from grants.models import Award, AwardState, UtilityConnection
+    from grants.models import AwardState, UtilityConnection
 
     awards = Award.objects.filter(
         state__in=[AwardState.OFFERED, AwardState.ACCEPTED], application__state=ApplicationState.APPROVED
@@ -210,7 +221,7 @@ def public_awards(
     )
 
 
-def award_places(award) -> list:
+def award_places(award: Award) -> list[Space]:
     """The spaces an award is for: the application's space, or a utility enrolment's connected spaces."""
     application = award.application
     if application.space is not None:

@@ -5,7 +5,9 @@ Visibility: finance staff see every payment except those to a company they are o
 (they may not act on those either); everyone else sees none.
 """
 
-from django.db.models import Count, Q, Sum
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Model, Q, QuerySet, Sum
 
 from accounts import roles
 
@@ -19,10 +21,15 @@ from .models import (
     source_key,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 S = PaymentState
 
 
-def is_finance_staff(user) -> bool:
+def is_finance_staff(user: "User | AnonymousUser | None") -> bool:
     return bool(
         user is not None
         and user.is_authenticated
@@ -31,7 +38,7 @@ def is_finance_staff(user) -> bool:
     )
 
 
-def payments_visible_to(user):
+def payments_visible_to(user: "User | AnonymousUser | None") -> QuerySet[PaymentInstruction]:
     if not is_finance_staff(user):
         return PaymentInstruction.objects.none()
     return PaymentInstruction.objects.exclude(payee__members=user).select_related(
@@ -39,25 +46,25 @@ def payments_visible_to(user):
     )
 
 
-def payment_detail(*, user, pk: int) -> PaymentInstruction:
+def payment_detail(*, user: "User | AnonymousUser | None", pk: int) -> PaymentInstruction:
     """Raises PaymentInstruction.DoesNotExist when the user may not see it (views answer 404)."""
     return payments_visible_to(user).get(pk=pk)
 
 
-def maker_queue(*, user):
+def maker_queue(*, user: "User | AnonymousUser | None") -> QuerySet[PaymentInstruction]:
     """Requested payments to prepare, oldest first; failed ones waiting for a retry come after."""
     return payments_visible_to(user).filter(state__in=[S.REQUESTED, S.FAILED]).order_by("state", "requested_at", "id")
 
 
-def checker_queue(*, user):
+def checker_queue(*, user: "User | AnonymousUser | None") -> QuerySet[PaymentInstruction]:
     return payments_visible_to(user).filter(state=S.PREPARED).order_by("prepared_at", "id")
 
 
-def approved_unbatched(*, user):
+def approved_unbatched(*, user: "User | AnonymousUser | None") -> QuerySet[PaymentInstruction]:
     return payments_visible_to(user).filter(state=S.APPROVED).order_by("approved_at", "id")
 
 
-def batches(*, user):
+def batches(*, user: "User | AnonymousUser | None") -> QuerySet[PaymentBatch]:
     if not is_finance_staff(user):
         return PaymentBatch.objects.none()
     return (
@@ -70,17 +77,17 @@ def batches(*, user):
     )
 
 
-def batch_detail(*, user, pk: int) -> PaymentBatch:
+def batch_detail(*, user: "User | AnonymousUser | None", pk: int) -> PaymentBatch:
     return batches(user=user).get(pk=pk)
 
 
-def batch_payments(batch: PaymentBatch):
+def batch_payments(batch: PaymentBatch) -> QuerySet[PaymentInstruction]:
     return (
         batch.payments.exclude(state=S.CANCELLED).select_related("payee", "prepared_by", "approved_by").order_by("id")
     )
 
 
-def statements(*, user):
+def statements(*, user: "User | AnonymousUser | None") -> QuerySet[BankStatement]:
     if not is_finance_staff(user):
         return BankStatement.objects.none()
     return BankStatement.objects.select_related("uploaded_by").annotate(
@@ -88,11 +95,11 @@ def statements(*, user):
     )
 
 
-def statement_lines(statement: BankStatement):
+def statement_lines(statement: BankStatement) -> QuerySet[StatementLine]:
     return statement.lines.select_related("instruction", "resolved_by").order_by("line_number")
 
 
-def unmatched_lines(*, user):
+def unmatched_lines(*, user: "User | AnonymousUser | None") -> QuerySet[StatementLine]:
     if not is_finance_staff(user):
         return StatementLine.objects.none()
     return (
@@ -102,14 +109,14 @@ def unmatched_lines(*, user):
     )
 
 
-def ledger_for(instruction: PaymentInstruction):
+def ledger_for(instruction: PaymentInstruction) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(instruction=instruction).select_related("actor").order_by("id")
 
 
-def payment_for_source(source) -> PaymentInstruction | None:
+def payment_for_source(source: Model) -> PaymentInstruction | None:
     """The latest attempt to pay `source` (for the instruments: is my tranche paid?)."""
     return PaymentInstruction.objects.filter(idempotency_key=source_key(source)).order_by("-attempt").first()
 
 
-def attempts_for_source(source):
+def attempts_for_source(source: Model) -> QuerySet[PaymentInstruction]:
     return PaymentInstruction.objects.filter(idempotency_key=source_key(source)).order_by("attempt")

@@ -45,9 +45,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,8 +57,8 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core import workflow
 from core.money import parse_money
-from notifications.services import notify
-from spaces.models import Operator
+from notifications.services import Message, notify
+from spaces.models import Operator, Space
 from spaces.validators import normalize_iban
 
 from .errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -80,26 +82,29 @@ from .pending import file_hash
 from .permissions import BATCHES, PAYMENTS
 from .statements import ParsedLine, read_statement
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 S = PaymentState
 MAX_NARRATION = 140
 
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _users_with_role(role: str):
+def _users_with_role(role: str) -> "QuerySet[User]":
     from accounts.models import User
 
     return User.objects.filter(groups__name=role, is_active=True).distinct()
 
 
-def _url(name: str, **kwargs) -> str:
+def _url(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return ""
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor: "User | str | None") -> str:
     if getattr(actor, "pk", None):
         return str(actor)[:200]
     return str(actor or "system")[:200]
@@ -119,7 +124,7 @@ def _state_label(state: str) -> str:
         return state
 
 
-def _payee_staff_refused(instruction: PaymentInstruction, actor) -> None:
+def _payee_staff_refused(instruction: PaymentInstruction, actor: "User") -> None:
     """Staff of the company being paid never act on its payments (conflict of interest)."""
     if is_payee_member(instruction, actor):
         raise PermissionDenied(
@@ -127,7 +132,7 @@ def _payee_staff_refused(instruction: PaymentInstruction, actor) -> None:
         )
 
 
-def _separation_of_duties(instruction: PaymentInstruction, actor) -> None:
+def _separation_of_duties(instruction: PaymentInstruction, actor: "User") -> None:
     _payee_staff_refused(instruction, actor)
     if instruction.state == S.PREPARED and actor.has_role(roles.FINANCE_CHECKER):
         refusal = approval_refusal(instruction, actor)
@@ -135,7 +140,7 @@ def _separation_of_duties(instruction: PaymentInstruction, actor) -> None:
             raise PermissionDenied(refusal)
 
 
-def approval_refusal(instruction: PaymentInstruction, user) -> str:
+def approval_refusal(instruction: PaymentInstruction, user: "User") -> str:
     """Why `user` may not approve this payment (separation of duties), or "". No query: queues call it per row.
 
     Four-eyes rule for payments (DESIGN.md: "the finance checker is never the maker"), and nobody who
@@ -150,7 +155,15 @@ def approval_refusal(instruction: PaymentInstruction, user) -> str:
     return ""
 
 
-def _transition(instruction: PaymentInstruction, name: str, actor, *, reason: str = "", data=None, **kwargs) -> str:
+def _transition(
+    instruction: PaymentInstruction,
+    name: str,
+    actor: "User",
+    *,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> str:
     """One transition of a locked instruction on the workflow path (core.workflow). Returns the state it left."""
     if not is_active_person(actor):
         raise PermissionDenied(_("Sign in to act on payments."))
@@ -172,14 +185,22 @@ def _transition(instruction: PaymentInstruction, name: str, actor, *, reason: st
     return from_state
 
 
-def _ledger(instruction, kind: str, actor, *, batch=None, statement_line=None, note: str = "") -> LedgerEntry:
+def _ledger(
+    instruction: PaymentInstruction,
+    kind: str,
+    actor: "User | str | None",
+    *,
+    batch: PaymentBatch | None = None,
+    statement_line: StatementLine | None = None,
+    note: str = "",
+) -> LedgerEntry:
     return LedgerEntry.objects.create(
         instruction=instruction,
         idempotency_key=instruction.idempotency_key,
         kind=kind,
         amount=instruction.amount,
         created_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=cast("User | None", actor if getattr(actor, "pk", None) else None),  # a person, or a label
         actor_label=_actor_label(actor),
         batch=batch,
         statement_line=statement_line,
@@ -198,16 +219,16 @@ def _lock_source_key(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"finance:{key}"])
 
 
-def _check_amount(amount) -> Decimal:
+def _check_amount(amount: object) -> Decimal:
     if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int):
         raise ValidationFailed(_("A payment amount must be a Decimal number of rupees."))
     checked, problem = parse_money(amount, _("A payment amount"), positive=True)
     if problem:
         raise ValidationFailed(problem)
-    return checked
+    return cast(Decimal, checked)  # no problem: parse_money gave the amount
 
 
-def _notify_after_commit(recipients, subject, body, url=""):
+def _notify_after_commit(recipients: "Iterable[User]", subject: Message, body: Message, url: str = "") -> None:
     # Rendered now (active language), written in the transaction; the email task is queued on commit.
     notify(recipients=recipients, subject=subject, body=body, url=url)
 
@@ -217,14 +238,14 @@ def _notify_after_commit(recipients, subject, body, url=""):
 
 def payment_request(
     *,
-    source,
+    source: Model,
     payee: Operator,
     amount: Decimal,
     narration: str,
-    actor,
+    actor: "User | str | None",
     touched_by: Iterable[int] = frozenset(),
-    application=None,
-    space=None,
+    application: Any = None,  # a grants.Application: finance imports no instrument app
+    space: Space | None = None,
 ) -> PaymentInstruction:
     """Ask finance to pay `amount` to `payee` for `source` (a saved model instance).
 
@@ -256,7 +277,7 @@ def payment_request(
         raise ValidationFailed(_("A payment for a space is made to the space's operator."))
     people = {int(pk) for pk in touched_by if pk is not None}
     if getattr(actor, "pk", None):
-        people.add(actor.pk)
+        people.add(cast("User", actor).pk)
 
     with transaction.atomic():
         _lock_source_key(key)
@@ -323,7 +344,7 @@ def payment_request(
 
 
 def payment_prepare(
-    *, instruction: PaymentInstruction, actor, iban: str | None = None, amount: Decimal | None = None
+    *, instruction: PaymentInstruction, actor: "User", iban: str | None = None, amount: Decimal | None = None
 ) -> PaymentInstruction:
     """requested -> prepared. The maker confirms the amount and the IBAN the bank will pay.
 
@@ -366,7 +387,7 @@ def payment_prepare(
     return instruction
 
 
-def payment_approve(*, instruction: PaymentInstruction, actor) -> PaymentInstruction:
+def payment_approve(*, instruction: PaymentInstruction, actor: "User") -> PaymentInstruction:
     """prepared -> approved, by a finance checker who is not the maker and never touched the case.
 
     Post: one `approved` ledger row. Ten simultaneous approvals make one approval and one row.
@@ -378,7 +399,7 @@ def payment_approve(*, instruction: PaymentInstruction, actor) -> PaymentInstruc
     return instruction
 
 
-def payment_cancel(*, instruction: PaymentInstruction, actor, reason: str) -> PaymentInstruction:
+def payment_cancel(*, instruction: PaymentInstruction, actor: "User", reason: str) -> PaymentInstruction:
     """Before it is sent: requested, prepared, approved or in_batch -> cancelled (with a reason).
 
     An approved payment's commitment is reversed in the ledger. The source may then be requested again.
@@ -400,7 +421,7 @@ def payment_cancel(*, instruction: PaymentInstruction, actor, reason: str) -> Pa
     return instruction
 
 
-def payment_retry(*, instruction: PaymentInstruction, actor) -> PaymentInstruction:
+def payment_retry(*, instruction: PaymentInstruction, actor: "User") -> PaymentInstruction:
     """failed -> retried, and a new attempt for the same source in `requested` (to be prepared again,
     e.g. with a corrected IBAN, and approved again). Returns the new attempt."""
     with transaction.atomic():
@@ -439,7 +460,7 @@ def payment_retry(*, instruction: PaymentInstruction, actor) -> PaymentInstructi
 # --- batches ---------------------------------------------------------------------------------------
 
 
-def batch_create(*, actor, value_date: dt.date, instructions: Iterable[PaymentInstruction]) -> PaymentBatch:
+def batch_create(*, actor: "User", value_date: dt.date, instructions: Iterable[PaymentInstruction]) -> PaymentBatch:
     """A finance maker groups approved payments into one bank upload. approved -> in_batch for each.
 
     Refused as a whole when any payment is not approved (nothing is half-batched).
@@ -482,7 +503,7 @@ def batch_create(*, actor, value_date: dt.date, instructions: Iterable[PaymentIn
     return batch
 
 
-def batch_mark_sent(*, batch: PaymentBatch, actor) -> PaymentBatch:
+def batch_mark_sent(*, batch: PaymentBatch, actor: "User") -> PaymentBatch:
     """open -> sent, and every payment in it in_batch -> sent, with one `sent` ledger row each.
 
     Idempotent: a batch already sent is returned unchanged, so a retried task or a second click
@@ -525,7 +546,9 @@ def batch_mark_sent(*, batch: PaymentBatch, actor) -> PaymentBatch:
 # --- paid, reconciled, failed ----------------------------------------------------------------------
 
 
-def payment_mark_paid(*, instruction: PaymentInstruction, actor, statement_line=None) -> PaymentInstruction:
+def payment_mark_paid(
+    *, instruction: PaymentInstruction, actor: "User", statement_line: StatementLine | None = None
+) -> PaymentInstruction:
     """sent -> paid, with one `paid` ledger row (ten simultaneous calls: one payment, one row)."""
     with transaction.atomic():
         instruction = _lock(instruction)
@@ -534,7 +557,9 @@ def payment_mark_paid(*, instruction: PaymentInstruction, actor, statement_line=
     return instruction
 
 
-def payment_reconcile(*, instruction: PaymentInstruction, actor, statement_line=None) -> PaymentInstruction:
+def payment_reconcile(
+    *, instruction: PaymentInstruction, actor: "User", statement_line: StatementLine | None = None
+) -> PaymentInstruction:
     """paid -> reconciled: the bank statement shows the money left. No money moves, so no ledger row."""
     with transaction.atomic():
         instruction = _lock(instruction)
@@ -548,7 +573,9 @@ def payment_reconcile(*, instruction: PaymentInstruction, actor, statement_line=
     return instruction
 
 
-def payment_fail(*, instruction: PaymentInstruction, actor, reason: str, statement_line=None) -> PaymentInstruction:
+def payment_fail(
+    *, instruction: PaymentInstruction, actor: "User", reason: str, statement_line: StatementLine | None = None
+) -> PaymentInstruction:
     """sent | paid -> failed. A sent payment writes a `failed` row; a paid one that came back a `reversal`.
 
     The maker then corrects the payee's details and retries (a new attempt).
@@ -588,15 +615,15 @@ class StatementPreview:
     lines: list[PlannedLine]
 
     @property
-    def matched(self):
+    def matched(self) -> list[PlannedLine]:
         return [p for p in self.lines if p.outcome == StatementLine.Outcome.MATCHED]
 
     @property
-    def returned(self):
+    def returned(self) -> list[PlannedLine]:
         return [p for p in self.lines if p.outcome == StatementLine.Outcome.RETURNED]
 
     @property
-    def unmatched(self):
+    def unmatched(self) -> list[PlannedLine]:
         return [p for p in self.lines if p.outcome == StatementLine.Outcome.UNMATCHED]
 
 
@@ -682,7 +709,7 @@ def statement_preview(*, file_name: str, content: bytes) -> StatementPreview:
     return StatementPreview(file_name, digest, _plan(lines, {p.reference: p for p in payments}))
 
 
-def statement_import(*, file_name: str, content: bytes, actor) -> BankStatement:
+def statement_import(*, file_name: str, content: bytes, actor: "User") -> BankStatement:
     """Import a statement in one transaction: matched payments become paid and reconciled, returned or
     failed lines fail their payments, everything else is kept as an unmatched line for a person.
 
@@ -727,16 +754,18 @@ def statement_import(*, file_name: str, content: bytes, actor) -> BankStatement:
                 problem=item.problem[:300],
                 instruction=item.instruction,
             )
+            # A line with steps was matched to a payment (see _plan).
+            instruction = cast(PaymentInstruction, item.instruction)
             for step in item.steps:
                 if step == "mark_paid":
-                    payment_mark_paid(instruction=item.instruction, actor=actor, statement_line=row)
+                    payment_mark_paid(instruction=instruction, actor=actor, statement_line=row)
                 elif step == "reconcile":
-                    payment_reconcile(instruction=item.instruction, actor=actor, statement_line=row)
+                    payment_reconcile(instruction=instruction, actor=actor, statement_line=row)
                 elif step == "fail":
                     reason = item.line.bank_remarks or (
                         _("Returned by the bank") if item.line.bank_status == "returned" else _("Failed at the bank")
                     )
-                    payment_fail(instruction=item.instruction, actor=actor, reason=reason, statement_line=row)
+                    payment_fail(instruction=instruction, actor=actor, reason=reason, statement_line=row)
         counts = {o: sum(1 for p in plan if p.outcome == o) for o in ("matched", "returned", "unmatched")}
         workflow.record(
             actor=actor, event=FinanceEvent.STATEMENT_IMPORT, obj=statement, data={"file_hash": digest, **counts}
@@ -744,7 +773,7 @@ def statement_import(*, file_name: str, content: bytes, actor) -> BankStatement:
     return statement
 
 
-def statement_line_resolve(*, line: StatementLine, actor, resolution: str) -> StatementLine:
+def statement_line_resolve(*, line: StatementLine, actor: "User", resolution: str) -> StatementLine:
     """unmatched -> resolved, with what the person found (e.g. "bank fee, not a payment")."""
     if not is_active_person(actor) or not (
         actor.has_role(roles.FINANCE_MAKER) or actor.has_role(roles.FINANCE_CHECKER)

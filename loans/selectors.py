@@ -26,16 +26,20 @@ loan_detail_context(...), awards_waiting_for_a_loan().
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from grants.models import Award, AwardState, Program
 
 from . import positions
 from .models import SERVICING_STATES, Instalment, Loan, LoanState, Repayment, RepaymentAllocation, ScheduleVersion
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ZERO = Decimal("0.00")
 CHUNK = 500
@@ -62,7 +66,7 @@ class PortfolioRow:
     state: str
 
 
-def _versions_on(loan_ids, as_of: dt.date) -> dict[int, ScheduleVersion]:
+def _versions_on(loan_ids: Iterable[int], as_of: dt.date) -> dict[int, ScheduleVersion]:
     """The schedule version in force on `as_of` for each loan (the latest made on or before it; for a
     loan not yet restructured then, version 1), with its instalments."""
     versions = (
@@ -77,7 +81,7 @@ def _versions_on(loan_ids, as_of: dt.date) -> dict[int, ScheduleVersion]:
     return chosen
 
 
-def positions_for(loan_ids, *, as_of: dt.date) -> dict[int, positions.Position]:
+def positions_for(loan_ids: Iterable[int], *, as_of: dt.date) -> dict[int, positions.Position]:
     """Positions on `as_of` for many loans: three queries (versions, instalments, allocation sums)."""
     versions = _versions_on(loan_ids, as_of)
     sums = (
@@ -103,13 +107,13 @@ def positions_for(loan_ids, *, as_of: dt.date) -> dict[int, positions.Position]:
     return result
 
 
-def _sum(name):
+def _sum(name: str) -> Sum:
     from django.db.models import Sum
 
     return Sum(name)
 
 
-def _repaid_by(loan_ids, as_of: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+def _repaid_by(loan_ids: Iterable[int], as_of: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
     rows = (
         Repayment.objects.filter(loan_id__in=loan_ids, received_on__lte=as_of)
         .values("loan_id")
@@ -143,7 +147,7 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
     )
     chunk: list[tuple] = []
 
-    def flush(chunk):
+    def flush(chunk: list[tuple]) -> Iterator[PortfolioRow]:
         ids = [c[0] for c in chunk]
         computed = positions_for(ids, as_of=as_of)
         repaid = _repaid_by(ids, as_of)
@@ -198,9 +202,9 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
         yield from flush(chunk)
 
 
-def portfolio_totals(as_of: dt.date) -> dict:
+def portfolio_totals(as_of: dt.date) -> dict[str, Any]:
     """See the module docstring."""
-    totals = {
+    totals: dict[str, Any] = {
         "loans": 0,
         "disbursed": ZERO,
         "principal_repaid": ZERO,
@@ -228,11 +232,11 @@ def portfolio_totals(as_of: dt.date) -> dict:
 # --- for pages ---------------------------------------------------------------------------------------
 
 
-def _list_queryset():
+def _list_queryset() -> QuerySet[Loan]:
     return Loan.objects.select_related("operator", "application__call__program", "application__space")
 
 
-def loan_book(*, state: str = "", bucket: str = ""):
+def loan_book(*, state: str = "", bucket: str = "") -> QuerySet[Loan]:
     """Finance's loan book, most urgent first (days past due, then sanction number)."""
     loans = _list_queryset()
     if state in LoanState.values:
@@ -242,20 +246,20 @@ def loan_book(*, state: str = "", bucket: str = ""):
     return loans.order_by("-days_past_due", "sanction_number")
 
 
-def loan_for_staff(*, user, pk: int) -> Loan:
+def loan_for_staff(*, user: "User", pk: int) -> Loan:
     """A loan for finance and the board chair; the borrower's own staff do not find it (404)."""
     return _list_queryset().exclude(operator__members=user).get(pk=pk)
 
 
-def loans_for_operator(*, user):
+def loans_for_operator(*, user: "User") -> QuerySet[Loan]:
     return _list_queryset().filter(operator__members=user).order_by("-opened_at")
 
 
-def loan_for_operator(*, user, pk: int) -> Loan:
+def loan_for_operator(*, user: "User", pk: int) -> Loan:
     return loans_for_operator(user=user).get(pk=pk)
 
 
-def awards_waiting_for_a_loan():
+def awards_waiting_for_a_loan() -> QuerySet[Award]:
     """Accepted soft-loan awards whose loan is not disbursed yet (no loan, or sanctioned)."""
     return (
         Award.objects.filter(state=AwardState.ACCEPTED, application__instrument=Program.Instrument.SOFT_LOAN)
@@ -281,7 +285,7 @@ def loan_detail_context(loan: Loan) -> dict:
         )
         by_id = {r["instalment_id"]: r for r in paid}
         for i in instalments:
-            r = by_id.get(i.pk, {})
+            r: Mapping[str, Any] = by_id.get(i.pk, {})
             settled = (r.get("p") or ZERO) + (r.get("i") or ZERO)
             waived = r.get("w") or ZERO
             rows.append(

@@ -38,7 +38,9 @@ API
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -59,6 +61,7 @@ from .errors import InvalidTransition, PermissionDenied, ValidationFailed
 from .events import LoanEvent
 from .models import (
     SERVICING_STATES,
+    CollectionFile,
     Instalment,
     Loan,
     LoanState,
@@ -68,6 +71,15 @@ from .models import (
 )
 from .permissions import LOANS
 from .schedules import Grace, build_schedule, due_date
+from .schedules import Instalment as ScheduleRow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from finance.models import PaymentInstruction
+
+    Person = User | AnonymousUser | None
 
 S = LoanState
 ZERO = Decimal("0.00")
@@ -79,31 +91,31 @@ DUE_DAY_LATEST = 28
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
+def _active(user: "Person") -> TypeGuard["User"]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_borrower_staff(loan: Loan, user) -> bool:
+def is_borrower_staff(loan: Loan, user: "Person") -> bool:
     return _active(user) and loan.operator.members.filter(pk=user.pk).exists()
 
 
-def may_post_repayments(user) -> bool:
+def may_post_repayments(user: "Person") -> bool:
     return _active(user) and LOANS.role_allows(user, "post_repayment")
 
 
-def may_restructure(user) -> bool:
+def may_restructure(user: "Person") -> bool:
     return _active(user) and LOANS.role_allows(user, "restructure")
 
 
-def may_write_off(user) -> bool:
+def may_write_off(user: "Person") -> bool:
     return _active(user) and LOANS.role_allows(user, "write_off")
 
 
-def may_request_disbursement(user) -> bool:
+def may_request_disbursement(user: "Person") -> bool:
     return _active(user) and LOANS.role_allows(user, "request_disbursement")
 
 
-def _url(name: str, **kwargs) -> str:
+def _url(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
@@ -124,14 +136,23 @@ def _state_label(state: str) -> str:
         return state
 
 
-def _refuse_state(loan: Loan, doing: str):
+def _refuse_state(loan: Loan, doing: str) -> NoReturn:
     raise InvalidTransition(
         _("Loan %(sanction)s is %(state)s: it cannot %(doing)s now.")
         % {"sanction": loan.sanction_number, "state": _state_label(loan.state).lower(), "doing": doing}
     )
 
 
-def _transition(loan: Loan, name: str, actor, *, event: LoanEvent, reason: str = "", data=None, **kwargs) -> str:
+def _transition(
+    loan: Loan,
+    name: str,
+    actor: "User | None",
+    *,
+    event: LoanEvent,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> str:
     """One transition of a locked loan on the workflow path (core.workflow). Returns the state it left."""
     if name == "write_off":
         kwargs["reason"] = reason
@@ -148,7 +169,7 @@ def _transition(loan: Loan, name: str, actor, *, event: LoanEvent, reason: str =
     )
 
 
-def _not_borrower(loan: Loan, actor) -> None:
+def _not_borrower(loan: Loan, actor: "Person") -> None:
     if is_borrower_staff(loan, actor):
         raise PermissionDenied(
             _("You are on the staff of %(operator)s, so you may not act on its loan.") % {"operator": loan.operator}
@@ -178,13 +199,13 @@ def _tell_finance(subject: str, body: str, loan: Loan) -> None:
     )
 
 
-def _money(value, label: str, field: str) -> Decimal:
+def _money(value: object, label: str, field: str) -> Decimal:
     if isinstance(value, float | bool) or not isinstance(value, Decimal | int):
         raise ValidationFailed(field_errors={field: [_("%(label)s must be an amount in rupees.") % {"label": label}]})
     amount, problem = parse_money(value, label, positive=True)
     if problem:
         raise ValidationFailed(field_errors={field: [problem]})
-    return amount
+    return cast(Decimal, amount)  # no problem: parse_money gave the amount
 
 
 # --- rows in, positions out -----------------------------------------------------------------------
@@ -194,7 +215,9 @@ def current_version(loan: Loan) -> ScheduleVersion | None:
     return ScheduleVersion.objects.filter(loan=loan, is_current=True).first()
 
 
-def _rows_and_settled(version: ScheduleVersion, *, received_until: dt.date | None = None):
+def _rows_and_settled(
+    version: ScheduleVersion, *, received_until: dt.date | None = None
+) -> tuple[list[Instalment], list[positions.Row], dict[int, positions.Settled]]:
     instalments = list(version.instalments.order_by("number"))
     rows = [positions.Row(i.number, i.due_date, i.instalment, i.principal, i.interest) for i in instalments]
     allocations = RepaymentAllocation.objects.filter(instalment__version=version)
@@ -207,6 +230,11 @@ def _rows_and_settled(version: ScheduleVersion, *, received_until: dt.date | Non
     return instalments, rows, settled
 
 
+def _version_in_force(loan: Loan) -> ScheduleVersion:
+    """The current schedule of a disbursed loan (servicing or closed: such a loan always has one)."""
+    return cast(ScheduleVersion, current_version(loan))
+
+
 def loan_position(loan: Loan, *, as_of: dt.date) -> positions.Position | None:
     """The loan's position on a day (repayments received up to that day). None before disbursement."""
     version = current_version(loan)
@@ -214,6 +242,11 @@ def loan_position(loan: Loan, *, as_of: dt.date) -> positions.Position | None:
         return None
     _instalments, rows, settled = _rows_and_settled(version, received_until=as_of)
     return positions.position(principal=version.principal, rows=rows, settled=settled, as_of=as_of)
+
+
+def _position_in_force(loan: Loan, *, as_of: dt.date) -> positions.Position:
+    """The position of a disbursed loan (it has a schedule, so loan_position is never None)."""
+    return cast(positions.Position, loan_position(loan, as_of=as_of))
 
 
 def loan_payoff(loan: Loan, *, on: dt.date) -> positions.Payoff:
@@ -233,7 +266,7 @@ def _store_position(loan: Loan, position: positions.Position | None, as_of: dt.d
     Loan.objects.filter(pk=loan.pk).update(**fields)
 
 
-def _position_fields(loan: Loan, position: positions.Position | None, as_of: dt.date) -> dict:
+def _position_fields(loan: Loan, position: positions.Position | None, as_of: dt.date) -> dict[str, Any]:
     if position is None or loan.state not in SERVICING_STATES:
         # Not being repaid (not disbursed, closed, written off): nothing outstanding, nothing due.
         return {
@@ -259,7 +292,7 @@ def _position_fields(loan: Loan, position: positions.Position | None, as_of: dt.
 # --- opening and disbursing ------------------------------------------------------------------------
 
 
-def loan_open(*, award: Award, actor) -> Loan:
+def loan_open(*, award: Award, actor: "User") -> Loan:
     """Open the loan account of an accepted soft-loan award (sanctioned). Idempotent per award."""
     if not may_request_disbursement(actor):
         raise PermissionDenied(_("Only a program officer or a finance maker may open a loan account."))
@@ -311,7 +344,7 @@ def loan_open(*, award: Award, actor) -> Loan:
     return loan
 
 
-def loan_request_disbursement(*, award: Award, actor) -> Loan:
+def loan_request_disbursement(*, award: Award, actor: "User") -> Loan:
     """Open the loan if needed and ask finance to pay the principal to the borrower.
 
     Pre: the award is an accepted soft loan. Post: the loan is disbursement_requested with one live
@@ -362,7 +395,7 @@ def loan_request_disbursement(*, award: Award, actor) -> Loan:
     return loan
 
 
-def _generate_schedule(loan: Loan, *, disbursed_on: dt.date, actor) -> ScheduleVersion:
+def _generate_schedule(loan: Loan, *, disbursed_on: dt.date, actor: "User | None") -> ScheduleVersion:
     """Version 1 from the disbursement date: first instalment one month after it, on the same day of
     the month, at most the 28th (so that every instalment falls on the same day, February included)."""
     number = (
@@ -395,7 +428,7 @@ def _generate_schedule(loan: Loan, *, disbursed_on: dt.date, actor) -> ScheduleV
     return version
 
 
-def _store_rows(version: ScheduleVersion, rows) -> None:
+def _store_rows(version: ScheduleVersion, rows: Iterable[ScheduleRow]) -> None:
     Instalment.objects.bulk_create(
         [
             Instalment(
@@ -412,7 +445,7 @@ def _store_rows(version: ScheduleVersion, rows) -> None:
     )
 
 
-def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> None:
+def disbursement_payment_moved(instruction: "PaymentInstruction", from_state: str, to_state: str) -> None:
     """finance's hook for payments of `loans.loan` (runs inside the payment's transaction)."""
     from finance.models import PaymentInstruction
 
@@ -456,7 +489,7 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
         )
         position = loan_position(loan, as_of=timezone.localdate())
         _store_position(loan, position, timezone.localdate())
-        first = version.instalments.order_by("number").first()
+        first = cast(Instalment, version.instalments.order_by("number").first())  # a new schedule has rows
         _tell_operator(
             loan,
             lambda: _("Loan %(s)s disbursed: your repayment schedule") % {"s": loan.sanction_number},
@@ -506,13 +539,13 @@ def disbursement_payment_moved(instruction, from_state: str, to_state: str) -> N
 # --- repayments -------------------------------------------------------------------------------------
 
 
-def _check_posting(loan: Loan, actor) -> None:
+def _check_posting(loan: Loan, actor: "User") -> None:
     if not may_post_repayments(actor):
         raise PermissionDenied(_("Only finance staff may post repayments."))
     _not_borrower(loan, actor)
 
 
-def _clean_reference(bank_reference) -> str:
+def _clean_reference(bank_reference: object) -> str:
     reference = " ".join(str(bank_reference or "").split())
     if not reference:
         raise ValidationFailed(field_errors={"bank_reference": [_("Enter the bank's reference for this payment.")]})
@@ -529,7 +562,15 @@ def _live_reference_exists(loan: Loan, reference: str) -> Repayment | None:
     )
 
 
-def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None) -> Repayment:
+def _apply(
+    loan: Loan,
+    *,
+    actor: "User",
+    amount: Decimal,
+    received_on: dt.date,
+    bank_reference: str,
+    collection: CollectionFile | None = None,
+) -> Repayment:
     """Allocate and record one repayment on a locked, servicing loan (the caller's transaction)."""
     version = current_version(loan)
     if version is None:
@@ -623,7 +664,7 @@ def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None)
     loan.principal_repaid += allocation.principal
     loan.interest_repaid += allocation.interest
     Loan.objects.filter(pk=loan.pk).update(principal_repaid=loan.principal_repaid, interest_repaid=loan.interest_repaid)
-    after = loan_position(loan, as_of=max(today, received_on))
+    after = _position_in_force(loan, as_of=max(today, received_on))
     from_state = loan.state
     if after.outstanding_principal == 0 and after.overdue_amount == 0:
         last_due = max(r.due_date for r in rows)
@@ -655,7 +696,7 @@ def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None)
         },
     )
 
-    def text():
+    def text() -> str:
         words = _(
             "We received %(amount)s on %(day)s (reference %(ref)s): %(principal)s to principal, %(interest)s to "
             "interest. Outstanding principal: %(outstanding)s."
@@ -676,7 +717,13 @@ def _apply(loan, *, actor, amount, received_on, bank_reference, collection=None)
 
 
 def loan_post_repayment(
-    *, loan: Loan, actor, amount: Decimal, received_on: dt.date, bank_reference: str, collection=None
+    *,
+    loan: Loan,
+    actor: "User",
+    amount: Decimal,
+    received_on: dt.date,
+    bank_reference: str,
+    collection: CollectionFile | None = None,
 ) -> Repayment:
     """Finance posts money received from the borrower (see the module docstring for the rules)."""
     amount = _money(amount, _("The amount"), "amount")
@@ -693,7 +740,7 @@ def loan_post_repayment(
         )
 
 
-def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repayment:
+def loan_reverse_repayment(*, repayment: Repayment, actor: "User", reason: str) -> Repayment:
     """Reverse the loan's latest repayment (a bounced cheque, a wrong loan): a negative row with negative
     allocations. An older repayment is reversed after the later ones, since they were split on top of it.
     A loan the reversed repayment had closed is open again."""
@@ -718,7 +765,7 @@ def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repay
             )
         if loan.state not in (*SERVICING_STATES, S.CLOSED):
             _refuse_state(loan, _("have a repayment reversed"))
-        version = current_version(loan)
+        version = _version_in_force(loan)
         if repayment.allocations.exclude(instalment__version=version).exists():
             # The restructuring put on its new schedule what was owed after this repayment.
             raise InvalidTransition(
@@ -791,7 +838,7 @@ def loan_reverse_repayment(*, repayment: Repayment, actor, reason: str) -> Repay
 def loan_restructure(
     *,
     loan: Loan,
-    actor,
+    actor: "User",
     months: int,
     grace_months: int,
     grace_kind: str,
@@ -819,13 +866,13 @@ def loan_restructure(
         if loan.state not in SERVICING_STATES:
             _refuse_state(loan, _("be restructured"))
         rate = loan.annual_rate_percent if annual_rate_percent is None else annual_rate_percent
-        old = current_version(loan)
+        old = _version_in_force(loan)
         _instalments, rows, settled = _rows_and_settled(old)
         owed = positions.payoff(principal=old.principal, rows=rows, settled=settled, on=today)
         principal = owed.overdue_principal + owed.remaining_principal + owed.overdue_interest
         if principal <= 0:
             errors.setdefault("months", []).append(_("Nothing is owed on this loan: there is nothing to restructure."))
-        schedule = None
+        schedule: list[ScheduleRow] = []  # set below whenever there are no errors
         if not errors:
             try:
                 schedule = build_schedule(
@@ -895,7 +942,7 @@ def loan_restructure(
     return version
 
 
-def loan_write_off(*, loan: Loan, actor, reason: str) -> Loan:
+def loan_write_off(*, loan: Loan, actor: "User", reason: str) -> Loan:
     """The board chair writes off a loan more than 90 days past due, with the reason (audited). The
     outstanding principal is recorded as written off; recoveries later are outside this system."""
     if not may_write_off(actor):
@@ -909,7 +956,7 @@ def loan_write_off(*, loan: Loan, actor, reason: str) -> Loan:
         if loan.state not in SERVICING_STATES:
             _refuse_state(loan, _("be written off"))
         today = timezone.localdate()
-        position = loan_position(loan, as_of=today)
+        position = _position_in_force(loan, as_of=today)
         if position.days_past_due < WRITE_OFF_MIN_DAYS:
             raise InvalidTransition(
                 _("Loan %(s)s is %(days)d days past due; a loan is written off only after more than 90 days.")
@@ -944,7 +991,7 @@ def loan_write_off(*, loan: Loan, actor, reason: str) -> Loan:
 # --- the daily pass ----------------------------------------------------------------------------------
 
 
-def loan_refresh_positions(*, as_of: dt.date, loan_ids=None) -> int:
+def loan_refresh_positions(*, as_of: dt.date, loan_ids: Iterable[int] | None = None) -> int:
     """Compute every servicing loan's position on `as_of` and store it, in one bulk pass (three reads,
     one bulk update per 500 loans). Idempotent: running it twice for a day stores the same values and
     writes no audit event (a position is derived, not a decision). Returns the loans updated."""

@@ -21,8 +21,10 @@ import hashlib
 import logging
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone, translation
@@ -37,16 +39,24 @@ from .models import RegistryImportJob
 from .permissions import REGISTRY_IMPORT_JOBS
 from .resources import RESOURCES, import_problems
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 FOLDER = Path("registry_imports")
 PROGRESS_STEP = 5  # per cent between two progress writes
 
 
-def is_registry_importer(user) -> bool:
+def is_registry_importer(user: "User | AnonymousUser | None") -> bool:
     """Data stewards (and superusers) import the registry and follow its import jobs. Program officers
     may change an operator in the admin, but they neither import nor see the import files."""
-    return workflow.is_active_person(user) and (user.is_superuser or user.has_role(roles.DATA_STEWARD))
+    if not workflow.is_active_person(user):
+        return False
+    person = cast("User", user)  # an active person is a saved, active User
+    return person.is_superuser or person.has_role(roles.DATA_STEWARD)
 
 
 def background_rows() -> int:
@@ -88,7 +98,7 @@ def _discard(relative: str) -> None:
 
 
 def registry_import_job_queue(
-    *, actor, kind: str, content: bytes, file_name: str, extension: str, rows: int
+    *, actor: "User", kind: str, content: bytes, file_name: str, extension: str, rows: int
 ) -> RegistryImportJob:
     """Queue the import of a previewed registry file. Pre: `actor` is a data steward, `kind` a
     RegistryImportJob.Kind and `content` the bytes the dry run read. Post: the file is kept under
@@ -136,7 +146,7 @@ def _enqueue(job_id: int) -> None:
         logger.exception("Could not queue registry import job %s", job_id)
 
 
-def _move(job: RegistryImportJob, name: str, event: RegistryEvent, *, kwargs: dict, data: dict | None = None):
+def _move(job: RegistryImportJob, name: str, event: RegistryEvent, *, kwargs: dict, data: dict | None = None) -> str:
     return workflow.transition(
         job,
         workflow.Step(name, event, kwargs=kwargs, data=data or {}),
@@ -153,7 +163,7 @@ class ProgressWriter:
     def __init__(self, job_id: int, total: int):
         self.job_id, self.total = job_id, max(total, 1)
         self.written = 0
-        self.side = None
+        self.side: BaseDatabaseWrapper | None = None
 
     def __call__(self, row_number: int) -> None:
         pct = min(row_number * 100 // self.total, 99)

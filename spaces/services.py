@@ -5,23 +5,30 @@ whole object (`full_clean`, so the model's rules hold whoever calls), and writes
 the same transaction.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts import roles
 from core import workflow
-from notifications.services import notify
+from notifications.services import Message, notify
 from spaces.events import RegistryEvent
 
 from .geography import DIVISION_OF
 from .models import Operator, Space
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 # What an operator's own staff may write; status, verification and membership are never among them.
 OPERATOR_EDITABLE_FIELDS = (
@@ -76,7 +83,7 @@ SPACE_STEWARD_FIELDS = (*SPACE_EDITABLE_FIELDS, "network_status")
 class RegistryError(Exception):
     """A business rule refused the change; the message is safe to show the person."""
 
-    def __init__(self, message):
+    def __init__(self, message: StrOrPromise):
         super().__init__(message)
         self.message = message
 
@@ -87,17 +94,17 @@ def _check_fields(details: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValueError(f"These fields cannot be written here: {', '.join(sorted(unknown))}")
 
 
-def _require_member(actor, operator: Operator) -> None:
+def _require_member(actor: "User", operator: Operator) -> None:
     if not operator.members.filter(pk=actor.pk).exists():
         raise PermissionDenied("Only the company's own staff may change it.")
 
 
-def is_steward(actor) -> bool:
+def is_steward(actor: "User | AnonymousUser") -> bool:
     """Data stewards keep the registry from the Django admin and imports (never as a company member)."""
     return bool(getattr(actor, "is_active", False)) and actor.has_perm("spaces.change_operator")
 
 
-def _require_member_or_steward(actor, operator: Operator) -> None:
+def _require_member_or_steward(actor: "User | None", operator: Operator) -> None:
     if actor is None or not getattr(actor, "pk", None):
         raise PermissionDenied("A registry change needs a signed-in person.")
     if is_steward(actor):
@@ -105,14 +112,14 @@ def _require_member_or_steward(actor, operator: Operator) -> None:
     _require_member(actor, operator)
 
 
-def _url(name: str, **kwargs) -> str:
+def _url(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return ""
 
 
-def _tell_members(operator: Operator, subject, body) -> None:
+def _tell_members(operator: Operator, subject: Message, body: Message) -> None:
     """Notify the company's people after commit, each in their language (pass lambdas: see notify)."""
     notify(
         recipients=operator.members.filter(is_active=True),
@@ -122,7 +129,7 @@ def _tell_members(operator: Operator, subject, body) -> None:
     )
 
 
-def operator_create(*, actor, details: dict[str, Any]) -> Operator:
+def operator_create(*, actor: "User", details: dict[str, Any]) -> Operator:
     """A data steward adds a company to the registry (admin or import).
 
     After: an operator pending verification, with no members (a steward adds them through
@@ -145,7 +152,7 @@ def operator_create(*, actor, details: dict[str, Any]) -> Operator:
     return operator
 
 
-def operator_register(*, actor, details: dict[str, Any]) -> Operator:
+def operator_register(*, actor: "User", details: dict[str, Any]) -> Operator:
     """Register the actor's company; the actor becomes its first member.
 
     Before: the actor has the operator role and acts for no company yet (one company per person for
@@ -174,7 +181,7 @@ def operator_register(*, actor, details: dict[str, Any]) -> Operator:
     return operator
 
 
-def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Operator:
+def operator_update(*, actor: "User", operator: Operator, details: dict[str, Any]) -> Operator:
     """Change a company's details: its members (portal) or a data steward (admin, import).
 
     After: the details are saved and audited with the names of the changed fields. A verified company
@@ -208,7 +215,7 @@ def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Op
         )
         notified = sorted(OPERATOR_NOTIFIED_FIELDS.intersection(changed))
         if notified:
-            labels = [Operator._meta.get_field(name).verbose_name for name in notified]
+            labels = [cast(Field, Operator._meta.get_field(name)).verbose_name for name in notified]  # concrete fields
             again = from_state == Operator.Verification.VERIFIED and operator.verification_status != from_state
             _tell_members(
                 operator,
@@ -229,7 +236,7 @@ def operator_update(*, actor, operator: Operator, details: dict[str, Any]) -> Op
     return operator
 
 
-def operator_member_add(*, actor, operator: Operator, user, reason: str = "") -> Operator:
+def operator_member_add(*, actor: "User", operator: Operator, user: "User", reason: str = "") -> Operator:
     """A data steward gives a person portal access to a company (never an admin inline).
 
     Before: the actor is a data steward; the person has the operator role, is active, and acts for no
@@ -277,7 +284,7 @@ def operator_member_add(*, actor, operator: Operator, user, reason: str = "") ->
     return operator
 
 
-def operator_member_remove(*, actor, operator: Operator, user, reason: str = "") -> Operator:
+def operator_member_remove(*, actor: "User", operator: Operator, user: "User", reason: str = "") -> Operator:
     """A data steward takes a person's portal access to a company away; audited and told."""
     if not is_steward(actor):
         raise PermissionDenied("Only data stewards change who acts for a company.")
@@ -310,7 +317,7 @@ def operator_member_remove(*, actor, operator: Operator, user, reason: str = "")
     return operator
 
 
-def operator_verify(*, actor, operator: Operator, note: str = "") -> Operator:
+def operator_verify(*, actor: "User", operator: Operator, note: str = "") -> Operator:
     """A program officer confirms a company's registration after checking its documents.
 
     Before: the company is pending; the actor may verify operators and is not one of its members (no
@@ -351,11 +358,11 @@ def _apply_space_details(space: Space, details: dict[str, Any]) -> None:
     space.division = DIVISION_OF.get(space.district, "")
 
 
-def _space_fields_for(actor) -> tuple[str, ...]:
+def _space_fields_for(actor: "User") -> tuple[str, ...]:
     return SPACE_STEWARD_FIELDS if is_steward(actor) else SPACE_EDITABLE_FIELDS
 
 
-def space_create(*, actor, operator: Operator, details: dict[str, Any]) -> Space:
+def space_create(*, actor: "User", operator: Operator, details: dict[str, Any]) -> Space:
     """Add a space to a company: by its staff (portal) or a data steward (admin, import).
 
     The space starts as applying to join the network, unless a steward gives its network status.
@@ -380,7 +387,7 @@ def space_create(*, actor, operator: Operator, details: dict[str, Any]) -> Space
     return space
 
 
-def space_update(*, actor, space: Space, details: dict[str, Any]) -> Space:
+def space_update(*, actor: "User", space: Space, details: dict[str, Any]) -> Space:
     """Change a space's details (the company's members, or a data steward); audited with the changed
     field names. The space's company never changes here."""
     with transaction.atomic():

@@ -7,8 +7,10 @@ operator staff see their own company's applications, program officers see all, o
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from django.core.paginator import Paginator
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -25,6 +27,9 @@ from ..models import (
     UtilityConnection,
 )
 from ..sections import SectionStatus, missing_for_submit, section_statuses
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # What the task list (sections.py) and eligibility (eligibility.py) read, loaded in bulk.
 APPLICATION_SECTION_PREFETCH = (
@@ -44,7 +49,7 @@ def _with_relations(qs: QuerySet[Application]) -> QuerySet[Application]:
 BOARD_STATES = ("recommended", "approved", "rejected")
 
 
-def _visible_q(user) -> Q | None:
+def _visible_q(user: "User") -> Q | None:
     """None: everything (program officers). Otherwise what the person's roles open to them: their
     companies' applications; for the board chair, applications on or past the board's agenda; for a
     board reviewer, the applications they have declared no conflict on (never before)."""
@@ -64,7 +69,7 @@ def _visible_q(user) -> Q | None:
     return q
 
 
-def applications_visible_to(user) -> QuerySet[Application]:
+def applications_visible_to(user: "User | AnonymousUser | None") -> QuerySet[Application]:
     """The applications `user` may see: operator staff their companies', program officers all, the
     board chair those on or past the agenda, a board reviewer those they review (after declaring)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -73,7 +78,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return Application.objects.all() if q is None else Application.objects.filter(q)
 
 
-def application_visible_to(user, application: Application) -> bool:
+def application_visible_to(user: "User | AnonymousUser | None", application: Application) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.has_role(roles.PROGRAM_OFFICER):
@@ -102,7 +107,7 @@ QUEUE_FIELDS = (
 )
 
 
-def screening_queue(*, user=None) -> QuerySet[Application]:
+def screening_queue(*, user: "User | None" = None) -> QuerySet[Application]:
     """Submitted, screening and info_requested applications, oldest submission first.
 
     Each row's clock is `row.clock()` (no query). With `user`, limited to what they may see. Only
@@ -118,18 +123,19 @@ def screening_queue(*, user=None) -> QuerySet[Application]:
     )
 
 
-def page_of(queryset: QuerySet, *, page_number, per_page: int):
+def page_of(queryset: QuerySet[Application], *, page_number: int | str | None, per_page: int) -> Page[Application]:
     """One page of an ordered, filtered queryset, fetched in two steps: first the page's ids (the
     database sorts narrow rows, cheaply, even when thousands match), then only those rows with their
     relations. Two queries whatever the size of the list (plus the paginator's count)."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(page_number)
-    ids = list(page.object_list)
+    id_page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(page_number)
+    ids = list(id_page.object_list)
     rows = queryset.order_by().in_bulk(ids)
+    page = cast("Page[Application]", id_page)  # the same page, its ids swapped for their rows
     page.object_list = [rows[pk] for pk in ids]
     return page
 
 
-def operator_applications(*, user) -> QuerySet[Application]:
+def operator_applications(*, user: "User") -> QuerySet[Application]:
     """The operator's dashboard: every application of the companies `user` works for, newest first,
     with what the task list needs prefetched (`sections.section_statuses(row)` costs no query)."""
     # A subquery rather than a join through the membership table: no duplicate rows to DISTINCT
@@ -155,7 +161,7 @@ class ApplicationDetail:
     clock: object
 
 
-def application_detail(*, user, reference: str) -> ApplicationDetail:
+def application_detail(*, user: "User", reference: str) -> ApplicationDetail:
     """One application with everything its page shows. Raises Application.DoesNotExist when it does
     not exist *or* the user may not see it (the view answers 404 either way, revealing nothing)."""
     application = (
@@ -184,7 +190,7 @@ def application_detail(*, user, reference: str) -> ApplicationDetail:
     )
 
 
-def document_for_download(*, user, document_id: int) -> ApplicationDocument:
+def document_for_download(*, user: "User", document_id: int) -> ApplicationDocument:
     """A document the user may download (its application visible to them), else DoesNotExist.
     The view streams `document.file.open("rb")` with `document.content_type` as attachment."""
     return ApplicationDocument.objects.select_related("application").get(

@@ -1,13 +1,20 @@
 """Reads for the decision (issue 4): the board's agenda and meetings, and awards."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from ..models import (
     Application,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def board_agenda() -> list:
+    from ..models import Award, BoardMeeting
+
+
+def board_agenda() -> list[Application]:
     """Recommended applications, longest waiting first, each with its reviews' mean score as
     `row.score` and the number of deferrals as `row.deferrals`."""
     from django.db.models import Avg, Count
@@ -30,7 +37,7 @@ def board_agenda() -> list:
     return rows
 
 
-def board_meetings() -> QuerySet:
+def board_meetings() -> "QuerySet[BoardMeeting]":
     from django.db.models import Count
 
     from ..models import BoardMeeting
@@ -42,7 +49,7 @@ def board_meetings() -> QuerySet:
     )
 
 
-def meeting_detail(meeting_id: int):
+def meeting_detail(meeting_id: int) -> "BoardMeeting":
     from ..models import BoardMeeting, Decision
 
     return (
@@ -58,7 +65,7 @@ def meeting_detail(meeting_id: int):
     )
 
 
-def award_for_operator(*, user, reference: str):
+def award_for_operator(*, user: "User", reference: str) -> "Award":
     """The award of one of the user's companies' applications; Award.DoesNotExist otherwise."""
     from ..models import Award
 
@@ -67,7 +74,7 @@ def award_for_operator(*, user, reference: str):
     )
 
 
-def award_by_verification_code(code: str):
+def award_by_verification_code(code: str) -> "Award":
     """The award a letter's verification code names (case and spaces forgiven); DoesNotExist else."""
     from ..models import Award
 

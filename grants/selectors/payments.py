@@ -6,6 +6,9 @@ person to work for the company, so another company's staff get DoesNotExist (the
 Each tranche and claim carries `.payment`: its latest payment attempt (or None), loaded in one query.
 """
 
+import datetime as dt
+from typing import TYPE_CHECKING, TypeVar
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -13,6 +16,13 @@ from finance.models import PaymentInstruction
 
 from ..models import Application, Tranche, TrancheEvidence, TrancheState, UtilityClaim, UtilityClaimState
 from .applications import applications_visible_to
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..models import Award
+
+Payable = TypeVar("Payable", Tranche, UtilityClaim)
 
 TRANCHE_RELATED = (
     "award__application__operator",
@@ -34,19 +44,19 @@ CLAIM_RELATED = (
 EVIDENCE_PREFETCH = Prefetch("evidence", queryset=TrancheEvidence.objects.order_by("uploaded_at", "pk"))
 
 
-def with_payments(rows: list) -> list:
+def with_payments(rows: list[Payable]) -> list[Payable]:
     """Attach `.payment` (the latest attempt, or None) to each tranche or claim: one query."""
     if not rows:
         return rows
     keys = {f"{row._meta.label_lower}:{row.pk}": row for row in rows}
     for row in rows:
-        row.payment = None
+        row.payment = None  # type: ignore[attr-defined]  # attached here for the templates, not a field
     for instruction in PaymentInstruction.objects.filter(idempotency_key__in=keys).order_by("attempt"):
-        keys[instruction.idempotency_key].payment = instruction
+        keys[instruction.idempotency_key].payment = instruction  # type: ignore[attr-defined]  # as above
     return rows
 
 
-def award_tranches(award) -> list[Tranche]:
+def award_tranches(award: "Award") -> list[Tranche]:
     """The award's tranches in order, with their evidence and payment."""
     rows = list(
         Tranche.objects.filter(award=award)
@@ -57,7 +67,7 @@ def award_tranches(award) -> list[Tranche]:
     return with_payments(rows)
 
 
-def next_requestable(tranches: list[Tranche]):
+def next_requestable(tranches: list[Tranche]) -> Tranche | None:
     """The one tranche the operator may ask for now (the first not verified, if it is scheduled or
     returned and every earlier one is verified), or None."""
     for tranche in tranches:
@@ -67,7 +77,7 @@ def next_requestable(tranches: list[Tranche]):
     return None
 
 
-def tranche_for_operator(*, user, reference: str, position: int) -> Tranche:
+def tranche_for_operator(*, user: "User", reference: str, position: int) -> Tranche:
     """A tranche of one of the user's companies' awards; Tranche.DoesNotExist otherwise."""
     return (
         Tranche.objects.select_related(*TRANCHE_RELATED)
@@ -76,7 +86,7 @@ def tranche_for_operator(*, user, reference: str, position: int) -> Tranche:
     )
 
 
-def tranche_for_staff(*, user, reference: str, position: int) -> Tranche:
+def tranche_for_staff(*, user: "User", reference: str, position: int) -> Tranche:
     """A tranche whose application the user may see; Tranche.DoesNotExist otherwise."""
     tranche = (
         Tranche.objects.select_related(*TRANCHE_RELATED)
@@ -99,7 +109,7 @@ def tranches_to_verify() -> QuerySet[Tranche]:
     )
 
 
-def evidence_for_download(*, user, evidence_id: int) -> TrancheEvidence:
+def evidence_for_download(*, user: "User", evidence_id: int) -> TrancheEvidence:
     return TrancheEvidence.objects.select_related("tranche__award__application").get(
         pk=evidence_id, tranche__award__application__in=applications_visible_to(user)
     )
@@ -124,13 +134,13 @@ def claims_to_decide() -> QuerySet[UtilityClaim]:
     )
 
 
-def claim_for_staff(*, user, claim_id: int) -> UtilityClaim:
+def claim_for_staff(*, user: "User", claim_id: int) -> UtilityClaim:
     claim = UtilityClaim.objects.select_related(*CLAIM_RELATED).get(
         pk=claim_id, connection__application__in=applications_visible_to(user)
     )
     return with_payments([claim])[0]
 
 
-def waiting_since(moment) -> object:
+def waiting_since(moment: dt.datetime | None) -> dt.timedelta | None:
     """How long something has waited (a timedelta), for the queues' clocks."""
     return timezone.now() - moment if moment else None

@@ -1,17 +1,24 @@
 """Reads for review (issue 4): the reviewer's queue and assignment, review summaries, reviewer candidates."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from accounts import roles
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..models import Application, Review
 
 # --- review and decision (issue 4) -----------------------------------------------------------------
 
 REVIEW_RELATED = ("application__call__program", "application__operator", "application__space", "reviewer")
 
 
-def reviewer_queue(*, user) -> QuerySet:
+def reviewer_queue(*, user: "User") -> "QuerySet[Review]":
     """'My reviews': the reviewer's own assignments, those waiting for them first (oldest first),
     then the submitted ones, newest first. Only their own: nobody else's appear."""
     from django.db.models import Case, IntegerField, Value, When
@@ -32,7 +39,7 @@ def reviewer_queue(*, user) -> QuerySet:
     )
 
 
-def review_for_reviewer(*, user, reference: str):
+def review_for_reviewer(*, user: "User", reference: str) -> "Review":
     """The reviewer's own review of the application `reference`; Review.DoesNotExist when they are
     not assigned to it (the view answers 404: an unassigned case does not exist for them)."""
     from ..models import Review
@@ -44,7 +51,7 @@ def review_for_reviewer(*, user, reference: str):
     )
 
 
-def reviews_shown_to_reviewer(review) -> list:
+def reviews_shown_to_reviewer(review: "Review") -> "list[Review]":
     """Other reviewers' reviews a reviewer may read: none until their own is submitted, and then
     only the others' submitted ones (a review in progress is never shown to anyone else)."""
     from ..models import Review
@@ -62,12 +69,12 @@ def reviews_shown_to_reviewer(review) -> list:
 
 @dataclass
 class ReviewSummary:
-    reviews: list
-    submitted: list
-    score: object  # Decimal | None: the mean of the submitted weighted scores
+    reviews: "list[Review]"
+    submitted: "list[Review]"
+    score: Decimal | None  # the mean of the submitted weighted scores
 
 
-def review_summary(application) -> ReviewSummary:
+def review_summary(application: "Application") -> ReviewSummary:
     """Every review of an application with its scores, for the officer and the board."""
     from ..models import Review
     from ..scoring import mean_score
@@ -84,12 +91,12 @@ def review_summary(application) -> ReviewSummary:
 
 @dataclass
 class ReviewerCandidate:
-    user: object
+    user: "User"
     load: int  # reviews assigned to them and not yet submitted, across all applications
     refusal: str | None
 
 
-def reviewer_candidates(application) -> list[ReviewerCandidate]:
+def reviewer_candidates(application: "Application") -> list[ReviewerCandidate]:
     """Every active board reviewer with their current load and, where they may not review this
     application, why. Those who may come first, lightest load first (the suggestion)."""
     from django.db.models import Count

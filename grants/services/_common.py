@@ -5,7 +5,9 @@ import from here; this module imports none of them, so the services package has 
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,11 @@ from ..models import (
 )
 from ..money import parse_money
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..models import Tranche
+
 S = ApplicationState
 EDITABLE_STATES = (S.DRAFT, S.INFO_REQUESTED)
 MAX_TEXT = 5000
@@ -49,11 +56,11 @@ def _lock(application: Application) -> Application:
         raise InvalidTransition(_("This application no longer exists.")) from None
 
 
-def _members(operator: Operator):
+def _members(operator: Operator) -> "QuerySet[User]":
     return operator.members.filter(is_active=True)
 
 
-def _officers():
+def _officers() -> "QuerySet[User]":
     from accounts.models import User
 
     return User.objects.filter(groups__name=roles.PROGRAM_OFFICER, is_active=True).distinct()
@@ -77,20 +84,20 @@ def _tell_operator(application: Application, subject: Message, body: Message) ->
     )
 
 
-def _tell_officers(application: Application, notice: Notice, **params) -> None:
+def _tell_officers(application: Application, notice: Notice, **params: Any) -> None:
     """Notify the program officers, each in their own language (notices in grants/messages.py)."""
     subject, body = notice.render(**params)
     notify(recipients=_officers(), subject=subject, body=body, url=application_url(application, staff=True))
 
 
-def _require_applicant(application: Application, actor) -> None:
+def _require_applicant(application: Application, actor: "User") -> None:
     if not is_applicant(application, actor):
         raise PermissionDenied(
             _("Only staff of %(operator)s may change this application.") % {"operator": application.operator}
         )
 
 
-def _require_editable(application: Application, actor) -> None:
+def _require_editable(application: Application, actor: "User") -> None:
     _require_applicant(application, actor)
     if application.state not in EDITABLE_STATES:
         raise InvalidTransition(
@@ -99,7 +106,7 @@ def _require_editable(application: Application, actor) -> None:
         )
 
 
-def _may_see(application: Application, actor) -> bool:
+def _may_see(application: Application, actor: "User") -> bool:
     from ..selectors import application_visible_to
 
     return application_visible_to(actor, application)
@@ -108,7 +115,7 @@ def _may_see(application: Application, actor) -> bool:
 _TAKES_REASON = {"screen_out", "reject", "withdraw"}
 
 
-def _guard(application: Application, name: str, actor) -> None:
+def _guard(application: Application, name: str, actor: "User") -> None:
     """Who may take transition `name` at all, before the state is looked at (so a person who may
     not touch the application learns nothing of its state): the transition's `permission=`, built
     from grants.permissions.APPLICATIONS and the object-level rule."""
@@ -125,7 +132,15 @@ def _guard(application: Application, name: str, actor) -> None:
         )
 
 
-def _transition(application: Application, name: str, actor, *, reason: str = "", data: dict | None = None, **kwargs):
+def _transition(
+    application: Application,
+    name: str,
+    actor: "User",
+    *,
+    reason: str = "",
+    data: dict | None = None,
+    **kwargs: Any,
+) -> tuple[str, str]:
     """One transition of a locked application on the workflow path (core.workflow). Returns
     (from_state, to_state)."""
     at = timezone.now()
@@ -150,7 +165,7 @@ def _transition(application: Application, name: str, actor, *, reason: str = "",
     return source, application.state
 
 
-def _text(value, label: str, errors: dict, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+def _text(value: object, label: str, errors: dict, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     text = (value or "").strip() if isinstance(value, str) else ""
     if required and not text:
         errors.setdefault(field, []).append(_("Enter %(label)s.") % {"label": label})
@@ -161,18 +176,19 @@ def _text(value, label: str, errors: dict, field: str, *, required: bool = True,
     return text
 
 
-def _money(value, label: str, errors: dict, field: str, *, positive: bool = True) -> Decimal | None:
+def _money(value: object, label: str, errors: dict, field: str, *, positive: bool = True) -> Decimal | None:
     amount, problem = parse_money(value, label)
     if problem:
         errors.setdefault(field, []).append(problem)
         return None
+    amount = cast(Decimal, amount)  # no problem: parse_money gave the amount
     if positive and amount <= 0:
         errors.setdefault(field, []).append(_("%(label)s must be more than zero.") % {"label": label})
         return None
     return amount
 
 
-def _whole(value, label: str, errors: dict, field: str, *, low: int, high: int) -> int | None:
+def _whole(value: object, label: str, errors: dict, field: str, *, low: int, high: int) -> int | None:
     if isinstance(value, bool):
         value = None
     try:
@@ -188,7 +204,7 @@ def _whole(value, label: str, errors: dict, field: str, *, low: int, high: int) 
     return number
 
 
-def _row(item, name: str):
+def _row(item: object, name: str) -> Any:
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
@@ -197,7 +213,7 @@ def _raise_if(errors: dict) -> None:
         raise ValidationFailed(field_errors=errors)
 
 
-def _record_edit(application: Application, actor, action: str, data: dict) -> None:
+def _record_edit(application: Application, actor: "User", action: str, data: dict) -> None:
     application.updated_at = timezone.now()
     application.save(update_fields=["updated_at", "amount_requested"])
     workflow.record(
@@ -221,7 +237,9 @@ def _open_elsewhere(program_id: int, space_ids: Iterable[int], exclude_pk: int |
     return sorted(set(qs.values_list("reference", flat=True)))
 
 
-def refuse_repeated_upload(application: Application, columns: dict, field: str, *, tranche=None) -> None:
+def refuse_repeated_upload(
+    application: Application, columns: dict, field: str, *, tranche: "Tranche | None" = None
+) -> None:
     """One file (by SHA-256) once per case: refuse a file already uploaded to this application as a
     document, as evidence of another tranche, or as the bill of a claim not rejected, naming where.
 

@@ -26,9 +26,11 @@ the database refuses a total over the allocation (BudgetAllocation's CheckConstr
 path that forgot the lock could not over-commit. See BudgetCommitment's docstring.
 """
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,6 +75,9 @@ from ._common import (
 )
 from .payments import tranche_schedule_create
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # Verification codes: no 0/O, 1/I/L, so a code read aloud or typed from paper is not misread.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -80,7 +85,7 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # --- budget ----------------------------------------------------------------------------------------
 
 
-def _commit_budget(*, application: Application, amount: Decimal, actor, at) -> BudgetCommitment:
+def _commit_budget(*, application: Application, amount: Decimal, actor: "User", at: dt.datetime) -> BudgetCommitment:
     """Append a commitment of `amount` to the program's allocation for the fiscal year of `at`.
 
     Locks the allocation row first: concurrent approvals queue here, and each reads the running total
@@ -143,7 +148,7 @@ def _commit_budget(*, application: Application, amount: Decimal, actor, at) -> B
     return commitment
 
 
-def budget_commitment_reverse(*, commitment: BudgetCommitment, actor, reason: str) -> BudgetCommitment:
+def budget_commitment_reverse(*, commitment: BudgetCommitment, actor: "User", reason: str) -> BudgetCommitment:
     """Reverse a commitment with a new negative row (the original is never edited); the allocation's
     committed total falls by the same amount. Program officers only; a commitment is reversed once."""
     with transaction.atomic():
@@ -201,10 +206,12 @@ def _verification_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _approve(application: Application, decision: Decision, actor, transition: str) -> Award:
+def _approve(application: Application, decision: Decision, actor: "User", transition: str) -> Award:
     """Commit the budget, offer the award and close the application as approved (one transaction)."""
     at = decision.decided_at
-    commitment = _commit_budget(application=application, amount=decision.amount, actor=actor, at=at)
+    # An approving decision carries the amount approved.
+    amount = cast(Decimal, decision.amount)
+    commitment = _commit_budget(application=application, amount=amount, actor=actor, at=at)
     award = Award.objects.create(
         application=application,
         decision=decision,
@@ -239,7 +246,7 @@ def _approve(application: Application, decision: Decision, actor, transition: st
         at=at,
     )
 
-    def text():
+    def text() -> str:
         words = _(
             "Application %(ref)s is approved: award %(sanction)s for %(amount)s. Download the award letter and "
             "accept the award in the portal."
@@ -252,7 +259,7 @@ def _approve(application: Application, decision: Decision, actor, transition: st
     return award
 
 
-def _amount(value, application: Application, errors: dict, *, limit: Decimal | None = None) -> Decimal | None:
+def _amount(value: object, application: Application, errors: dict, *, limit: Decimal | None = None) -> Decimal | None:
     from ..money import parse_money
 
     if value in (None, ""):
@@ -261,6 +268,7 @@ def _amount(value, application: Application, errors: dict, *, limit: Decimal | N
     if problem:
         errors.setdefault("amount", []).append(problem)
         return None
+    amount = cast(Decimal, amount)  # no problem: parse_money gave the amount
     if amount <= 0:
         errors.setdefault("amount", []).append(_("The amount approved must be more than zero."))
         return None
@@ -279,7 +287,9 @@ def _amount(value, application: Application, errors: dict, *, limit: Decimal | N
     return amount
 
 
-def application_approve_delegated(*, application: Application, actor, amount=None, conditions: str = "") -> Award:
+def application_approve_delegated(
+    *, application: Application, actor: "User", amount: Decimal | str | None = None, conditions: str = ""
+) -> Award:
     """A program officer approves a utility-subsidy enrolment at or under the program's delegated
     limit, without the board (in review or recommended). Commits budget and offers the award."""
     with transaction.atomic():
@@ -311,7 +321,7 @@ def application_approve_delegated(*, application: Application, actor, amount=Non
         return _approve(application, decision, actor, "approve_delegated")
 
 
-def award_accept(*, award: Award, actor) -> Award:
+def award_accept(*, award: Award, actor: "User") -> Award:
     """The operator accepts the award offered (award_offered -> award_accepted); officers are told."""
     with transaction.atomic():
         try:
@@ -357,15 +367,17 @@ def award_accept(*, award: Award, actor) -> Award:
 # --- the board -------------------------------------------------------------------------------------
 
 
-def _is_chair(actor) -> bool:
+def _is_chair(actor: "User") -> bool:
     return is_active_person(actor) and actor.has_role(roles.BOARD_CHAIR)
 
 
-def _board_member(user) -> bool:
+def _board_member(user: "User") -> bool:
     return is_active_person(user) and (user.has_role(roles.BOARD_REVIEWER) or user.has_role(roles.BOARD_CHAIR))
 
 
-def board_meeting_record(*, actor, held_on, members_present: Iterable, notes: str = "") -> BoardMeeting:
+def board_meeting_record(
+    *, actor: "User", held_on: dt.date, members_present: "Iterable[User]", notes: str = ""
+) -> BoardMeeting:
     """The chair records a meeting: its date (today or earlier) and the board members present (the
     chair counts as present). Audit event `board_meeting.record`."""
     if not _is_chair(actor):
@@ -393,7 +405,7 @@ def board_meeting_record(*, actor, held_on, members_present: Iterable, notes: st
     return meeting
 
 
-def _whole(value, label: str, field: str, errors: dict) -> int:
+def _whole(value: int | str, label: str, field: str, errors: dict) -> int:
     try:
         number = int(value)
         if isinstance(value, bool) or number < 0:
@@ -408,12 +420,12 @@ def board_decision_record(
     *,
     meeting: BoardMeeting,
     application: Application,
-    actor,
+    actor: "User",
     outcome: str,
-    votes_for,
-    votes_against,
-    votes_abstain,
-    amount=None,
+    votes_for: int | str,
+    votes_against: int | str,
+    votes_abstain: int | str,
+    amount: Decimal | str | None = None,
     conditions: str = "",
     reasons: str = "",
 ) -> Decision:

@@ -35,6 +35,7 @@ Finance's hooks (grants/services/hooks.py, registered in GrantsConfig.ready): a 
 
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,6 +66,12 @@ from ._common import (
     refuse_repeated_upload,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from finance.models import PaymentInstruction
+
+    from ..models import UtilityClaim
+
 PAISA = Decimal("0.01")
 MAX_NOTE = 2000
 MAX_UNITS = 10_000_000
@@ -73,7 +80,7 @@ MAX_UNITS = 10_000_000
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _clean_text(value, label: str, field: str, *, required: bool = True, limit: int = MAX_NOTE) -> str:
+def _clean_text(value: object, label: str, field: str, *, required: bool = True, limit: int = MAX_NOTE) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise ValidationFailed(field_errors={field: [_("Enter %(label)s.") % {"label": label}]})
@@ -86,7 +93,17 @@ def _clean_text(value, label: str, field: str, *, required: bool = True, limit: 
     return text
 
 
-def _move(obj, name: str, event: GrantsEvent, actor, *, application: Application, reason="", data=None, kwargs=None):
+def _move(
+    obj: "Tranche | UtilityClaim",
+    name: str,
+    event: GrantsEvent,
+    actor: "User | str",
+    *,
+    application: Application,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    kwargs: dict[str, Any] | None = None,
+) -> str:
     """One transition of a locked tranche or claim on the workflow path (core.workflow), recorded on
     its application's timeline. The services say first, in their own words, who may and what is wrong;
     the transition's permission= (grants.permissions) and state are checked again here."""
@@ -103,7 +120,16 @@ def _move(obj, name: str, event: GrantsEvent, actor, *, application: Application
     )
 
 
-def _record(application: Application, actor, action: str, *, from_state="", to_state="", reason="", data=None):
+def _record(
+    application: Application,
+    actor: "User | str",
+    action: str,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
     workflow.record(
         actor=actor,
         event=action,
@@ -127,7 +153,7 @@ def _schedule_amounts(milestone_amounts: list[Decimal], award_amount: Decimal) -
     return scaled
 
 
-def tranche_schedule_create(*, award: Award, actor) -> list[Tranche]:
+def tranche_schedule_create(*, award: Award, actor: "User") -> list[Tranche]:
     """The award's tranches from its application's milestones (see the module docstring). Must run in
     the caller's transaction (award_accept's). Idempotent: an award with tranches keeps them."""
     existing = list(award.tranches.order_by("position"))
@@ -182,7 +208,9 @@ def _tranche_state_refusal(tranche: Tranche) -> InvalidTransition:
     )
 
 
-def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: Iterable) -> Tranche:
+def tranche_request(
+    *, tranche: Tranche, actor: "User", progress_note: str, evidence: Iterable[tuple[str, Any]]
+) -> Tranche:
     """The operator asks for a tranche with evidence. See the module docstring for the refusals.
 
     Post: the tranche is requested with the note, the files are stored privately (TrancheEvidence),
@@ -272,7 +300,7 @@ def tranche_request(*, tranche: Tranche, actor, progress_note: str, evidence: It
     return tranche
 
 
-def _require_officer(application: Application, actor, what: str) -> None:
+def _require_officer(application: Application, actor: "User", what: str) -> None:
     if not is_program_officer(application, actor):
         if is_applicant(application, actor):
             raise PermissionDenied(
@@ -282,7 +310,7 @@ def _require_officer(application: Application, actor, what: str) -> None:
         raise PermissionDenied(_("Only a program officer may %(what)s.") % {"what": what})
 
 
-def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
+def tranche_return(*, tranche: Tranche, actor: "User", reason: str) -> Tranche:
     """The officer sends the evidence back (requested -> returned); the operator sees why and may
     request again with better evidence."""
     with transaction.atomic():
@@ -316,7 +344,7 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
     return tranche
 
 
-def _request_tranche_payment(tranche: Tranche, actor):
+def _request_tranche_payment(tranche: Tranche, actor: "User") -> "PaymentInstruction":
     from finance.services import payment_request
 
     award, application = tranche.award, tranche.award.application
@@ -335,7 +363,7 @@ def _request_tranche_payment(tranche: Tranche, actor):
     )
 
 
-def _payment_cancelled(source) -> bool:
+def _payment_cancelled(source: "Tranche | UtilityClaim") -> bool:
     from finance.models import PaymentInstruction, PaymentState
 
     latest = (
@@ -347,7 +375,7 @@ def _payment_cancelled(source) -> bool:
     return latest == PaymentState.CANCELLED
 
 
-def tranche_pay_again(*, tranche: Tranche, actor) -> Tranche:
+def tranche_pay_again(*, tranche: Tranche, actor: "User") -> Tranche:
     """After finance cancelled the payment of a verified tranche (e.g. the company's bank account was
     being changed), the officer asks finance to pay it again: a new payment attempt."""
     with transaction.atomic():
@@ -370,7 +398,7 @@ def tranche_pay_again(*, tranche: Tranche, actor) -> Tranche:
     return tranche
 
 
-def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
+def tranche_verify(*, tranche: Tranche, actor: "User") -> Tranche:
     """The officer verifies the evidence (requested -> verified) and finance is asked to pay, in one
     transaction: a refusal by finance leaves the tranche requested."""
     with transaction.atomic():
@@ -405,11 +433,11 @@ def tranche_verify(*, tranche: Tranche, actor) -> Tranche:
 # --- finance's hooks -------------------------------------------------------------------------------
 
 
-def _finance_actor(instruction) -> str:
+def _finance_actor(instruction: "PaymentInstruction") -> str:
     return _("Finance (payment %(ref)s)") % {"ref": instruction.reference}
 
 
-def tranche_payment_moved(instruction, from_state: str, to_state: str) -> None:
+def tranche_payment_moved(instruction: "PaymentInstruction", from_state: str, to_state: str) -> None:
     """Registered for "grants.tranche": runs inside the transaction that moved the payment."""
     if to_state == "paid" or (from_state == "paid" and to_state == "failed"):
         tranche = _lock_tranche(Tranche(pk=int(instruction.source_id)))

@@ -29,8 +29,10 @@ Board reviewer (only for their own assignment):
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +69,9 @@ from ._common import (
     _text,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 S = ApplicationState
 
 # The rubric a program gets when its officer first assigns reviewers and none was configured (the
@@ -93,14 +98,14 @@ STANDARD_RUBRIC = [
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _url(name: str, **kwargs) -> str:
+def _url(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return ""
 
 
-def _users_with_role(role: str):
+def _users_with_role(role: str) -> "QuerySet[User]":
     from accounts.models import User
 
     return User.objects.filter(groups__name=role, is_active=True).distinct()
@@ -130,7 +135,7 @@ def rubric_ensure(program: Program) -> list[RubricCriterion]:
 
 def reviewer_refusal(
     application: Application,
-    user,
+    user: "User",
     *,
     members: set[int] | None = None,
     conflicts: set[int] | None = None,
@@ -165,13 +170,17 @@ def reviewer_refusal(
     return None
 
 
-def _complete_review(application: Application, trigger) -> None:
+def _complete_review(application: Application, trigger: "User") -> None:
     """in_review -> recommended once every assigned review is in. `trigger` is the person whose
     step completed it; the event is recorded as the system's (the operator reads the timeline, and
     reviewers are not named to applicants), with the trigger's id in its data."""
     if application.state != S.IN_REVIEW or not reviews_complete(application):
         return
-    scores = list(application.reviews.filter(state=ReviewState.SUBMITTED).values_list("weighted_score", flat=True))
+    # Submitted reviews are scored: weighted_score is set on submit.
+    scores = cast(
+        "list[Decimal]",
+        list(application.reviews.filter(state=ReviewState.SUBMITTED).values_list("weighted_score", flat=True)),
+    )
     score = mean_score(scores)
     at = timezone.now()
     # The system completes the review, on behalf of the person whose step completed it (`trigger`):
@@ -203,7 +212,7 @@ def _complete_review(application: Application, trigger) -> None:
 # --- reviewer assignment ---------------------------------------------------------------------------
 
 
-def review_assign(*, application: Application, actor, reviewers: Iterable) -> list[Review]:
+def review_assign(*, application: Application, actor: "User", reviewers: "Iterable[User]") -> list[Review]:
     """Assign board reviewers to an application in review.
 
     Pre: actor is a program officer (not of the applying company); the application is in_review;
@@ -287,12 +296,12 @@ def review_assign(*, application: Application, actor, reviewers: Iterable) -> li
 # --- the reviewer ----------------------------------------------------------------------------------
 
 
-def _require_own_review(review: Review, actor) -> None:
+def _require_own_review(review: Review, actor: "User") -> None:
     if not is_active_person(actor) or review.reviewer_id != actor.pk:
         raise PermissionDenied(_("Only the assigned reviewer may act on this review."))
 
 
-def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -> Review:
+def review_declare(*, review: Review, actor: "User", conflict: bool, reason: str = "") -> Review:
     """Declare, before seeing the application, whether the reviewer has a conflict of interest.
 
     No conflict: assigned -> declared (the application opens for scoring). Conflict (a reason is
@@ -353,7 +362,7 @@ def review_declare(*, review: Review, actor, conflict: bool, reason: str = "") -
 def review_submit(
     *,
     review: Review,
-    actor,
+    actor: "User",
     scores: Mapping,
     recommendation: str,
     comments: str,
