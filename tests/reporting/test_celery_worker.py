@@ -45,9 +45,13 @@ def real_celery():
         pytest.skip(f"Redis is not reachable at {BROKER}; set CELERY_TEST_BROKER_URL (CI starts Redis)")
     from celery.contrib.testing.worker import start_worker
 
-    keys = ("broker_url", "task_always_eager", "result_backend")
+    keys = ("broker_url", "task_always_eager", "result_backend", "task_default_queue")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=BROKER, task_always_eager=False, result_backend=None)
+    # A queue of this test process's own: another test run on the same Redis (a second checkout, a
+    # developer's run beside CI) never takes this run's tasks, nor this run theirs.
+    app.conf.update(
+        broker_url=BROKER, task_always_eager=False, result_backend=None, task_default_queue=f"test-{os.getpid()}"
+    )
     _reset_pools()
     app.control.purge()  # stale messages of an earlier, interrupted run
     try:
