@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,9 @@ from ._common import (
     _whole,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # --- sections --------------------------------------------------------------------------------------
 
 
@@ -54,7 +58,7 @@ def _require_instrument(application: Application, instrument: str) -> None:
         )
 
 
-def _within_program(program: Program, amount: Decimal, label: str, errors: dict, field: str) -> None:
+def _within_program(program: Program, amount: Decimal | None, label: str, errors: dict, field: str) -> None:
     if amount is None:
         return
     if amount > program.max_amount:
@@ -70,7 +74,12 @@ def _within_program(program: Program, amount: Decimal, label: str, errors: dict,
 
 
 def application_save_grant_details(
-    *, application: Application, actor, purpose: str, amount_requested, own_contribution
+    *,
+    application: Application,
+    actor: "User",
+    purpose: str,
+    amount_requested: Decimal | str | None,
+    own_contribution: Decimal | str | None,
 ) -> GrantDetails:
     """Save a grant's purpose, the grant asked for and the operator's own contribution.
 
@@ -97,6 +106,8 @@ def application_save_grant_details(
                     % {"needed": pkr(needed), "pct": percent(program.own_contribution_percent)}
                 )
         _raise_if(errors)
+        # Each None above came with an error, so _raise_if has refused it.
+        amount, contribution = cast(Decimal, amount), cast(Decimal, contribution)
         details, _created = GrantDetails.objects.update_or_create(
             application=application, defaults={"purpose": purpose, "own_contribution": contribution}
         )
@@ -116,7 +127,9 @@ class BudgetLineInput:
     amount: Decimal
 
 
-def application_save_budget_lines(*, application: Application, actor, lines: Iterable) -> list[BudgetLine]:
+def application_save_budget_lines(
+    *, application: Application, actor: "User", lines: Iterable[object]
+) -> list[BudgetLine]:
     """Replace a grant's budget lines (`lines`: mappings or objects with description and amount).
 
     Rules: 1 to 50 lines; each with a description and an amount above zero; their total within the
@@ -142,7 +155,12 @@ def application_save_budget_lines(*, application: Application, actor, lines: Ite
             amount = _money(_row(item, "amount"), _("The cost on line %(n)s") % {"n": number}, line_errors, "a")
             for messages in line_errors.values():
                 errors.setdefault(f"lines-{number}", []).extend(messages)
-            rows.append(BudgetLine(application=application, position=number, description=description, amount=amount))
+            # A None amount came with an error: _raise_if refuses the rows before they are saved.
+            rows.append(
+                BudgetLine(
+                    application=application, position=number, description=description, amount=cast(Decimal, amount)
+                )
+            )
         _raise_if(errors)
         total = sum((row.amount for row in rows), Decimal("0"))
         _budget_total_error = parse_money(total, _("The budget total"))[1]
@@ -163,7 +181,9 @@ class MilestoneInput:
     due_date: dt.date
 
 
-def application_save_milestones(*, application: Application, actor, milestones: Iterable) -> list[Milestone]:
+def application_save_milestones(
+    *, application: Application, actor: "User", milestones: Iterable[object]
+) -> list[Milestone]:
     """Replace a grant's milestones (mappings or objects with title, amount, due_date).
 
     Rules: 1 to 50; each titled, with a tranche above zero and a due date after today, in date
@@ -203,7 +223,12 @@ def application_save_milestones(*, application: Application, actor, milestones: 
             previous_due = due or previous_due
             for messages in row_errors.values():
                 errors.setdefault(f"milestones-{number}", []).extend(messages)
-            rows.append(Milestone(application=application, position=number, title=title, amount=amount, due_date=due))
+            # A None amount came with an error: _raise_if refuses the rows before they are saved.
+            rows.append(
+                Milestone(
+                    application=application, position=number, title=title, amount=cast(Decimal, amount), due_date=due
+                )
+            )
         _raise_if(errors)
         total = sum((row.amount for row in rows), Decimal("0"))
         if total > program.max_amount:
@@ -242,12 +267,12 @@ def loan_tier_for(program: Program, amount: Decimal) -> LoanTier:
 def application_save_loan_details(
     *,
     application: Application,
-    actor,
-    amount,
-    tenure_months,
-    grace_months,
+    actor: "User",
+    amount: Decimal | str | None,
+    tenure_months: int | str | None,
+    grace_months: int | str | None,
     purpose: str,
-    equity_contribution,
+    equity_contribution: Decimal | str | None,
     grace_kind: str | None = GraceKind.INTEREST_ONLY,
 ) -> LoanDetails:
     """Save a soft loan's terms; look up its tier and markup from the program's LoanTier rows.
@@ -291,7 +316,8 @@ def application_save_loan_details(
                     % {"n": tier.number, "max": tier.max_grace_months}
                 )
             if equity is not None:
-                needed = own_contribution_needed(tier.min_equity_percent, loan)
+                # A tier was found, so the loan amount is there.
+                needed = own_contribution_needed(tier.min_equity_percent, cast(Decimal, loan))
                 if equity < needed:
                     errors.setdefault("equity_contribution", []).append(
                         _("Tier %(n)s needs own equity of at least %(needed)s (%(pct)s%% of the project).")
@@ -301,6 +327,9 @@ def application_save_loan_details(
             errors.setdefault("grace_months", []).append(_("The grace period must be shorter than the tenure."))
         kind = _grace_kind(grace_kind, grace, errors)
         _raise_if(errors)
+        # Each None above came with an error (no tier: the amount's), so _raise_if has refused it.
+        loan, equity, tier = cast(Decimal, loan), cast(Decimal, equity), cast(LoanTier, tier)
+        tenure, grace, kind = cast(int, tenure), cast(int, grace), cast(str, kind)
         details, _created = LoanDetails.objects.update_or_create(
             application=application,
             defaults={
@@ -331,7 +360,7 @@ def application_save_loan_details(
     return details
 
 
-def _grace_kind(value, grace_months: int | None, errors: dict) -> str | None:
+def _grace_kind(value: object, grace_months: int | None, errors: dict) -> str | None:
     """The grace kind to store: refused when unknown, or missing while grace months are asked for;
     interest_only when there is no grace (the one stored form of "no grace", a database constraint)."""
     text = str(value or "").strip()
@@ -367,7 +396,7 @@ def utility_estimate(program: Program, bills: Iterable[Decimal]) -> Decimal:
 
 
 def application_save_utility_connections(
-    *, application: Application, actor, connections: Iterable
+    *, application: Application, actor: "User", connections: Iterable[object]
 ) -> list[UtilityConnection]:
     """Replace a utility enrolment's spaces and connections (mappings or objects with space, disco,
     bill_reference, average_monthly_bill; `space` may be a Space or its id).
@@ -440,7 +469,7 @@ def application_save_utility_connections(
                     space=space,
                     disco=disco,
                     bill_reference=reference,
-                    average_monthly_bill=bill,
+                    average_monthly_bill=cast(Decimal, bill),  # None came with an error: refused below
                 )
             )
         if not errors:

@@ -2,6 +2,8 @@
 
 The API and its conventions are described in grants/services/__init__.py."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +44,9 @@ from ._common import (
     refuse_repeated_upload,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _next_reference(program: Program, year: int) -> str:
     """GR-2026-00042: take the next number of the program's counter for the year, under a row lock.
@@ -59,7 +64,7 @@ def _next_reference(program: Program, year: int) -> str:
 # --- starting an application -----------------------------------------------------------------------
 
 
-def application_create(*, actor, call: Call, operator: Operator, space: Space | None = None) -> Application:
+def application_create(*, actor: "User", call: Call, operator: Operator, space: Space | None = None) -> Application:
     """Start a draft application to `call` for `operator`.
 
     Pre: `actor` is an active member of `operator`; the call is open and its program active; for a
@@ -134,7 +139,9 @@ def application_create(*, actor, call: Call, operator: Operator, space: Space | 
 # --- documents -------------------------------------------------------------------------------------
 
 
-def application_upload_document(*, application: Application, actor, document_type: str, file) -> ApplicationDocument:
+def application_upload_document(
+    *, application: Application, actor: "User", document_type: str, file: Any
+) -> ApplicationDocument:
     """Store one document for the application, privately.
 
     `file` is a Django File/UploadedFile (anything with `.name`, `.size`, `.chunks()`, `.seek()`).
@@ -160,7 +167,7 @@ def application_upload_document(*, application: Application, actor, document_typ
             uploaded_at=timezone.now(),
         )
         document.file.save(document.original_filename, file, save=False)
-        stored = document.file.name
+        stored = cast(str, document.file.name)  # FieldFile.save has named the file
         try:
             document.save()
             workflow.record(
@@ -183,14 +190,14 @@ def application_upload_document(*, application: Application, actor, document_typ
     return document
 
 
-def application_remove_document(*, document: ApplicationDocument, actor) -> None:
+def application_remove_document(*, document: ApplicationDocument, actor: "User") -> None:
     """Remove an uploaded document while the application is editable; the file is deleted after
     commit. The audit event keeps its name and SHA-256."""
     with transaction.atomic():
         application = _lock(document.application)
         _require_editable(application, actor)
         document = ApplicationDocument.objects.select_for_update().get(pk=document.pk, application=application)
-        storage, stored = document.file.storage, document.file.name
+        storage, stored = document.file.storage, cast(str, document.file.name)  # a document always has its file
         workflow.record(
             actor=actor,
             event=GrantsEvent.APPLICATION_REMOVE_DOCUMENT,
@@ -211,7 +218,7 @@ def application_remove_document(*, document: ApplicationDocument, actor) -> None
 # --- the operator's transitions --------------------------------------------------------------------
 
 
-def application_submit(*, application: Application, actor) -> Application:
+def application_submit(*, application: Application, actor: "User") -> Application:
     """Submit a draft. Refused with every missing item listed (sections and documents) and when the
     call has closed. Post: submitted, the clock starts; the operator gets a confirmation and the
     program officers a notice."""
@@ -250,7 +257,7 @@ def application_submit(*, application: Application, actor) -> Application:
     return application
 
 
-def application_answer_information(*, application: Application, actor, answer: str) -> Application:
+def application_answer_information(*, application: Application, actor: "User", answer: str) -> Application:
     """Answer the open information request; screening resumes and its clock restarts.
     Post: the request holds the answer; the officer who asked is told."""
     with transaction.atomic():
@@ -275,7 +282,7 @@ def application_answer_information(*, application: Application, actor, answer: s
     return application
 
 
-def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: "User", reason: str = "") -> Application:
     """The operator withdraws the application, in any state before a decision. Post: withdrawn
     (closed, the clock stops); officers are told if it had been submitted."""
     with transaction.atomic():
@@ -305,7 +312,7 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
 # --- the program officer's transitions -------------------------------------------------------------
 
 
-def application_start_screening(*, application: Application, actor) -> Application:
+def application_start_screening(*, application: Application, actor: "User") -> Application:
     """An officer takes a submitted application into screening. Post: screening; operator told."""
     with transaction.atomic():
         application = _lock(application)
@@ -318,7 +325,7 @@ def application_start_screening(*, application: Application, actor) -> Applicati
     return application
 
 
-def application_request_information(*, application: Application, actor, question: str) -> InformationRequest:
+def application_request_information(*, application: Application, actor: "User", question: str) -> InformationRequest:
     """Ask the operator a question during screening. The clock pauses until they answer.
 
     Pre: screening, actor an officer, a non-empty question. Post: info_requested, one open
@@ -345,7 +352,7 @@ def application_request_information(*, application: Application, actor, question
     return request
 
 
-def application_screen_out(*, application: Application, actor, reason: str) -> Application:
+def application_screen_out(*, application: Application, actor: "User", reason: str) -> Application:
     """End the application at screening, with the reason the operator will read (required)."""
     with transaction.atomic():
         application = _lock(application)
@@ -365,7 +372,7 @@ def application_screen_out(*, application: Application, actor, reason: str) -> A
     return application
 
 
-def application_send_to_review(*, application: Application, actor) -> Application:
+def application_send_to_review(*, application: Application, actor: "User") -> Application:
     """Send a screened application to review. Refused, with the failing checks listed, unless every
     eligibility check passes (grants/eligibility.py) and no question is open."""
     with transaction.atomic():

@@ -30,6 +30,7 @@ Finance's hooks (registered in GrantsConfig.ready):
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -73,6 +74,10 @@ from .payments import (
     _require_officer,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from finance.models import PaymentInstruction
+
 # --- utility claims --------------------------------------------------------------------------------
 
 
@@ -94,13 +99,13 @@ def month_label(month: dt.date) -> str:
 def utility_claim_submit(
     *,
     connection: UtilityConnection,
-    actor,
+    actor: "User",
     disco: str,
     bill_reference: str,
     billing_month: dt.date,
-    units,
-    bill_amount,
-    file,
+    units: int,
+    bill_amount: Decimal | str,
+    file: Any,
 ) -> UtilityClaim:
     """An operator claims one month's bill of an enrolled connection. See the module docstring."""
     stored = None
@@ -162,6 +167,7 @@ def utility_claim_submit(
         if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= MAX_UNITS:
             errors["units"] = [_("Enter the units billed, a whole number of kWh above zero.")]
         amount, problem = parse_money(bill_amount, _("the bill amount"))
+        amount = cast(Decimal, amount)  # None only with a problem, which is refused below
         if problem:
             errors["bill_amount"] = [problem]
         elif amount <= 0:
@@ -172,6 +178,7 @@ def utility_claim_submit(
             ]
         if errors:
             raise ValidationFailed(field_errors=errors)
+        month = cast(dt.date, month)  # None only with a billing_month error, refused above
         duplicate = (
             UtilityClaim.objects.filter(disco=disco, bill_reference=reference, billing_month=month)
             .exclude(state=UtilityClaimState.REJECTED)
@@ -268,7 +275,9 @@ def _claim_state_refusal(claim: UtilityClaim) -> InvalidTransition:
     )
 
 
-def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, note: str = "") -> UtilityClaim:
+def utility_claim_verify(
+    *, claim: UtilityClaim, actor: "User", eligible_amount: Decimal | str | None = None, note: str = ""
+) -> UtilityClaim:
     """The officer has checked the bill (submitted -> verified); the subsidy is worked out again on
     the eligible amount (the bill, or less with a note saying why)."""
     with transaction.atomic():
@@ -279,9 +288,10 @@ def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, no
             raise _claim_state_refusal(claim)
         eligible = claim.bill_amount
         if eligible_amount not in (None, ""):
-            eligible, problem = parse_money(eligible_amount, _("the eligible amount"))
+            parsed, problem = parse_money(eligible_amount, _("the eligible amount"))
             if problem:
                 raise ValidationFailed(field_errors={"eligible_amount": [problem]})
+            eligible = cast(Decimal, parsed)  # no problem: parse_money gave the amount
             if not 0 < eligible <= claim.bill_amount:
                 raise ValidationFailed(
                     field_errors={
@@ -306,7 +316,7 @@ def utility_claim_verify(*, claim: UtilityClaim, actor, eligible_amount=None, no
     return claim
 
 
-def _request_claim_payment(claim: UtilityClaim, award: Award, actor):
+def _request_claim_payment(claim: UtilityClaim, award: Award, actor: "User") -> "PaymentInstruction":
     from finance.services import payment_request
 
     application = claim.connection.application
@@ -325,7 +335,7 @@ def _request_claim_payment(claim: UtilityClaim, award: Award, actor):
     )
 
 
-def utility_claim_pay_again(*, claim: UtilityClaim, actor) -> UtilityClaim:
+def utility_claim_pay_again(*, claim: UtilityClaim, actor: "User") -> UtilityClaim:
     """After finance cancelled the payment of an approved claim, the officer asks for it again."""
     with transaction.atomic():
         claim = _lock_claim(claim)
@@ -348,7 +358,7 @@ def utility_claim_pay_again(*, claim: UtilityClaim, actor) -> UtilityClaim:
     return claim
 
 
-def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
+def utility_claim_approve(*, claim: UtilityClaim, actor: "User") -> UtilityClaim:
     """verified -> approved, and finance is asked to pay the subsidy for the connection's space."""
     with transaction.atomic():
         claim = _lock_claim(claim)
@@ -403,7 +413,7 @@ def utility_claim_approve(*, claim: UtilityClaim, actor) -> UtilityClaim:
     return claim
 
 
-def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityClaim:
+def utility_claim_reject(*, claim: UtilityClaim, actor: "User", reason: str) -> UtilityClaim:
     """submitted | verified -> rejected, with the reason the operator reads. The bill may be filed again."""
     with transaction.atomic():
         claim = _lock_claim(claim)
@@ -433,7 +443,7 @@ def utility_claim_reject(*, claim: UtilityClaim, actor, reason: str) -> UtilityC
     return claim
 
 
-def claim_payment_moved(instruction, from_state: str, to_state: str) -> None:
+def claim_payment_moved(instruction: "PaymentInstruction", from_state: str, to_state: str) -> None:
     """Registered for "grants.utilityclaim": runs inside the transaction that moved the payment."""
     if to_state == "paid" or (from_state == "paid" and to_state == "failed"):
         claim = _lock_claim(UtilityClaim(pk=int(instruction.source_id)))
