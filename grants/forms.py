@@ -6,12 +6,13 @@ and its refusal is shown on the form by `show_refusal` (views.py). Amounts are t
 the service reads "1,250,000" as well as "1250000" and names the problem precisely when it cannot.
 """
 
+import django_filters
 from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .documents import DocumentType
-from .models import ApplicationState, Disco, GraceKind
+from .models import Application, ApplicationState, Disco, GraceKind, Program
 
 AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
 
@@ -209,9 +210,10 @@ class ScreenOutForm(forms.Form):
     )
 
 
-class QueueFilterForm(forms.Form):
-    program = forms.ChoiceField(label=_("Program"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
+class ScreeningQueueFilter(django_filters.FilterSet):
+    """The screening queue's filters, `?program=<slug>&state=<state>`. `form` is what the queue page
+    renders; `qs` is what `selectors.screening_queue(filters=...)` returns. A value that is not one of
+    the choices is shown as an error on the form and the queue is left unfiltered (not half-filtered)."""
 
     SCREENING_CHOICES = [
         (ApplicationState.SUBMITTED, ApplicationState.SUBMITTED.label),
@@ -219,10 +221,22 @@ class QueueFilterForm(forms.Form):
         (ApplicationState.INFO_REQUESTED, ApplicationState.INFO_REQUESTED.label),
     ]
 
-    def __init__(self, *args, programs=(), **kwargs):
+    program = django_filters.ChoiceFilter(
+        label=_("Program"), field_name="call__program__slug", empty_label=_("All programs")
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=SCREENING_CHOICES, empty_label=_("All states"))
+
+    class Meta:
+        model = Application
+        fields = ["program", "state"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].choices = [("", _("All programs"))] + [(p.slug, p.name) for p in programs]
-        self.fields["state"].choices = [("", _("All states"))] + self.SCREENING_CHOICES
+        programs = Program.objects.order_by("name").values_list("slug", "name")
+        self.filters["program"].extra["choices"] = list(programs)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.form.is_valid() else queryset
 
 
 # --- review and decision (issue 4) -----------------------------------------------------------------

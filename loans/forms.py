@@ -8,16 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MoneyField
 from grants.models import LoanTier, Program
 
-from .models import ArrearsBucket, GraceKind, LoanState
+from .models import GraceKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class LoanBookFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Any state")), *LoanState.choices])
-    bucket = forms.ChoiceField(
-        label=_("Arrears"), required=False, choices=[("", _("Any arrears")), *ArrearsBucket.choices]
-    )
 
 
 class RepaymentForm(forms.Form):

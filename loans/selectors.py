@@ -36,7 +36,8 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from grants.models import Award, AwardState, Program
 
 from . import positions
-from .models import SERVICING_STATES, Instalment, Loan, LoanState, Repayment, RepaymentAllocation, ScheduleVersion
+from .filters import LoanBookFilter
+from .models import Instalment, Loan, LoanState, Repayment, RepaymentAllocation, ScheduleVersion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -236,14 +237,15 @@ def _list_queryset() -> QuerySet[Loan]:
     return Loan.objects.select_related("operator", "application__call__program", "application__space")
 
 
-def loan_book(*, state: str = "", bucket: str = "") -> QuerySet[Loan]:
-    """Finance's loan book, most urgent first (days past due, then sanction number)."""
-    loans = _list_queryset()
-    if state in LoanState.values:
-        loans = loans.filter(state=state)
-    if bucket in positions.Bucket.ORDER:
-        loans = loans.filter(arrears_bucket=bucket, state__in=SERVICING_STATES)
-    return loans.order_by("-days_past_due", "sanction_number")
+def loan_book(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Loan]:
+    """Finance's loan book, most urgent first (days past due, then sanction number). With `filters`
+    (the page's query string: `state`, `bucket`), narrowed by `filters.LoanBookFilter`; a value that
+    is not one of its choices leaves the book unfiltered."""
+    loans = _list_queryset().order_by("-days_past_due", "sanction_number")
+    if filters is None:
+        return loans
+    filtered: QuerySet[Loan] = LoanBookFilter(filters, queryset=loans).qs
+    return filtered
 
 
 def loan_for_staff(*, user: "User", pk: int) -> Loan:

@@ -33,11 +33,11 @@ from grants.models import Award
 
 from . import collections, selectors, services
 from .errors import LoansError
+from .filters import LoanBookFilter
 from .forms import (
     CalculatorForm,
     CollectionConfirmForm,
     CollectionUploadForm,
-    LoanBookFilterForm,
     RepaymentForm,
     RestructureForm,
     ReverseForm,
@@ -172,12 +172,10 @@ def calculator(request):
 @staff_view
 @require_GET
 def loan_book(request):
-    form = LoanBookFilterForm(request.GET or None)
-    state = bucket = ""
-    if form.is_valid():
-        state, bucket = form.cleaned_data["state"], form.cleaned_data["bucket"]
-    page = Paginator(selectors.loan_book(state=state, bucket=bucket), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("state", state), ("bucket", bucket)) if v})
+    form = LoanBookFilter(request.GET or None).form
+    page = Paginator(selectors.loan_book(filters=request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The pages' links keep the filters that apply (an invalid value is dropped, as the book ignores it).
+    query = urlencode({k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else ""
     waiting = (
         list(selectors.awards_waiting_for_a_loan()[:50]) if services.may_request_disbursement(request.user) else []
     )

@@ -6,8 +6,9 @@ permission is `applications_visible_to(user)` / `application_visible_to(user, ap
 operator staff see their own company's applications, program officers see all, others nothing yet.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -19,6 +20,7 @@ from audit.selectors import audit_events_for
 from spaces.models import Operator
 
 from ..eligibility import EligibilityCheck, eligibility_checks
+from ..forms import ScreeningQueueFilter
 from ..models import (
     SCREENING_STATES,
     Application,
@@ -107,20 +109,26 @@ QUEUE_FIELDS = (
 )
 
 
-def screening_queue(*, user: "User | None" = None) -> QuerySet[Application]:
+def screening_queue(*, user: "User | None" = None, filters: Mapping[str, Any] | None = None) -> QuerySet[Application]:
     """Submitted, screening and info_requested applications, oldest submission first.
 
-    Each row's clock is `row.clock()` (no query). With `user`, limited to what they may see. Only
-    what a queue row shows is joined (program, company, space): the queue may hold thousands, and
-    the database sorts them before it takes a page, so narrow rows keep that sort cheap.
+    Each row's clock is `row.clock()` (no query). With `user`, limited to what they may see. With
+    `filters` (the page's query string: `program`, a program's slug, and `state`), narrowed by
+    `forms.ScreeningQueueFilter`; a value that is not one of its choices leaves the queue unfiltered.
+    Only what a queue row shows is joined (program, company, space): the queue may hold thousands,
+    and the database sorts them before it takes a page, so narrow rows keep that sort cheap.
     """
     qs = applications_visible_to(user) if user is not None else Application.objects.all()
-    return (
+    qs = (
         qs.filter(state__in=SCREENING_STATES)
         .select_related("call__program", "operator", "space")
         .only(*QUEUE_FIELDS)
         .order_by("submitted_at", "pk")
     )
+    if filters is None:
+        return qs
+    filtered: QuerySet[Application] = ScreeningQueueFilter(filters, queryset=qs).qs
+    return filtered
 
 
 def page_of(queryset: QuerySet[Application], *, page_number: int | str | None, per_page: int) -> Page[Application]:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..forms import QueueFilterForm, RequestInformationForm, ScreenOutForm
-from ..models import Application, Program, is_applicant
+from ..forms import RequestInformationForm, ScreeningQueueFilter, ScreenOutForm
+from ..models import Application, is_applicant
 from ..sections import _one_to_one
 from ..selectors import application_detail, page_of, screening_queue
 from ._common import (
@@ -32,14 +32,8 @@ QUEUE_PAGE_SIZE = 50
 @workbench_view
 @require_GET
 def queue(request):
-    programs = list(Program.objects.order_by("name"))
-    form = QueueFilterForm(request.GET or None, programs=programs)
-    rows = screening_queue(user=request.user)
-    if form.is_valid():
-        if form.cleaned_data["program"]:
-            rows = rows.filter(call__program__slug=form.cleaned_data["program"])
-        if form.cleaned_data["state"]:
-            rows = rows.filter(state=form.cleaned_data["state"])
+    form = ScreeningQueueFilter(request.GET or None).form
+    rows = screening_queue(user=request.user, filters=request.GET)
     # A page at a time: the queue may hold thousands, and an officer works from the oldest.
     page = page_of(rows, page_number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE)
     query = request.GET.copy()
