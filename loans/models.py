@@ -2,7 +2,7 @@
 the append-only repayments with their allocations to instalments.
 
 Models hold fields, database invariants and the loan's state machine; every write goes through
-`loans/services.py` (it locks the loan row, checks who may act, runs the transition, writes the audit
+`loans/services/` (it locks the loan row, checks who may act, runs the transition, writes the audit
 event in the same transaction). The arithmetic lives in `loans/schedules.py` (the schedule) and
 `loans/positions.py` (allocation and arrears), both pure.
 
@@ -147,7 +147,7 @@ class Loan(ConcurrentTransitionMixin, models.Model):
     def is_servicing(self) -> bool:
         return self.state in SERVICING_STATES
 
-    # --- the state machine (loans/services.py is the only caller) ---------------------------------
+    # --- the state machine (loans/services/ is the only caller) ---------------------------------
 
     @transition(
         field=state,

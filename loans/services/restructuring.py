@@ -1,0 +1,199 @@
+"""Restructuring a loan onto a new schedule version, and writing it off."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import pkr
+
+from .. import positions
+from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..events import LoanEvent
+from ..models import (
+    SERVICING_STATES,
+    Loan,
+    ScheduleVersion,
+)
+from ..schedules import Instalment as ScheduleRow
+from ..schedules import build_schedule
+from ._common import (
+    WRITE_OFF_MIN_DAYS,
+    _lock,
+    _not_borrower,
+    _refuse_state,
+    _tell_operator,
+    _transition,
+    may_restructure,
+    may_write_off,
+)
+from .balances import (
+    _position_in_force,
+    _rows_and_settled,
+    _store_position,
+    _store_rows,
+    _version_in_force,
+    loan_position,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# --- restructuring and writing off -----------------------------------------------------------------
+
+
+def loan_restructure(
+    *,
+    loan: Loan,
+    actor: "User",
+    months: int,
+    grace_months: int,
+    grace_kind: str,
+    first_due: dt.date,
+    reason: str,
+    annual_rate_percent: Decimal | None = None,
+) -> ScheduleVersion:
+    """A new schedule version for what is owed today: the outstanding principal plus the overdue
+    interest, capitalised, over `months` (grace included) from `first_due`. The old version is kept.
+
+    Refused unless the actor is a finance checker (not the borrower's staff) and the loan is servicing.
+    """
+    if not may_restructure(actor):
+        raise PermissionDenied(_("Only a finance checker may restructure a loan."))
+    reason = " ".join(str(reason or "").split())
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["reason"] = [_("Say why the loan is restructured (the borrower reads it).")]
+    today = timezone.localdate()
+    if not isinstance(first_due, dt.date) or first_due <= today:
+        errors["first_due"] = [_("The first instalment of the new schedule must fall after today.")]
+    with transaction.atomic():
+        loan = _lock(loan)
+        _not_borrower(loan, actor)
+        if loan.state not in SERVICING_STATES:
+            _refuse_state(loan, _("be restructured"))
+        rate = loan.annual_rate_percent if annual_rate_percent is None else annual_rate_percent
+        old = _version_in_force(loan)
+        _instalments, rows, settled = _rows_and_settled(old)
+        owed = positions.payoff(principal=old.principal, rows=rows, settled=settled, on=today)
+        principal = owed.overdue_principal + owed.remaining_principal + owed.overdue_interest
+        if principal <= 0:
+            errors.setdefault("months", []).append(_("Nothing is owed on this loan: there is nothing to restructure."))
+        schedule: list[ScheduleRow] = []  # set below whenever there are no errors
+        if not errors:
+            try:
+                schedule = build_schedule(
+                    principal=principal,
+                    annual_rate_percent=rate,
+                    months=months,
+                    grace_months=grace_months,
+                    grace=grace_kind,
+                    first_due=first_due,
+                )
+            except (ValueError, TypeError) as error:
+                errors.setdefault("months", []).append(str(error))
+        if errors:
+            raise ValidationFailed(field_errors=errors)
+        ScheduleVersion.objects.filter(pk=old.pk).update(is_current=False)
+        version = ScheduleVersion.objects.create(
+            loan=loan,
+            number=old.number + 1,
+            effective_on=today,
+            principal=principal,
+            capitalised_interest=owed.overdue_interest,
+            annual_rate_percent=rate,
+            months=months,
+            grace_months=grace_months,
+            grace_kind=grace_kind,
+            first_due=first_due,
+            reason=reason,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        _store_rows(version, schedule)
+        _transition(
+            loan,
+            "restructure",
+            actor,
+            event=LoanEvent.RESTRUCTURE,
+            reason=reason,
+            data={
+                "from_version": old.number,
+                "version": version.number,
+                "principal": str(principal),
+                "capitalised_interest": str(owed.overdue_interest),
+                "annual_rate_percent": str(rate),
+                "months": months,
+                "grace_months": grace_months,
+                "grace_kind": grace_kind,
+                "first_due": first_due.isoformat(),
+            },
+        )
+        _store_position(loan, loan_position(loan, as_of=today), today)
+        _tell_operator(
+            loan,
+            lambda: _("Loan %(s)s restructured") % {"s": loan.sanction_number},
+            lambda: (
+                _(
+                    "Your loan is rescheduled: %(principal)s over %(months)d months, the first instalment due on "
+                    "%(due)s. Reason: %(reason)s"
+                )
+                % {
+                    "principal": pkr(principal),
+                    "months": months,
+                    "due": first_due.strftime("%d %b %Y"),
+                    "reason": reason,
+                }
+            ),
+        )
+    return version
+
+
+def loan_write_off(*, loan: Loan, actor: "User", reason: str) -> Loan:
+    """The board chair writes off a loan more than 90 days past due, with the reason (audited). The
+    outstanding principal is recorded as written off; recoveries later are outside this system."""
+    if not may_write_off(actor):
+        raise PermissionDenied(_("Only the board chair may write off a loan."))
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Say why the loan is written off.")]})
+    with transaction.atomic():
+        loan = _lock(loan)
+        _not_borrower(loan, actor)
+        if loan.state not in SERVICING_STATES:
+            _refuse_state(loan, _("be written off"))
+        today = timezone.localdate()
+        position = _position_in_force(loan, as_of=today)
+        if position.days_past_due < WRITE_OFF_MIN_DAYS:
+            raise InvalidTransition(
+                _("Loan %(s)s is %(days)d days past due; a loan is written off only after more than 90 days.")
+                % {"s": loan.sanction_number, "days": position.days_past_due}
+            )
+        _transition(
+            loan,
+            "write_off",
+            actor,
+            event=LoanEvent.WRITE_OFF,
+            reason=reason,
+            on=today,
+            by=actor,
+            amount=position.outstanding_principal,
+            data={
+                "outstanding_principal": str(position.outstanding_principal),
+                "days_past_due": position.days_past_due,
+            },
+        )
+        _store_position(loan, None, today)
+        _tell_operator(
+            loan,
+            lambda: _("Loan %(s)s written off") % {"s": loan.sanction_number},
+            lambda: (
+                _("The board has written off your loan's outstanding principal of %(amount)s. Reason: %(reason)s")
+                % {"amount": pkr(position.outstanding_principal), "reason": reason}
+            ),
+        )
+    return loan
