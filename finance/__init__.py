@@ -38,5 +38,5 @@ or registers a callback with `finance.hooks.on_payment_state(label, callback)` (
 "grants.tranche"); the callback runs inside the finance transaction that changed the state, so the
 instrument's own state changes commit or roll back together with the payment.
 
-See `finance/services.py` for the whole service API.
+See `finance/services/__init__.py` for the whole service API.
 """

@@ -1,7 +1,7 @@
 """Payments, batches, bank statements and the money ledger.
 
 Models hold fields, database invariants and the `@transition` methods of the payment state machine;
-every write goes through `finance/services.py`, which locks the rows, checks who may act, runs the
+every write goes through `finance/services/`, which locks the rows, checks who may act, runs the
 transition, writes the audit event and the ledger row in one transaction.
 """
 
