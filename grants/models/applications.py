@@ -131,21 +131,12 @@ APPLICATION_MAY = {
 
 
 # What must hold (django-fsm `conditions=`: (application) -> bool). The services check the same rules
-# first to tell the person *what* is wrong; these keep the machine safe whoever calls it.
+# first to tell the person *what* is wrong; these keep the machine safe whoever calls it. Only rules
+# the model can state on its own are here: the rules that need other modules (nothing missing for
+# submit, grants/sections.py; every eligibility check passed, grants/eligibility.py) are the service
+# guard's (grants/services/applications.py), so the models import neither (issue #13).
 def call_is_open(application) -> bool:
     return application.call.is_open()
-
-
-def nothing_missing(application) -> bool:
-    from ..sections import missing_for_submit
-
-    return not missing_for_submit(application)
-
-
-def eligibility_passed(application) -> bool:
-    from ..eligibility import eligibility_checks
-
-    return all(check.passed for check in eligibility_checks(application))
 
 
 def reviews_complete(application) -> bool:
@@ -303,7 +294,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.SUBMITTED,
         permission=APPLICATION_MAY["submit"],
-        conditions=[call_is_open, nothing_missing],
+        conditions=[call_is_open],
     )
     def submit(self, *, at: dt.datetime):
         self._enter_state(at)
@@ -351,7 +342,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.SCREENING,
         target=S.IN_REVIEW,
         permission=APPLICATION_MAY["send_to_review"],
-        conditions=[has_no_open_information_request, eligibility_passed],
+        conditions=[has_no_open_information_request],
     )
     def send_to_review(self, *, at: dt.datetime):
         self._enter_state(at)

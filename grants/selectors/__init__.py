@@ -53,6 +53,7 @@ from .reviews import (
     review_summary,
     reviewer_candidates,
     reviewer_queue,
+    reviewer_refusal,
     reviews_shown_to_reviewer,
 )
 
@@ -90,6 +91,7 @@ __all__ = [
     "review_summary",
     "reviewer_candidates",
     "reviewer_queue",
+    "reviewer_refusal",
     "ReviewerCandidate",
     "reviews_shown_to_reviewer",
     "ReviewSummary",

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts import roles
 
@@ -89,6 +90,46 @@ def review_summary(application: "Application") -> ReviewSummary:
     return ReviewSummary(reviews=reviews, submitted=submitted, score=mean_score(r.weighted_score for r in submitted))
 
 
+def reviewer_refusal(
+    application: "Application",
+    user: "User",
+    *,
+    members: set[int] | None = None,
+    conflicts: set[int] | None = None,
+    is_reviewer: bool | None = None,
+) -> str | None:
+    """Why `user` may not review `application`, or None when they may. When listing many people,
+    pass the ids of the operator's `members`, of those with a declared `conflicts` with it, and
+    `is_reviewer` if known, to save queries per person. A read, so it lives with the selectors:
+    review_assign (grants/services/reviews.py) refuses with it, reviewer_candidates lists with it."""
+    from ..models import ConflictOfInterest, is_active_person
+
+    name = user.get_full_name() or user.email
+    if not is_active_person(user):
+        return _("%(name)s's account is not active.") % {"name": name}
+    if not (is_reviewer if is_reviewer is not None else user.has_role(roles.BOARD_REVIEWER)):
+        return _("%(name)s is not a board reviewer.") % {"name": name}
+    if user.pk == application.created_by_id:
+        return _("%(name)s is the applicant.") % {"name": name}
+    if members is None:
+        members = set(application.operator.members.values_list("pk", flat=True))
+    if user.pk in members:
+        return _("%(name)s works for %(operator)s, the applying company.") % {
+            "name": name,
+            "operator": application.operator.legal_name,
+        }
+    if conflicts is None:
+        conflicts = set(
+            ConflictOfInterest.objects.filter(operator=application.operator_id).values_list("reviewer_id", flat=True)
+        )
+    if user.pk in conflicts:
+        return _("%(name)s has declared a conflict of interest with the applying company (%(operator)s).") % {
+            "name": name,
+            "operator": application.operator.legal_name,
+        }
+    return None
+
+
 @dataclass
 class ReviewerCandidate:
     user: "User"
@@ -104,7 +145,6 @@ def reviewer_candidates(application: "Application") -> list[ReviewerCandidate]:
     from accounts.models import User
 
     from ..models import ConflictOfInterest, Review
-    from ..services.reviews import reviewer_refusal
 
     assigned = set(Review.objects.filter(application=application).values_list("reviewer_id", flat=True))
     conflicts = set(

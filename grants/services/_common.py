@@ -1,7 +1,8 @@
 """Helpers shared by the grants services: locking, the transition path, notifications, input checks.
 
 The sub-domain modules (applications, application_sections, reviews, decisions, payments, utility_claims)
-import from here; this module imports none of them, so the services package has no import cycle."""
+import from here; this module imports none of them, so the services package has no import cycle. Services
+import selectors (at the top); selectors never import services (an import-linter contract)."""
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -31,6 +32,7 @@ from ..models import (
     is_applicant,
 )
 from ..money import parse_money
+from ..selectors import application_visible_to
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -107,8 +109,6 @@ def _require_editable(application: Application, actor: "User") -> None:
 
 
 def _may_see(application: Application, actor: "User") -> bool:
-    from ..selectors import application_visible_to
-
     return application_visible_to(actor, application)
 
 

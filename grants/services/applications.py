@@ -235,6 +235,8 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
                 }
             )
         problems += missing_for_submit(application)
+        # The guard for these rules is here, not in the model's `conditions=` (the model does not import
+        # grants.sections): nothing reaches the transition while anything is missing.
         if problems:
             raise ValidationFailed(*problems)
         _transition(application, "submit", actor)
@@ -378,10 +380,13 @@ def application_send_to_review(*, application: Application, actor: "User") -> Ap
     with transaction.atomic():
         application = _lock(application)
         _guard(application, "send_to_review", actor)
-        failing = [f"{check.label}: {check.detail}" for check in eligibility_checks(application) if not check.passed]
+        # The eligibility guard is here, not in the model's `conditions=` (the model does not import
+        # grants.eligibility): the transition is reached only when every check passes.
+        results = eligibility_checks(application)
+        failing = [f"{check.label}: {check.detail}" for check in results if not check.passed]
         if failing:
             raise ValidationFailed(*failing)
-        checks = {check.code: check.passed for check in eligibility_checks(application)}
+        checks = {check.code: check.passed for check in results}
         _transition(application, "send_to_review", actor, data={"eligibility": checks})
         _tell_operator(
             application,

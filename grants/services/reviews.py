@@ -61,6 +61,7 @@ from ..models import (
     reviews_complete,
 )
 from ..scoring import mean_score, weighted_score
+from ..selectors.reviews import reviewer_refusal
 from ._common import (
     _guard,
     _lock,
@@ -131,43 +132,6 @@ def rubric_ensure(program: Program) -> list[RubricCriterion]:
         ignore_conflicts=True,
     )
     return list(program.rubric.order_by("position"))
-
-
-def reviewer_refusal(
-    application: Application,
-    user: "User",
-    *,
-    members: set[int] | None = None,
-    conflicts: set[int] | None = None,
-    is_reviewer: bool | None = None,
-) -> str | None:
-    """Why `user` may not review `application`, or None when they may. When listing many people,
-    pass the ids of the operator's `members`, of those with a declared `conflicts` with it, and
-    `is_reviewer` if known, to save queries per person."""
-    name = user.get_full_name() or user.email
-    if not is_active_person(user):
-        return _("%(name)s's account is not active.") % {"name": name}
-    if not (is_reviewer if is_reviewer is not None else user.has_role(roles.BOARD_REVIEWER)):
-        return _("%(name)s is not a board reviewer.") % {"name": name}
-    if user.pk == application.created_by_id:
-        return _("%(name)s is the applicant.") % {"name": name}
-    if members is None:
-        members = set(application.operator.members.values_list("pk", flat=True))
-    if user.pk in members:
-        return _("%(name)s works for %(operator)s, the applying company.") % {
-            "name": name,
-            "operator": application.operator.legal_name,
-        }
-    if conflicts is None:
-        conflicts = set(
-            ConflictOfInterest.objects.filter(operator=application.operator_id).values_list("reviewer_id", flat=True)
-        )
-    if user.pk in conflicts:
-        return _("%(name)s has declared a conflict of interest with the applying company (%(operator)s).") % {
-            "name": name,
-            "operator": application.operator.legal_name,
-        }
-    return None
 
 
 def _complete_review(application: Application, trigger: "User") -> None:
