@@ -2,17 +2,11 @@
 retry builds at most one file per job."""
 
 from celery import shared_task
-from django.db import DatabaseError
+
+from core.tasks import IDEMPOTENT_JOB
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=5,
-    max_retries=3,
-)
+@shared_task(**IDEMPOTENT_JOB)
 def build_report(self, job_id: int) -> str:
     from .services import report_job_run
 

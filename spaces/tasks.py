@@ -2,17 +2,11 @@
 retry imports a job's file at most once."""
 
 from celery import shared_task
-from django.db import DatabaseError
+
+from core.tasks import IDEMPOTENT_JOB
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=5,
-    max_retries=3,
-)
+@shared_task(**IDEMPOTENT_JOB)
 def run_registry_import(self, job_id: int) -> str:
     from .import_jobs import registry_import_job_run
 
