@@ -8,23 +8,12 @@ and a random token), never taken from the uploaded name, so no user input ever b
 
 import secrets
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-
+# The storage itself is core's (every concern's private files share it); the name stays importable
+# here because the grants migrations record `grants.storage.private_document_storage`.
+from core.files import PrivateDocumentStorage, private_document_storage
 from core.uploads import EXTENSION_FOR_CONTENT_TYPE
 
-
-class PrivateDocumentStorage(FileSystemStorage):
-    @property
-    def base_url(self):  # never served directly: FileSystemStorage.url() raises when this is None
-        return None
-
-
-def private_document_storage() -> PrivateDocumentStorage:
-    # A callable, so migrations record the function rather than this machine's path.
-    return PrivateDocumentStorage(
-        location=settings.PRIVATE_MEDIA_ROOT, file_permissions_mode=0o640, directory_permissions_mode=0o750
-    )
+__all__ = ["PrivateDocumentStorage", "application_document_path", "private_document_storage"]
 
 
 def application_document_path(instance, filename: str) -> str:

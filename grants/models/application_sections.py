@@ -7,6 +7,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from core.files import StoredFile
 from loans.schedules import Grace
 
 from ..documents import DocumentType
@@ -181,21 +182,6 @@ class UtilityConnection(models.Model):
 
     def __str__(self):
         return f"{self.space} {self.disco} {self.bill_reference}"
-
-
-class StoredFile(models.Model):
-    """What every privately stored upload keeps beside its `file` (grants/storage.py; checked by
-    core.uploads.read_upload / the application upload service): the content type is what
-    the bytes are (detected with `filetype`), never what the name claims; the original name is kept
-    only as sanitised text for display."""
-
-    original_filename = models.CharField(_("file name"), max_length=120)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    content_type = models.CharField(_("content type"), max_length=40)
-
-    class Meta:
-        abstract = True
 
 
 class ApplicationDocument(StoredFile):
