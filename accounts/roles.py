@@ -21,6 +21,11 @@ INTEGRITY_OFFICER = "integrity_officer"
 EDITOR = "editor"
 SENIOR_EDITOR = "senior_editor"
 DATA_STEWARD = "data_steward"
+# Outside the program: officials of other departments and people at the operators' associations.
+INSPECTOR = "inspector"
+ASSOCIATION_LIAISON = "association_liaison"
+# Above the integrity officers: takes escalated grievances and appeals against their handling.
+INTEGRITY_HEAD = "integrity_head"
 
 ROLE_LABELS = {
     OPERATOR: _("Operator"),
@@ -34,6 +39,9 @@ ROLE_LABELS = {
     EDITOR: _("Editor"),
     SENIOR_EDITOR: _("Senior editor"),
     DATA_STEWARD: _("Data steward"),
+    INSPECTOR: _("Inspector"),
+    ASSOCIATION_LIAISON: _("Association liaison"),
+    INTEGRITY_HEAD: _("Head of integrity"),
 }
 
 # Staff roles sign in to the workbench; operators to the portal.
@@ -114,7 +122,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "spaces.view_space",
         "spaces.view_sensitive_identifiers",
         "audit.view_auditevent",
+        "integrity.view_grievance",
+        "integrity.view_inspectionvisit",
     ],
+    INTEGRITY_HEAD: [
+        "spaces.view_operator",
+        "spaces.view_space",
+        "spaces.view_sensitive_identifiers",
+        "audit.view_auditevent",
+        "integrity.view_grievance",
+        "integrity.view_inspectionvisit",
+    ],
+    # Object-level rules (their own department's requests, their association's members' spaces) live
+    # in integrity.selectors and integrity.services.
+    INSPECTOR: ["integrity.view_inspectionvisit"],
+    ASSOCIATION_LIAISON: ["integrity.view_inspectionvisit"],
     EDITOR: _WAGTAIL_EDITOR,
     # Senior editors approve and publish what editors submit (Wagtail's moderation workflow); the
     # right to publish is a page permission, given on the site's pages by the site set-up.
@@ -128,6 +150,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "spaces.add_space",
         "spaces.change_space",
         "spaces.view_sensitive_identifiers",
+        # Who visits: the departments, their visit purposes, the associations and the officials.
+        "integrity.view_department",
+        "integrity.add_department",
+        "integrity.change_department",
+        "integrity.view_visitpurpose",
+        "integrity.add_visitpurpose",
+        "integrity.change_visitpurpose",
+        "integrity.view_association",
+        "integrity.add_association",
+        "integrity.change_association",
+        "integrity.view_associationmembership",
+        "integrity.add_associationmembership",
+        "integrity.change_associationmembership",
+        "integrity.view_official",
+        "integrity.add_official",
+        "integrity.change_official",
     ],
 }
 

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("reporting.urls")),
     path("finance/", include("finance.urls")),
     path("", include("loans.urls")),
+    path("", include("integrity.urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all last: everything else is a page of the public site.
     path("", include(wagtail_urls)),

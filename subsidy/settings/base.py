@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "finance",
     "loans",
     "cms",
+    "integrity",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
     "wagtail.contrib.forms",
