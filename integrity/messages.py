@@ -1,0 +1,59 @@
+"""What the integrity concern tells people, as data (core.messages.Notice): lazily translated, rendered
+per recipient in their own language by notifications.services.notify.
+
+Visits first, then grievances. A notice about a grievance never names the filer to anyone but the
+integrity office.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.messages import Notice
+
+# --- visits -----------------------------------------------------------------------------------------
+
+VISIT_REQUESTED = Notice(
+    _("Visit requested: %(department)s at %(space)s on %(date)s"),
+    _(
+        "%(inspector)s (%(designation)s, %(department)s) asks to visit %(space)s on %(date)s, %(start)s–%(end)s, "
+        "for: %(purpose)s. Schedule it, join it to another visit, or refuse it with a reason (%(reference)s)."
+    ),
+)
+VISIT_SCHEDULED_OPERATOR = Notice(
+    _("Registered visit on %(date)s: %(department)s, code %(code)s"),
+    _(
+        "%(inspector)s (%(designation)s, %(department)s) will visit %(space)s on %(date)s between %(start)s and "
+        "%(end)s, for: %(purpose)s. The visit's code is %(code)s: ask the official for it and check it on "
+        "Sahulat's visit check page. Nobody may ask you for money, a gift or a favour; if anyone does, say so in "
+        "your answer to the visit or file a grievance."
+    ),
+)
+VISIT_SCHEDULED_INSPECTOR = Notice(
+    _("Your visit %(reference)s is scheduled for %(date)s"),
+    _(
+        "Your visit to %(space)s is scheduled for %(date)s, %(start)s–%(end)s. Its code is %(code)s: show it "
+        "to the operator. File the outcome in Sahulat after the visit."
+    ),
+)
+VISIT_REFUSED = Notice(
+    _("Visit %(reference)s refused"),
+    _("Your request to visit %(space)s on %(date)s was refused: %(reason)s"),
+)
+VISIT_CANCELLED = Notice(
+    _("Visit %(reference)s cancelled"),
+    _(
+        "The visit of %(department)s to %(space)s on %(date)s is cancelled: %(reason)s. Its code %(code)s no "
+        "longer stands: nobody should come on its strength."
+    ),
+)
+VISIT_OUTCOME_FILED = Notice(
+    _("Tell us how the visit %(reference)s went"),
+    _(
+        "%(inspector)s of %(department)s has filed the outcome of the visit to %(space)s on %(date)s. Please "
+        "answer by %(due)s: did it happen as registered, were you asked for money, a gift or a favour, and how "
+        "were you treated."
+    ),
+)
+VISIT_NO_SHOW = Notice(
+    _("Visit %(reference)s: nobody came"),
+    _("The operator of %(space)s says nobody came for the visit of %(department)s on %(date)s."),
+)
