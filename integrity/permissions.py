@@ -47,29 +47,34 @@ VISITS = PermissionTable.of(
     ],
 )
 
+# Grievances: the integrity officers and the head handle them (the head also decides appeals); the
+# filer (signed in, as a member of the company; or anonymous with the follow-up key: no person, so
+# `system`) reopens and rates. The escalation task is the system. Object rules in
+# integrity.services.grievances: an officer named in the grievance or working on the filer's
+# applications neither handles it nor sees it named to them.
+FILER = _("Only the person who filed the grievance may do this.")
+
 GRIEVANCES = PermissionTable.of(
     "grievances",
     [
+        Rule("view", INTEGRITY, ONLY_INTEGRITY),
+        Rule("file_helpline", INTEGRITY, _("Only the integrity officers type in a grievance from the helpline.")),
+        Rule("assign", INTEGRITY, ONLY_INTEGRITY),
         Rule("acknowledge", INTEGRITY, ONLY_INTEGRITY),
         Rule("investigate", INTEGRITY, ONLY_INTEGRITY),
+        Rule("reply", INTEGRITY, ONLY_INTEGRITY),
+        Rule("note", INTEGRITY, ONLY_INTEGRITY),
         Rule("resolve", INTEGRITY, ONLY_INTEGRITY),
         Rule("close", INTEGRITY, ONLY_INTEGRITY),
-        # The filer (signed in, or anonymous with the follow-up key: no person, so `system`) reopens
-        # once within 30 days, and a low rating opens an appeal.
-        Rule(
-            "reopen",
-            frozenset(),
-            _("Only the person who filed the grievance may reopen it."),
-            system=True,
-            members=True,
-        ),
-        Rule(
-            "appeal", frozenset(), _("Only the person who filed the grievance may appeal."), system=True, members=True
-        ),
+        Rule("download_evidence", INTEGRITY, ONLY_INTEGRITY),
+        Rule("reopen", frozenset(), FILER, system=True, members=True),
+        Rule("rate", frozenset(), FILER, system=True, members=True),
+        Rule("appeal", frozenset(), FILER, system=True, members=True),
         Rule(
             "decide_appeal",
             frozenset({INTEGRITY_HEAD}),
             _("Only the head of integrity decides an appeal against a grievance's handling."),
         ),
+        Rule("escalate", frozenset(), _("Only the clock escalates a late grievance."), system=True),
     ],
 )
