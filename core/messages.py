@@ -23,3 +23,10 @@ class Notice:
             return {key: value() if callable(value) else value for key, value in params.items()}
 
         return (lambda: str(self.subject) % values()), (lambda: str(self.body) % values())
+
+
+def joined(*parts: Any) -> Callable[[], str]:
+    """One message from parts, for a notice with an optional sentence: each part is rendered per recipient
+    (a callable, such as a rendered Notice's body, is called; a lazy string is translated then), and the
+    rest (a reason a person typed, a separator) is written as it is."""
+    return lambda: "".join(str(part() if callable(part) else part) for part in parts)

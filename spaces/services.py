@@ -13,15 +13,16 @@ from django.db import transaction
 from django.db.models import Field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts import roles
 from core import workflow
+from core.messages import joined
 from notifications.services import Message, notify
 from spaces.events import RegistryEvent
 
+from . import messages
 from .geography import DIVISION_OF
 from .models import Operator, Space
 
@@ -120,7 +121,8 @@ def _url(name: str, **kwargs: Any) -> str:
 
 
 def _tell_members(operator: Operator, subject: Message, body: Message) -> None:
-    """Notify the company's people after commit, each in their language (pass lambdas: see notify)."""
+    """Notify the company's people, each in their own language: `subject, body` from a spaces.messages
+    notice's `render(...)` (see core.messages); the email goes after commit."""
     notify(
         recipients=operator.members.filter(is_active=True),
         subject=subject,
@@ -217,22 +219,14 @@ def operator_update(*, actor: "User", operator: Operator, details: dict[str, Any
         if notified:
             labels = [cast(Field, Operator._meta.get_field(name)).verbose_name for name in notified]  # concrete fields
             again = from_state == Operator.Verification.VERIFIED and operator.verification_status != from_state
-            _tell_members(
-                operator,
-                lambda: gettext("%(company)s: registration details changed") % {"company": operator.legal_name},
-                lambda: (
-                    gettext("%(who)s changed: %(fields)s.")
-                    % {"who": actor, "fields": ", ".join(str(label) for label in labels)}
-                    + " "
-                    + (
-                        gettext("The company must be verified again; payments go to the IBAN as verified until then.")
-                        if again
-                        else ""
-                    )
-                    + " "
-                    + gettext("If you did not expect this change, tell the program secretariat at once.")
-                ),
+            subject, body = messages.TO_MEMBERS_DETAILS_CHANGED.render(
+                company=operator.legal_name,
+                who=str(actor),
+                fields=lambda: ", ".join(str(label) for label in labels),
             )
+            if again:
+                body = joined(body, " ", messages.VERIFY_AGAIN)
+            _tell_members(operator, subject, joined(body, " ", messages.IF_UNEXPECTED))
     return operator
 
 
@@ -267,20 +261,7 @@ def operator_member_add(*, actor: "User", operator: Operator, user: "User", reas
             reason=reason,
             data={"user_id": user.pk, "user": str(user)},
         )
-        _tell_members(
-            operator,
-            lambda: (
-                gettext("%(company)s: %(person)s can now act for the company")
-                % {"company": operator.legal_name, "person": user}
-            ),
-            lambda: (
-                gettext(
-                    "The program secretariat gave %(person)s access to the company's applications and payments. "
-                    "If you did not ask for this, tell the secretariat at once."
-                )
-                % {"person": user}
-            ),
-        )
+        _tell_members(operator, *messages.TO_MEMBERS_MEMBER_ADDED.render(company=operator.legal_name, person=str(user)))
     return operator
 
 
@@ -303,17 +284,9 @@ def operator_member_remove(*, actor: "User", operator: Operator, user: "User", r
             reason=reason,
             data={"user_id": user.pk, "user": str(user)},
         )
-        notify(
-            recipients=recipients,
-            subject=lambda: (
-                gettext("%(company)s: %(person)s no longer acts for the company")
-                % {"company": operator.legal_name, "person": user}
-            ),
-            body=lambda: (
-                gettext("The program secretariat removed %(person)s's access to the company.") % {"person": user}
-            ),
-            url=_url("portal:operator_detail", pk=operator.pk),
-        )
+        subject, body = messages.TO_MEMBERS_MEMBER_REMOVED.render(company=operator.legal_name, person=str(user))
+        # Told to the people who acted for the company before the change (the one removed too).
+        notify(recipients=recipients, subject=subject, body=body, url=_url("portal:operator_detail", pk=operator.pk))
     return operator
 
 

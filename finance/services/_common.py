@@ -177,6 +177,8 @@ def _check_amount(amount: object) -> Decimal:
     return cast(Decimal, checked)  # no problem: parse_money gave the amount
 
 
-def _notify_after_commit(recipients: "Iterable[User]", subject: Message, body: Message, url: str = "") -> None:
-    # Rendered now (active language), written in the transaction; the email task is queued on commit.
+def _notify_after_commit(recipients: "Iterable[User]", message: tuple[Message, Message], url: str = "") -> None:
+    """Notify finance's people, each in their own language: `message` is a finance.messages notice's
+    `render(...)`. Written in the transaction; the email task is queued on commit."""
+    subject, body = message
     notify(recipients=recipients, subject=subject, body=body, url=url)

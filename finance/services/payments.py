@@ -16,6 +16,7 @@ from core import workflow
 from spaces.models import Operator, Space
 from spaces.validators import normalize_iban
 
+from .. import messages
 from ..errors import InvalidTransition, ValidationFailed
 from ..events import FinanceEvent
 from ..models import (
@@ -143,9 +144,9 @@ def payment_request(
         )
         _notify_after_commit(
             _users_with_role(roles.FINANCE_MAKER),
-            _("Payment %(ref)s to prepare") % {"ref": instruction.reference},
-            _("PKR %(amount)s to %(payee)s: %(narration)s")
-            % {"amount": f"{amount:,.2f}", "payee": payee, "narration": narration},
+            messages.TO_MAKERS_REQUESTED.render(
+                ref=instruction.reference, amount=f"{amount:,.2f}", payee=str(payee), narration=narration
+            ),
             _url("finance:payment", pk=instruction.pk),
         )
     return instruction
@@ -176,8 +177,8 @@ def payment_prepare(
             # The default is the IBAN the secretariat verified, never an unverified later edit.
             snapshot = normalize_iban(iban if iban else payee.verified_iban)
         except Exception as error:  # django ValidationError from the IBAN validator
-            messages = getattr(error, "messages", [str(error)])
-            raise ValidationFailed(*messages, field_errors={"iban": messages}) from None
+            problems = getattr(error, "messages", [str(error)])
+            raise ValidationFailed(*problems, field_errors={"iban": problems}) from None
         _transition(
             instruction,
             "prepare",
@@ -190,9 +191,9 @@ def payment_prepare(
         )
         _notify_after_commit(
             _users_with_role(roles.FINANCE_CHECKER).exclude(pk__in=[actor.pk, *instruction.touched_by]),
-            _("Payment %(ref)s to approve") % {"ref": instruction.reference},
-            _("PKR %(amount)s to %(payee)s, prepared by %(maker)s.")
-            % {"amount": f"{instruction.amount:,.2f}", "payee": payee, "maker": actor},
+            messages.TO_CHECKERS_PREPARED.render(
+                ref=instruction.reference, amount=f"{instruction.amount:,.2f}", payee=str(payee), maker=str(actor)
+            ),
             _url("finance:payment", pk=instruction.pk),
         )
     return instruction
@@ -313,9 +314,12 @@ def payment_fail(
         _ledger(instruction, kind, actor, batch=instruction.batch, statement_line=statement_line, note=reason)
         _notify_after_commit(
             _users_with_role(roles.FINANCE_MAKER),
-            _("Payment %(ref)s failed at the bank") % {"ref": instruction.reference},
-            _("%(payee)s, PKR %(amount)s: %(reason)s. Correct the details and retry.")
-            % {"payee": instruction.payee, "amount": f"{instruction.amount:,.2f}", "reason": reason},
+            messages.TO_MAKERS_FAILED.render(
+                ref=instruction.reference,
+                payee=str(instruction.payee),
+                amount=f"{instruction.amount:,.2f}",
+                reason=reason,
+            ),
             _url("finance:payment", pk=instruction.pk),
         )
     return instruction

@@ -77,7 +77,8 @@ def application_url(application: Application, *, staff: bool) -> str:
 
 
 def _tell_operator(application: Application, subject: Message, body: Message) -> None:
-    """Notify the operator's people, each in their own language (pass lambdas: see notify)."""
+    """Notify the operator's people, each in their own language: `subject, body` from a grants.messages
+    notice's `render(...)` (see core.messages)."""
     notify(
         recipients=_members(application.operator),
         subject=subject,

@@ -241,14 +241,7 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
             raise ValidationFailed(*problems)
         _transition(application, "submit", actor)
         ref = application.reference
-        _tell_operator(
-            application,
-            lambda: _("Application %(ref)s submitted") % {"ref": ref},
-            lambda: (
-                _("We received application %(ref)s to %(call)s. You can follow its progress and clock in the portal.")
-                % {"ref": ref, "call": application.call.title}
-            ),
-        )
+        _tell_operator(application, *messages.TO_OPERATOR_SUBMITTED.render(ref=ref, call=application.call.title))
         _tell_officers(
             application,
             messages.TO_OFFICERS_SUBMITTED,
@@ -274,13 +267,10 @@ def application_answer_information(*, application: Application, actor: "User", a
         request.answered_by = actor
         request.answered_at = application.state_entered_at
         request.save(update_fields=["answer", "answered_by", "answered_at"])
-        notify(
-            recipients=[request.asked_by],
-            subject=_("Application %(ref)s: information received") % {"ref": application.reference},
-            body=_("%(operator)s answered your question on %(ref)s.")
-            % {"operator": application.operator, "ref": application.reference},
-            url=application_url(application, staff=True),
+        subject, body = messages.TO_ASKER_INFORMATION_RECEIVED.render(
+            operator=str(application.operator), ref=application.reference
         )
+        notify(recipients=[request.asked_by], subject=subject, body=body, url=application_url(application, staff=True))
     return application
 
 
@@ -293,14 +283,7 @@ def application_withdraw(*, application: Application, actor: "User", reason: str
         reason = _text(reason, _("the reason"), errors, "reason", required=False)
         _raise_if(errors)
         source, _target = _transition(application, "withdraw", actor, reason=reason)
-        _tell_operator(
-            application,
-            lambda: _("Application %(ref)s withdrawn") % {"ref": application.reference},
-            lambda: (
-                _("Application %(ref)s has been withdrawn. You can start a new application while the call is open.")
-                % {"ref": application.reference}
-            ),
-        )
+        _tell_operator(application, *messages.TO_OPERATOR_WITHDRAWN.render(ref=application.reference))
         if source != S.DRAFT:
             _tell_officers(
                 application,
@@ -319,11 +302,7 @@ def application_start_screening(*, application: Application, actor: "User") -> A
     with transaction.atomic():
         application = _lock(application)
         _transition(application, "start_screening", actor)
-        _tell_operator(
-            application,
-            lambda: _("Application %(ref)s is being screened") % {"ref": application.reference},
-            lambda: _("A program officer has started screening %(ref)s.") % {"ref": application.reference},
-        )
+        _tell_operator(application, *messages.TO_OPERATOR_SCREENING.render(ref=application.reference))
     return application
 
 
@@ -345,11 +324,7 @@ def application_request_information(*, application: Application, actor: "User", 
         )
         _tell_operator(
             application,
-            lambda: _("Application %(ref)s: information requested") % {"ref": application.reference},
-            lambda: (
-                _("The program officer asks:\n\n%(question)s\n\nThe clock is paused until you answer.")
-                % {"question": question}
-            ),
+            *messages.TO_OPERATOR_INFORMATION_REQUESTED.render(ref=application.reference, question=question),
         )
     return request
 
@@ -363,14 +338,7 @@ def application_screen_out(*, application: Application, actor: "User", reason: s
         _guard(application, "screen_out", actor)
         _raise_if(errors)
         _transition(application, "screen_out", actor, reason=reason)
-        _tell_operator(
-            application,
-            lambda: _("Application %(ref)s was not taken forward") % {"ref": application.reference},
-            lambda: (
-                _("Application %(ref)s was screened out:\n\n%(reason)s")
-                % {"ref": application.reference, "reason": reason}
-            ),
-        )
+        _tell_operator(application, *messages.TO_OPERATOR_SCREENED_OUT.render(ref=application.reference, reason=reason))
     return application
 
 
@@ -388,12 +356,5 @@ def application_send_to_review(*, application: Application, actor: "User") -> Ap
             raise ValidationFailed(*failing)
         checks = {check.code: check.passed for check in results}
         _transition(application, "send_to_review", actor, data={"eligibility": checks})
-        _tell_operator(
-            application,
-            lambda: _("Application %(ref)s passed screening") % {"ref": application.reference},
-            lambda: (
-                _("Application %(ref)s met the program's eligibility rules and goes to review.")
-                % {"ref": application.reference}
-            ),
-        )
+        _tell_operator(application, *messages.TO_OPERATOR_SENT_TO_REVIEW.render(ref=application.reference))
     return application

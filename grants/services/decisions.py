@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import workflow
+from core.messages import joined
 
 from .. import messages
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -245,17 +246,12 @@ def _approve(application: Application, decision: Decision, actor: "User", transi
         data={"reference": application.reference, "sanction_number": award.sanction_number, "award": award.pk},
         at=at,
     )
-
-    def text() -> str:
-        words = _(
-            "Application %(ref)s is approved: award %(sanction)s for %(amount)s. Download the award letter and "
-            "accept the award in the portal."
-        ) % {"ref": application.reference, "sanction": award.sanction_number, "amount": pkr(award.amount)}
-        if award.conditions:
-            words += "\n\n" + _("Conditions:") + "\n" + award.conditions
-        return words
-
-    _tell_operator(application, lambda: _("Application %(ref)s approved") % {"ref": application.reference}, text)
+    subject, body = messages.TO_OPERATOR_APPROVED.render(
+        ref=application.reference, sanction=award.sanction_number, amount=pkr(award.amount)
+    )
+    if award.conditions:
+        body = joined(body, "\n\n", messages.AWARD_CONDITIONS, "\n", award.conditions)
+    _tell_operator(application, subject, body)
     return award
 
 
@@ -531,14 +527,7 @@ def board_decision_record(
             _approve(application, decision, actor, "approve")
         elif outcome == DecisionOutcome.REJECT:
             _transition(application, "reject", actor, reason=reasons, data=data)
-            _tell_operator(
-                application,
-                lambda: _("Decision on application %(ref)s") % {"ref": ref},
-                lambda: (
-                    _("The approval board did not approve application %(ref)s. Its reasons:\n\n%(reasons)s")
-                    % {"ref": ref, "reasons": reasons}
-                ),
-            )
+            _tell_operator(application, *messages.TO_OPERATOR_REJECTED.render(ref=ref, reasons=reasons))
         else:
             workflow.record(
                 actor=actor,
@@ -550,12 +539,8 @@ def board_decision_record(
                 data={"reference": ref, **data},
                 at=decision.decided_at,
             )
-            _tell_operator(
-                application,
-                lambda: _("Application %(ref)s deferred") % {"ref": ref},
-                lambda: (
-                    _("The approval board deferred its decision on %(ref)s to a later meeting.") % {"ref": ref}
-                    + (f"\n\n{reasons}" if reasons else "")
-                ),
-            )
+            subject, body = messages.TO_OPERATOR_DEFERRED.render(ref=ref)
+            if reasons:
+                body = joined(body, "\n\n", reasons)
+            _tell_operator(application, subject, body)
     return decision

@@ -332,13 +332,8 @@ def tranche_return(*, tranche: Tranche, actor: "User", reason: str) -> Tranche:
         )
         _tell_operator(
             application,
-            lambda: (
-                _("Tranche %(n)s of %(sanction)s: evidence returned")
-                % {"n": tranche.position, "sanction": tranche.award.sanction_number}
-            ),
-            lambda: (
-                _("The program officer returned your request for tranche %(n)s: %(reason)s")
-                % {"n": tranche.position, "reason": reason}
+            *messages.TO_OPERATOR_TRANCHE_RETURNED.render(
+                n=tranche.position, sanction=tranche.award.sanction_number, reason=reason
             ),
         )
     return tranche
@@ -419,12 +414,11 @@ def tranche_verify(*, tranche: Tranche, actor: "User") -> Tranche:
         instruction = _request_tranche_payment(tranche, actor)
         _tell_operator(
             application,
-            lambda: (
-                _("Tranche %(n)s of %(sanction)s verified") % {"n": tranche.position, "sanction": award.sanction_number}
-            ),
-            lambda: (
-                _("Tranche %(n)s (%(amount)s) is verified and with finance for payment, reference %(ref)s.")
-                % {"n": tranche.position, "amount": pkr(tranche.amount), "ref": instruction.reference}
+            *messages.TO_OPERATOR_TRANCHE_VERIFIED.render(
+                n=tranche.position,
+                sanction=award.sanction_number,
+                amount=pkr(tranche.amount),
+                ref=instruction.reference,
             ),
         )
     return tranche
@@ -464,12 +458,10 @@ def tranche_payment_moved(instruction: "PaymentInstruction", from_state: str, to
         if to_state == "paid":
             _tell_operator(
                 application,
-                lambda: (
-                    _("Tranche %(n)s of %(sanction)s paid")
-                    % {"n": tranche.position, "sanction": tranche.award.sanction_number}
-                ),
-                lambda: (
-                    _("The bank has paid tranche %(n)s, %(amount)s, to your account (payment %(ref)s).")
-                    % {"n": tranche.position, "amount": pkr(instruction.amount), "ref": instruction.reference}
+                *messages.TO_OPERATOR_TRANCHE_PAID.render(
+                    n=tranche.position,
+                    sanction=tranche.award.sanction_number,
+                    amount=pkr(instruction.amount),
+                    ref=instruction.reference,
                 ),
             )

@@ -244,14 +244,13 @@ def review_assign(*, application: Application, actor: "User", reviewers: "Iterab
             data={"reference": application.reference, "reviewers": [user.pk for user in reviewers]},
             at=now,
         )
+        subject, body = messages.TO_REVIEWERS_ASSIGNED.render(
+            ref=application.reference, program=application.call.program.name
+        )
         notify(
             recipients=reviewers,
-            subject=_("Please review application %(ref)s") % {"ref": application.reference},
-            body=_(
-                "You are asked to review %(ref)s (%(program)s). First declare whether you have a conflict of "
-                "interest with the applicant; then score it against the program's rubric."
-            )
-            % {"ref": application.reference, "program": application.call.program.name},
+            subject=subject,
+            body=body,
             url=_url("grants:workbench_review", reference=application.reference),
         )
     return created

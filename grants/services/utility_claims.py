@@ -400,14 +400,11 @@ def utility_claim_approve(*, claim: UtilityClaim, actor: "User") -> UtilityClaim
         instruction = _request_claim_payment(claim, award, actor)
         _tell_operator(
             application,
-            lambda: _("Utility claim approved: %(bill)s") % {"bill": claim},
-            lambda: (
-                _("Your claim for %(month)s is approved: %(subsidy)s, with finance for payment, reference %(ref)s.")
-                % {
-                    "month": month_label(claim.billing_month),
-                    "subsidy": pkr(claim.subsidy_amount),
-                    "ref": instruction.reference,
-                }
+            *messages.TO_OPERATOR_CLAIM_APPROVED.render(
+                bill=str(claim),
+                month=lambda: month_label(claim.billing_month),
+                subsidy=pkr(claim.subsidy_amount),
+                ref=instruction.reference,
             ),
         )
     return claim
@@ -434,10 +431,8 @@ def utility_claim_reject(*, claim: UtilityClaim, actor: "User", reason: str) -> 
         )
         _tell_operator(
             application,
-            lambda: _("Utility claim rejected: %(bill)s") % {"bill": claim},
-            lambda: (
-                _("Your claim for %(month)s was rejected: %(reason)s")
-                % {"month": month_label(claim.billing_month), "reason": reason}
+            *messages.TO_OPERATOR_CLAIM_REJECTED.render(
+                bill=str(claim), month=lambda: month_label(claim.billing_month), reason=reason
             ),
         )
     return claim

@@ -123,7 +123,8 @@ def _not_borrower(loan: Loan, actor: "Person") -> None:
 
 
 def _tell_operator(loan: Loan, subject: Message, body: Message) -> None:
-    """Notify the borrower's people, each in their own language (pass lambdas: see notify)."""
+    """Notify the borrower's people, each in their own language: `subject, body` from a loans.messages
+    notice's `render(...)` (see core.messages)."""
     notify(
         recipients=loan.operator.members.filter(is_active=True),
         subject=subject,
@@ -132,7 +133,8 @@ def _tell_operator(loan: Loan, subject: Message, body: Message) -> None:
     )
 
 
-def _tell_finance(subject: str, body: str, loan: Loan) -> None:
+def _tell_finance(loan: Loan, subject: Message, body: Message) -> None:
+    """Notify finance's makers and checkers, each in their own language (a loans.messages notice)."""
     from accounts.models import User
 
     notify(

@@ -13,6 +13,7 @@ from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
 from grants.selectors import people_who_touched
 
+from .. import messages
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import LoanEvent
 from ..models import (
@@ -137,14 +138,7 @@ def loan_request_disbursement(*, award: Award, actor: "User") -> Loan:
             )
             _tell_operator(
                 loan,
-                lambda: _("Loan %(s)s: disbursement requested") % {"s": loan.sanction_number},
-                lambda: (
-                    _(
-                        "Finance has been asked to pay %(amount)s to your account. Your repayment schedule starts when "
-                        "the bank has paid."
-                    )
-                    % {"amount": pkr(loan.principal)}
-                ),
+                *messages.TO_BORROWER_DISBURSEMENT_REQUESTED.render(s=loan.sanction_number, amount=pkr(loan.principal)),
             )
     return loan
 
@@ -229,18 +223,12 @@ def disbursement_payment_moved(instruction: "PaymentInstruction", from_state: st
         first = cast(Instalment, version.instalments.order_by("number").first())  # a new schedule has rows
         _tell_operator(
             loan,
-            lambda: _("Loan %(s)s disbursed: your repayment schedule") % {"s": loan.sanction_number},
-            lambda: (
-                _(
-                    "%(amount)s was paid to your account on %(day)s. Your first payment of %(first)s is due on "
-                    "%(due)s. See the schedule in the portal."
-                )
-                % {
-                    "amount": pkr(instruction.amount),
-                    "day": paid_on.strftime("%d %b %Y"),
-                    "first": pkr(first.instalment),
-                    "due": first.due_date.strftime("%d %b %Y"),
-                }
+            *messages.TO_BORROWER_DISBURSED.render(
+                s=loan.sanction_number,
+                amount=pkr(instruction.amount),
+                day=paid_on.strftime("%d %b %Y"),
+                first=pkr(first.instalment),
+                due=first.due_date.strftime("%d %b %Y"),
             ),
         )
     elif to_state == "cancelled" and loan.state == S.DISBURSEMENT_REQUESTED:
@@ -255,10 +243,10 @@ def disbursement_payment_moved(instruction: "PaymentInstruction", from_state: st
         if loan.repayments.exists():
             # Money came back after the borrower started repaying: a person must sort it out.
             _tell_finance(
-                _("Loan %(s)s: disbursement returned after repayments") % {"s": loan.sanction_number},
-                _("The bank returned payment %(ref)s, but the loan already has repayments. Check it by hand.")
-                % {"ref": instruction.reference},
                 loan,
+                *messages.TO_FINANCE_RETURNED_AFTER_REPAYMENTS.render(
+                    s=loan.sanction_number, ref=instruction.reference
+                ),
             )
             return
         award_record_payment(award=loan.award, amount=-instruction.amount)

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.messages import joined
 from core.money import pkr
 
-from .. import positions
+from .. import messages, positions
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import LoanEvent
 from ..models import (
@@ -203,24 +204,18 @@ def _apply(
             "collection_file": collection.pk if collection else None,
         },
     )
-
-    def text() -> str:
-        words = _(
-            "We received %(amount)s on %(day)s (reference %(ref)s): %(principal)s to principal, %(interest)s to "
-            "interest. Outstanding principal: %(outstanding)s."
-        ) % {
-            "amount": pkr(amount),
-            "day": received_on.strftime("%d %b %Y"),
-            "ref": bank_reference,
-            "principal": pkr(allocation.principal),
-            "interest": pkr(allocation.interest),
-            "outstanding": pkr(after.outstanding_principal),
-        }
-        if loan.state == S.CLOSED:
-            words += " " + _("The loan is repaid in full and closed.")
-        return words
-
-    _tell_operator(loan, lambda: _("Loan %(s)s: repayment received") % {"s": loan.sanction_number}, text)
+    subject, body = messages.TO_BORROWER_REPAYMENT_RECEIVED.render(
+        s=loan.sanction_number,
+        amount=pkr(amount),
+        day=received_on.strftime("%d %b %Y"),
+        ref=bank_reference,
+        principal=pkr(allocation.principal),
+        interest=pkr(allocation.interest),
+        outstanding=pkr(after.outstanding_principal),
+    )
+    if loan.state == S.CLOSED:
+        body = joined(body, " ", messages.LOAN_CLOSED)
+    _tell_operator(loan, subject, body)
     return repayment
 
 

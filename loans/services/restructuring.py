@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.money import pkr
 
-from .. import positions
+from .. import messages, positions
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import LoanEvent
 from ..models import (
@@ -136,18 +136,12 @@ def loan_restructure(
         _store_position(loan, loan_position(loan, as_of=today), today)
         _tell_operator(
             loan,
-            lambda: _("Loan %(s)s restructured") % {"s": loan.sanction_number},
-            lambda: (
-                _(
-                    "Your loan is rescheduled: %(principal)s over %(months)d months, the first instalment due on "
-                    "%(due)s. Reason: %(reason)s"
-                )
-                % {
-                    "principal": pkr(principal),
-                    "months": months,
-                    "due": first_due.strftime("%d %b %Y"),
-                    "reason": reason,
-                }
+            *messages.TO_BORROWER_RESTRUCTURED.render(
+                s=loan.sanction_number,
+                principal=pkr(principal),
+                months=months,
+                due=first_due.strftime("%d %b %Y"),
+                reason=reason,
             ),
         )
     return version
@@ -190,10 +184,8 @@ def loan_write_off(*, loan: Loan, actor: "User", reason: str) -> Loan:
         _store_position(loan, None, today)
         _tell_operator(
             loan,
-            lambda: _("Loan %(s)s written off") % {"s": loan.sanction_number},
-            lambda: (
-                _("The board has written off your loan's outstanding principal of %(amount)s. Reason: %(reason)s")
-                % {"amount": pkr(position.outstanding_principal), "reason": reason}
+            *messages.TO_BORROWER_WRITTEN_OFF.render(
+                s=loan.sanction_number, amount=pkr(position.outstanding_principal), reason=reason
             ),
         )
     return loan

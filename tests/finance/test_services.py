@@ -4,12 +4,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts import roles
+from accounts.models import User
 from audit.models import AuditEvent
 from finance import hooks, selectors, services
 from finance.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from finance.models import LedgerEntry, PaymentInstruction
+from notifications.models import Notification
 from tests.factories import SpaceFactory, UserFactory, make_iban
 
 from .conftest import approved_payment, request_payment, sent_payment, today
@@ -273,3 +276,17 @@ def test_request_for_another_operators_application_or_space_is_refused(payee, of
             source=stranger, payee=payee, amount=Decimal("1.00"), narration="x", actor=officer, space=stranger.space
         )
     assert not PaymentInstruction.objects.exists()
+
+
+def test_each_checker_is_told_of_a_prepared_payment_in_their_own_language(space, payee, officer, maker):
+    urdu_checker = UserFactory(roles=[roles.FINANCE_CHECKER], email="urdu-checker@finance.example.pk")
+    english_checker = UserFactory(roles=[roles.FINANCE_CHECKER], email="english-checker@finance.example.pk")
+    User.objects.filter(pk=urdu_checker.pk).update(language="ur")
+    instruction = services.payment_prepare(instruction=request_payment(space, payee, officer), actor=maker)
+    with translation.override("ur"):
+        expected = translation.gettext("Payment %(ref)s to approve") % {"ref": instruction.reference}
+    assert expected != f"Payment {instruction.reference} to approve"  # the catalogue has it in Urdu
+    assert Notification.objects.get(recipient=urdu_checker).subject == expected
+    in_english = Notification.objects.get(recipient=english_checker)
+    assert in_english.subject == f"Payment {instruction.reference} to approve"
+    assert in_english.body == f"PKR 1,250,000.00 to {payee}, prepared by {maker}."

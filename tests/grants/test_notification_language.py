@@ -9,7 +9,7 @@ from grants import services
 from notifications.models import Notification
 from notifications.services import notify
 
-from .conftest import complete_grant
+from .conftest import complete_grant, make_reviewers, to_state
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,22 @@ def test_an_urdu_speaking_officer_hears_of_an_english_operators_submission_in_ur
     assert in_urdu.subject == expected
     assert in_english.subject == f"New application {app.reference} to screen"
     assert in_urdu.url.startswith("/ur/") and not in_english.url.startswith("/ur/")
+
+
+def test_an_urdu_speaking_reviewer_is_asked_to_review_in_urdu(grant_call, operator, space, operator_user, officer):
+    app = to_state(
+        complete_grant(grant_call, operator, space, operator_user),
+        "in_review",
+        operator_user=operator_user,
+        officer=officer,
+    )
+    urdu, english = make_reviewers(2)
+    User.objects.filter(pk=urdu.pk).update(language="ur")
+    urdu.refresh_from_db()
+    with translation.override("en"):
+        services.review_assign(application=app, actor=officer, reviewers=[urdu, english])
+    with translation.override("ur"):
+        expected = translation.gettext("Please review application %(ref)s") % {"ref": app.reference}
+    assert expected != f"Please review application {app.reference}"  # the catalogue has it in Urdu
+    assert Notification.objects.get(recipient=urdu).subject == expected
+    assert Notification.objects.get(recipient=english).subject == f"Please review application {app.reference}"
