@@ -37,3 +37,16 @@ class MoneyField(forms.Field):
         if problem:
             raise forms.ValidationError(problem, code="invalid")
         return amount
+
+
+def show_domain_error(form: forms.Form, error: Any) -> None:
+    """A service's refusal (core.errors.DomainError) on the form: each field's messages next to the
+    field, the rest at the top; nothing is lost and nothing is shown twice."""
+    shown = set()
+    for field, field_messages in error.field_errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+            shown.add(str(message))
+    for message in error.messages:
+        if str(message) not in shown:
+            form.add_error(None, message)

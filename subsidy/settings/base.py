@@ -233,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.publish_audit_head",
         "schedule": crontab(minute=0),
     },
+    # Every hour at :20, grievances past their clock (acknowledgement, resolution) are escalated to the
+    # head of integrity and the filer told of the delay; each breach once (marked on the grievance).
+    "integrity-grievance-escalations": {
+        "task": "integrity.tasks.escalate_grievance_breaches",
+        "schedule": crontab(minute=20),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -265,6 +271,24 @@ COLLECTION_MAX_ROWS = int(os.environ.get("COLLECTION_MAX_ROWS", "5000"))
 UTILIZATION_MAX_ROWS = int(os.environ.get("UTILIZATION_MAX_ROWS", "2000"))
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
 SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "200"))
+
+# Integrity: registered visits (integrity/services/visits.py). Working days are Monday to Friday less
+# the public holidays of HOLIDAYS_FILE (core/calendar.py; default core/data/holidays_pk.csv).
+WORKING_WEEKDAYS = (0, 1, 2, 3, 4)
+HOLIDAYS_FILE = Path(os.environ.get("HOLIDAYS_FILE", BASE_DIR / "core" / "data" / "holidays_pk.csv"))
+VISIT_NOTICE_WORKING_DAYS = int(os.environ.get("VISIT_NOTICE_WORKING_DAYS", "3"))  # notice before a routine visit
+VISIT_CAP_PER_SPACE = int(os.environ.get("VISIT_CAP_PER_SPACE", "4"))  # visits per space per fiscal year
+VISIT_OUTCOME_WORKING_DAYS = int(os.environ.get("VISIT_OUTCOME_WORKING_DAYS", "2"))  # after the window
+VISIT_ANSWER_DAYS = int(os.environ.get("VISIT_ANSWER_DAYS", "7"))  # the operator's answer, calendar days
+# Grievances (integrity/services/grievances.py): acknowledged within GRIEVANCE_ACK_WORKING_DAYS working
+# days and resolved within GRIEVANCE_RESOLVE_DAYS calendar days of filing; a breach is escalated once to
+# the head of integrity (the beat task below). The filer may reopen once within GRIEVANCE_REOPEN_DAYS.
+GRIEVANCE_ACK_WORKING_DAYS = int(os.environ.get("GRIEVANCE_ACK_WORKING_DAYS", "2"))
+GRIEVANCE_RESOLVE_DAYS = int(os.environ.get("GRIEVANCE_RESOLVE_DAYS", "30"))
+GRIEVANCE_REOPEN_DAYS = int(os.environ.get("GRIEVANCE_REOPEN_DAYS", "30"))
+# Anonymous filings from one client address per hour (integrity/views/grievances.py): more are refused
+# with a message saying when to try again or to call the helpline; none is dropped silently.
+GRIEVANCE_PUBLIC_LIMIT_PER_HOUR = int(os.environ.get("GRIEVANCE_PUBLIC_LIMIT_PER_HOUR", "5"))
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -12,3 +12,15 @@ from .grievance_fixtures import (  # noqa: F401 - fixtures pytest finds by name
     other_filer,
     second_officer,
 )
+from .visit_fixtures import (  # noqa: F401 - fixtures pytest finds by name
+    association,
+    departments,
+    inspectors,
+    liaison,
+    lone_space,
+    officer,
+    operator_user,
+    other_liaison,
+    pra_inspector,
+    space,
+)
