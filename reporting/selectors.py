@@ -96,12 +96,6 @@ class Totals:
     def women_share(self) -> float | None:
         return self.women_members / self.members if self.members else None
 
-    @property
-    def room_use(self) -> float | None:
-        if not self.meeting_room_hours_available:
-            return None
-        return self.meeting_room_hours_booked / self.meeting_room_hours_available
-
 
 def _sums() -> dict[str, Aggregate]:
     return {

@@ -43,8 +43,6 @@ WRITERS = {
     ("loans", "xlsx"): "reporting.loans_report.build_loans_xlsx",
     ("loans", "pdf"): "reporting.loans_pdf.build_loans_pdf",
 }
-# Report names the command line and the download centre know but cannot build yet, and why.
-NOT_YET_AVAILABLE: dict[str, str] = {}
 STALE_PART_SECONDS = 15 * 60
 
 
@@ -65,12 +63,10 @@ def may_use_reports(user: User | AnonymousUser | None) -> bool:
 
 def available_reports() -> list[str]:
     """The reports that can be built now, in the order the download centre lists them."""
-    return list(dict.fromkeys(kind for kind, _fmt in WRITERS if kind not in NOT_YET_AVAILABLE))
+    return list(dict.fromkeys(kind for kind, _fmt in WRITERS))
 
 
 def writer_for(kind: str, fmt: str) -> Callable:
-    if kind in NOT_YET_AVAILABLE:
-        raise ReportError(_("The %(kind)s report %(why)s.") % {"kind": kind, "why": NOT_YET_AVAILABLE[kind]})
     if (kind, fmt) not in WRITERS:
         raise ReportError(_("There is no report called %(kind)s.") % {"kind": kind})
     return import_string(WRITERS[(kind, fmt)])

@@ -24,7 +24,7 @@ from . import selectors
 from .charts import trend_svg
 from .forms import ReportRequestForm
 from .models import ReportJob
-from .services import NOT_YET_AVAILABLE, ReportError, may_use_reports, report_file, report_job_request
+from .services import ReportError, may_use_reports, report_file, report_job_request
 
 TREND_MONTHS = 15
 
@@ -56,7 +56,6 @@ def download_centre(request):
             "active": [j for j in jobs if j.is_active],
             "finished": [j for j in jobs if not j.is_active],
             "refresh": any(j.is_active for j in jobs),
-            "waiting": bool(NOT_YET_AVAILABLE),
         },
     )
 
@@ -74,7 +73,6 @@ def start(request):
                 "form": form,
                 "active": [j for j in jobs if j.is_active],
                 "finished": [j for j in jobs if not j.is_active],
-                "waiting": bool(NOT_YET_AVAILABLE),
             },
             status=400,
         )

@@ -30,10 +30,6 @@ def spaces_for_user(user: "User") -> QuerySet[Space]:
     return Space.objects.filter(operator__members=user).select_related("operator")
 
 
-def active_spaces() -> QuerySet[Space]:
-    return Space.objects.filter(network_status=Space.NetworkStatus.ACTIVE).select_related("operator")
-
-
 def operator_for_member(user: "User", pk: int) -> QuerySet[Operator]:
     """The operator with this id, only if the user is one of its members (else an empty QuerySet)."""
     return operators_for_user(user).filter(pk=pk)

@@ -37,7 +37,6 @@ from .payments import (
     tranche_for_operator,
     tranche_for_staff,
     tranches_to_verify,
-    waiting_since,
     with_payments,
 )
 from .programs import (
@@ -100,6 +99,5 @@ __all__ = [
     "tranche_for_staff",
     "TRANCHE_RELATED",
     "tranches_to_verify",
-    "waiting_since",
     "with_payments",
 ]

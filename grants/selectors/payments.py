@@ -6,11 +6,9 @@ person to work for the company, so another company's staff get DoesNotExist (the
 Each tranche and claim carries `.payment`: its latest payment attempt (or None), loaded in one query.
 """
 
-import datetime as dt
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from finance.models import PaymentInstruction
 
@@ -139,8 +137,3 @@ def claim_for_staff(*, user: "User", claim_id: int) -> UtilityClaim:
         pk=claim_id, connection__application__in=applications_visible_to(user)
     )
     return with_payments([claim])[0]
-
-
-def waiting_since(moment: dt.datetime | None) -> dt.timedelta | None:
-    """How long something has waited (a timedelta), for the queues' clocks."""
-    return timezone.now() - moment if moment else None

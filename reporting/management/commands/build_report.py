@@ -10,16 +10,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from grants.fiscal import FiscalYear
-from reporting.services import NOT_YET_AVAILABLE, WRITERS, ReportError, write_report_file
-
-REPORTS = tuple(dict.fromkeys([*(kind for kind, _fmt in WRITERS), *NOT_YET_AVAILABLE]))
+from reporting.services import ReportError, available_reports, write_report_file
 
 
 class Command(BaseCommand):
     help = "Build a quarterly report (Excel or PDF) into a file."
 
     def add_arguments(self, parser):
-        parser.add_argument("--report", required=True, choices=REPORTS)
+        parser.add_argument("--report", required=True, choices=available_reports())
         parser.add_argument(
             "--fy", required=True, help="Fiscal year, e.g. 2025-26 (FY2025-26 = July 2025 to June 2026)"
         )
@@ -28,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--format", default=None, choices=("xlsx", "pdf"), help="Default: from --output's suffix")
 
     def handle(self, *args, report, fy, quarter, output, format, **options):
-        if report in NOT_YET_AVAILABLE:
-            raise CommandError(f"The {report} report {NOT_YET_AVAILABLE[report]}.")
         try:
             fiscal_quarter = FiscalYear.parse(fy).quarter(quarter)
         except ValueError as error:
