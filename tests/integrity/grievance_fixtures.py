@@ -118,3 +118,11 @@ def to_state(grievance: Grievance, state: str, *, officer, filer=None, head=None
         return grievance
     assert state == "appeal_decided"
     return services.grievance_decide_appeal(grievance=grievance, actor=head, outcome="upheld", reason="Handled well.")
+
+
+def give_role(user, role: str):
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user._role_cache = None
+    return user
