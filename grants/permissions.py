@@ -40,6 +40,9 @@ APPLICATIONS = PermissionTable.of(
         Rule("request_information", OFFICER, ONLY_OFFICER),
         Rule("screen_out", OFFICER, ONLY_OFFICER),
         Rule("send_to_review", OFFICER, ONLY_OFFICER),
+        # Not transitions (the application stays in its state): the services read these rows too.
+        Rule("assign_reviewers", OFFICER, ONLY_OFFICER, states=frozenset({"in_review"})),
+        Rule("defer", CHAIR, ONLY_CHAIR, states=frozenset({"recommended"})),
         # The last reviewer to submit completes the review; an officer may too (after a replacement).
         Rule("recommend", REVIEWER | OFFICER, _("Only an assigned reviewer or a program officer may do this.")),
         Rule("approve", CHAIR, ONLY_CHAIR),

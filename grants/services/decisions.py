@@ -412,6 +412,10 @@ def _whole(value: int | str, label: str, field: str, errors: dict) -> int:
     return number
 
 
+# The row of grants.permissions.APPLICATIONS that says who records each outcome (the approvals: "approve").
+_BOARD_ACTION: dict[str, str] = {DecisionOutcome.REJECT: "reject", DecisionOutcome.DEFER: "defer"}
+
+
 def board_decision_record(
     *,
     meeting: BoardMeeting,
@@ -436,7 +440,7 @@ def board_decision_record(
     """
     with transaction.atomic():
         application = _lock(application)
-        if not (_is_chair(actor) and staff_may(APPLICATIONS, "approve")(application, actor)):
+        if not staff_may(APPLICATIONS, _BOARD_ACTION.get(outcome, "approve"))(application, actor):
             raise PermissionDenied(_("Only the board chair records board decisions."))
         if application.state != S.RECOMMENDED:
             raise InvalidTransition(

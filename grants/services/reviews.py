@@ -57,9 +57,10 @@ from ..models import (
     ReviewState,
     RubricCriterion,
     is_active_person,
-    is_program_officer,
     reviews_complete,
+    staff_may,
 )
+from ..permissions import APPLICATIONS
 from ..scoring import mean_score, weighted_score
 from ..selectors.reviews import reviewer_refusal
 from ._common import (
@@ -188,9 +189,9 @@ def review_assign(*, application: Application, actor: "User", reviewers: "Iterab
     reviewers = list({user.pk: user for user in reviewers}.values())
     with transaction.atomic():
         application = _lock(application)
-        if not is_program_officer(application, actor):
+        if not staff_may(APPLICATIONS, "assign_reviewers")(application, actor):
             raise PermissionDenied(_("Only a program officer who does not work for the applicant assigns reviewers."))
-        if application.state != S.IN_REVIEW:
+        if application.state not in APPLICATIONS.rule("assign_reviewers").states:
             raise InvalidTransition(
                 _("Application %(ref)s is %(state)s; reviewers are assigned while it is in review.")
                 % {"ref": application.reference, "state": application.get_state_display().lower()}

@@ -1,6 +1,6 @@
-"""Who may do what to a payment in which state: one table. Any cell not listed must be refused
-(PermissionDenied, InvalidTransition or ValidationFailed) or change nothing: no state change, no
-ledger row, no audit event.
+"""Who may do what to a payment in which state: the cells finance.permissions.PAYMENTS allows, walked
+through the services. Any other cell must be refused (PermissionDenied, InvalidTransition or
+ValidationFailed) or change nothing: no state change, no ledger row, no audit event.
 
 People: `maker` and `checker` are the finance wing; `preparer` holds both finance roles and prepared
 this payment (so may not approve it: four-eyes rule); `touched_checker` is a checker who worked on the
@@ -18,6 +18,8 @@ from audit.models import AuditEvent
 from finance import services
 from finance.errors import FinanceError, InvalidTransition
 from finance.models import LedgerEntry, PaymentInstruction, PaymentState
+from finance.permissions import PAYMENTS
+from tests.core.matrix import allowed
 from tests.factories import SpaceFactory, UserFactory
 
 from .conftest import today
@@ -26,8 +28,6 @@ pytestmark = pytest.mark.django_db
 
 STATES = [s.value for s in PaymentState]
 ROLES = ["maker", "preparer", "checker", "touched_checker", "payee_staff", "officer", "operator"]
-MAKERS = ("maker", "preparer")
-FINANCE_NOT_CONFLICTED = ("maker", "preparer", "checker", "touched_checker")
 
 
 def _send(instruction, user):
@@ -48,17 +48,33 @@ ACTIONS = {
     "retry": (lambda i, u: services.payment_retry(instruction=i, actor=u), "retried"),
 }
 
-ALLOWED = {
-    *{(who, "prepare", "requested") for who in MAKERS},
-    ("checker", "approve", "prepared"),
-    *{(who, "cancel", state) for who in MAKERS for state in ("requested", "prepared", "approved", "in_batch")},
-    *{(who, "batch", "approved") for who in MAKERS},
-    *{(who, "send", "in_batch") for who in MAKERS},
-    *{(who, "mark_paid", "sent") for who in FINANCE_NOT_CONFLICTED},
-    *{(who, "reconcile", "paid") for who in FINANCE_NOT_CONFLICTED},
-    *{(who, "fail", state) for who in FINANCE_NOT_CONFLICTED for state in ("sent", "paid")},
-    *{(who, "retry", "failed") for who in MAKERS},
+# Who each person is for the payment under test (what the table cannot know: the object-level rules).
+STANDING = {
+    "maker": {roles.FINANCE_MAKER},
+    "preparer": {roles.FINANCE_MAKER, roles.FINANCE_CHECKER},
+    "checker": {roles.FINANCE_CHECKER},
+    "touched_checker": {roles.FINANCE_CHECKER},
+    "payee_staff": set(),  # holds both finance roles, but never acts on a payment to their own company
+    "officer": {roles.PROGRAM_OFFICER},
+    "operator": {roles.OPERATOR},
 }
+# Four-eyes: the maker never approves what they prepared, nor a checker who worked on the case.
+REFUSED = {("preparer", "approve"), ("touched_checker", "approve")}
+# The table's row for the actions named otherwise here.
+ROW = {"batch": "add_to_batch", "send": "mark_sent"}
+ALLOWED = {
+    (who, action, state)
+    for action in ACTIONS
+    for who, row, state in allowed(PAYMENTS, PaymentInstruction, STANDING, refused=REFUSED)
+    if row == ROW.get(action, action)
+}
+
+
+def test_the_matrix_walks_every_row_of_the_table():
+    """A row added to the table without an action here would never be walked; and every action here is
+    allowed somewhere (else the matrix would test refusals only)."""
+    assert set(PAYMENTS.rules) == {ROW.get(action, action) for action in ACTIONS}
+    assert {action for _who, action, _state in ALLOWED} == set(ACTIONS)
 
 
 class _Rollback(Exception):

@@ -1,5 +1,6 @@
-"""Who may do what to a tranche and a utility claim in which state: one table each. Any cell not
-listed is refused (a GrantsError) and changes nothing: no state change, no payment, no audit event.
+"""Who may do what to a tranche and a utility claim in which state: the cells grants.permissions.TRANCHES
+and CLAIMS allow, walked through the services. Any other cell is refused (a GrantsError) and changes
+nothing: no state change, no payment, no audit event.
 
 People: `holder` is the award company's staff; `other_operator` another company's; `officer` a program
 officer; `own_officer` a program officer who is also on the award company's staff (never acts on its
@@ -23,6 +24,8 @@ from finance.models import PaymentInstruction
 from grants import services
 from grants.errors import GrantsError
 from grants.models import Tranche, UtilityClaim
+from grants.permissions import CLAIMS, TRANCHES
+from tests.core.matrix import allowed
 
 from .conftest import PDF_BYTES, ensure_allocation
 from .factories import UserFactory
@@ -41,14 +44,24 @@ TRANCHE_ACTIONS = {
     "return": lambda t, u: services.tranche_return(tranche=t, actor=u, reason="Blurred photos"),
     "verify": lambda t, u: services.tranche_verify(tranche=t, actor=u),
 }
-TRANCHE_ALLOWED = {
-    ("request", "holder", "scheduled"): "requested",
-    ("request", "holder", "returned"): "requested",
+# Who each person is for the award under test (what the tables cannot know: the object-level rule).
+STANDING = {
+    "holder": {"members"},
+    "other_operator": set(),  # an operator, of another company
+    "officer": {roles.PROGRAM_OFFICER},
     # On the company's staff, an officer may ask for its tranche as staff; never verify it.
-    ("request", "own_officer", "scheduled"): "requested",
-    ("request", "own_officer", "returned"): "requested",
-    ("return", "officer", "requested"): "returned",
-    ("verify", "officer", "requested"): "verified",
+    "own_officer": {"members"},
+    "checker": {roles.FINANCE_CHECKER},
+    "reviewer": {roles.BOARD_REVIEWER},
+}
+# The service each action here calls, by its row in the table; and the state it leads to.
+TRANCHE_ROW = {"request": "request", "return": "send_back", "verify": "verify"}
+TRANCHE_TARGET = {"request": "requested", "return": "returned", "verify": "verified"}
+TRANCHE_ALLOWED = {
+    (action, person, state): TRANCHE_TARGET[action]
+    for action, row in TRANCHE_ROW.items()
+    for person, cell_row, state in allowed(TRANCHES, Tranche, STANDING)
+    if cell_row == row
 }
 
 CLAIM_ACTIONS = {
@@ -56,12 +69,22 @@ CLAIM_ACTIONS = {
     "approve": lambda c, u: services.utility_claim_approve(claim=c, actor=u),
     "reject": lambda c, u: services.utility_claim_reject(claim=c, actor=u, reason="Unreadable scan"),
 }
+CLAIM_TARGET = {"verify": "verified", "approve": "approved", "reject": "rejected"}
 CLAIM_ALLOWED = {
-    ("verify", "officer", "submitted"): "verified",
-    ("approve", "officer", "verified"): "approved",
-    ("reject", "officer", "submitted"): "rejected",
-    ("reject", "officer", "verified"): "rejected",
+    (action, person, state): CLAIM_TARGET[action]
+    for person, action, state in allowed(CLAIMS, UtilityClaim, STANDING)
+    if action in CLAIM_ACTIONS
 }
+
+
+def test_the_matrices_walk_every_row_a_person_takes():
+    """The rows left out are finance's hooks (the payment moved the tranche or claim): walked in the
+    payment tests. Every action here is allowed somewhere (else the matrix would test refusals only)."""
+    hooks = {"mark_paid", "payment_returned"}
+    assert set(TRANCHES.rules) - hooks == set(TRANCHE_ROW.values())
+    assert set(CLAIMS.rules) - hooks == set(CLAIM_ACTIONS)
+    assert {action for action, _who, _state in TRANCHE_ALLOWED} == set(TRANCHE_ACTIONS)
+    assert {action for action, _who, _state in CLAIM_ALLOWED} == set(CLAIM_ACTIONS)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Who may make which transition in which state: one table. Any cell not listed must be refused
-(PermissionDenied or InvalidTransition), leaving the state and the audit log untouched."""
+"""Who may make which transition in which state: the cells grants.permissions.APPLICATIONS (and REVIEWS,
+for the review that completes the application's) allows, walked through the services. Any other cell
+must be refused (PermissionDenied or InvalidTransition), leaving the state and the audit log untouched."""
 
 from decimal import Decimal
 
@@ -11,7 +12,9 @@ from accounts import roles
 from audit.models import AuditEvent
 from grants import services
 from grants.errors import InvalidTransition, PermissionDenied
-from grants.models import OPEN_STATES, Application, Review
+from grants.models import Application, Review
+from grants.permissions import APPLICATIONS, REVIEWS
+from tests.core.matrix import allowed
 
 from .conftest import SCORES, board_meeting, complete_grant, ensure_allocation
 from .factories import UserFactory
@@ -117,20 +120,27 @@ ACTIONS = {
     ),
 }
 
+# Who each person is for the application under test (what the table cannot know: the object-level rule).
+STANDING = {
+    "applicant": {"members"},
+    "other_operator": set(),  # an operator, of another company
+    "officer": {roles.PROGRAM_OFFICER},
+    # A member of the applying company acts for it, whatever staff role they also hold; never as its officer.
+    "applicant_officer": {"members"},
+    "board_chair": {roles.BOARD_CHAIR},
+    "board_reviewer": {roles.BOARD_REVIEWER},  # assigned to this application
+    "other_reviewer": set(),  # a board reviewer not assigned to it
+    "finance_maker": {roles.FINANCE_MAKER},
+}
+_CELLS = allowed(APPLICATIONS, Application, STANDING)
+_REVIEWERS = {person for person, action, _state in allowed(REVIEWS, Review, STANDING) if action == "submit"}
 ALLOWED = {
-    # A member of the applying company acts for it, whatever staff role they also hold.
-    *{(who, "submit", "draft") for who in ("applicant", "applicant_officer")},
-    *{(who, "answer_information", "info_requested") for who in ("applicant", "applicant_officer")},
-    *{(who, "withdraw", state) for who in ("applicant", "applicant_officer") for state in OPEN_STATES},
-    ("officer", "start_screening", "submitted"),
-    ("officer", "request_information", "screening"),
-    ("officer", "screen_out", "screening"),
-    ("officer", "send_to_review", "screening"),
-    ("officer", "assign_reviewers", "in_review"),
-    ("board_reviewer", "submit_review", "in_review"),
-    ("board_chair", "approve", "recommended"),
-    ("board_chair", "reject", "recommended"),
-    ("board_chair", "defer", "recommended"),
+    # approve_delegated: a grant is never within an officer's delegated limit, so the table's cells for it
+    # are refused here (test_officer_may_approve_utility_within_delegated_limit_only walks the utility case).
+    *{cell for cell in _CELLS if cell[1] not in ("recommend", "approve_delegated")},
+    # The last review submitted completes the review: the reviewer's right (REVIEWS) in the states the
+    # application's `recommend` starts from.
+    *{(who, "submit_review", state) for who, action, state in _CELLS if action == "recommend" and who in _REVIEWERS},
 }
 
 # Audit events an allowed action writes (one unless listed): submitting the last review also records
@@ -240,3 +250,10 @@ def test_officer_may_approve_utility_within_delegated_limit_only(utility_call, o
         services.application_approve_delegated(application=other, actor=officer)
     assert "over the officer's delegated limit" in refusal.value.message
     assert Application.objects.get(pk=other.pk).state == "in_review"
+
+
+def test_the_matrix_walks_every_row_of_the_table():
+    """A row added to the table without an action here would never be walked; and every action here is
+    allowed somewhere (else the matrix would test refusals only)."""
+    assert set(APPLICATIONS.rules) <= set(ACTIONS) | {"recommend"}  # recommend: walked as submit_review
+    assert {action for _who, action, _state in ALLOWED} == set(ACTIONS) - {"approve_delegated"}
