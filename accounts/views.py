@@ -62,6 +62,12 @@ def _landing_url(user) -> str | None:
         return reverse("grants:workbench_reviews")
     if user.has_role(roles.MINISTRY_VIEWER):
         return reverse("reporting:dashboard")
+    if user.has_role(roles.INTEGRITY_OFFICER) or user.has_role(roles.INTEGRITY_HEAD):
+        return reverse("integrity:grievance_desk")
+    if user.has_role(roles.INSPECTOR):
+        return reverse("integrity:visit_mine")
+    if user.has_role(roles.ASSOCIATION_LIAISON):
+        return reverse("integrity:visit_queue")
     if user.has_role(roles.OPERATOR):
         return reverse("portal:dashboard")
     return None

@@ -259,12 +259,22 @@ class SpaceDirectoryPage(SectionPage):
         else:
             filters = form.cleaned_data if form.is_bound else {}
             spaces = list(directory_spaces(division=filters.get("division", ""), district=filters.get("district", "")))
+        # The inspection burden of each space this fiscal year (integrity: registered visits only).
+        from grants.fiscal import FiscalYear
+        from integrity.selectors.visits import burden_of_spaces
+
+        fiscal_year = FiscalYear.current()
+        spaces = list(spaces)
+        burdens = burden_of_spaces([space.pk for space in spaces], fiscal_year.start_year)
+        for space in spaces:
+            space.visit_burden = burdens[space.pk]
         context.update(
             form=form,
             spaces=spaces,
             filtered=bool(filters.get("division") or filters.get("district")),
             seats=sum(space.seats_offered for space in spaces),
             map=map_points(spaces),
+            fiscal_year=fiscal_year,
         )
         return context
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PrivateDocumentStorage(FileSystemStorage):
     @property
-    def base_url(self):  # never served directly: FileSystemStorage.url() raises when this is None
+    def base_url(self) -> None:  # type: ignore[override]  # never served directly: FileSystemStorage.url() raises when this is None
         return None
 
 

@@ -16,3 +16,14 @@ def escalate_grievance_breaches(self, today: str | None = None) -> int:
     from .services.grievances import grievance_escalate_breaches
 
     return grievance_escalate_breaches(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="integrity.tasks.void_late_visit_outcomes", **IDEMPOTENT_JOB)
+def void_late_visit_outcomes(self, today: str | None = None) -> int:
+    """Void the findings of every scheduled visit whose outcome is past due, once each
+    (integrity.services.visits.visits_void_late_outcomes checks under the row's lock). Returns how many."""
+    import datetime as dt
+
+    from .services.visits import visits_void_late_outcomes
+
+    return visits_void_late_outcomes(today=dt.date.fromisoformat(today) if today else None)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import visits
+from .views import public, visits
 
 urlpatterns = [
     path("visits/mine/", visits.visit_mine, name="visit_mine"),
@@ -21,4 +21,7 @@ urlpatterns = [
     path("verify/visit/", visits.verify_visit_form, name="verify_visit_form"),
     path("verify/visit/<str:code>/", visits.verify_visit, name="verify_visit"),
     path("integrity/desk/visits/", visits.visit_watch, name="visit_watch"),
+    # The public figures (counts only).
+    path("integrity/", public.integrity_public, name="public_figures"),
+    path("integrity/figures.csv", public.integrity_public_csv, name="public_figures_csv"),
 ]

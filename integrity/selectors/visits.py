@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core import workflow
+from spaces.models import Operator
 
 from ..models import AssociationMembership, Department, InspectionVisit, Official
 
@@ -34,11 +35,9 @@ def visits_of_inspector(user: Any) -> QuerySet[InspectionVisit]:
     return _visits().filter(inspector=user)
 
 
-def visits_to_schedule(user: Any) -> QuerySet[InspectionVisit]:
-    """What waits for this scheduler: a liaison's association members' spaces; for a program officer
-    the spaces of operators that belong to no association."""
-    if not workflow.is_active_person(user):
-        return InspectionVisit.objects.none()
+def _scheduler_scope(user: Any) -> Q:
+    """The visits this person schedules: a liaison's association members' spaces; for a program
+    officer the spaces of operators that belong to no association."""
     scope = Q(pk__in=[])
     official = _official(user)
     if user.has_role(roles.ASSOCIATION_LIAISON) and official is not None and official.association_id:
@@ -46,7 +45,13 @@ def visits_to_schedule(user: Any) -> QuerySet[InspectionVisit]:
         scope |= Q(space__operator__in=members)
     if user.has_role(roles.PROGRAM_OFFICER):
         scope |= ~Q(space__operator__in=AssociationMembership.objects.values("operator_id"))
-    return _visits().filter(scope)
+    return scope
+
+
+def visits_to_schedule(user: Any) -> QuerySet[InspectionVisit]:
+    if not workflow.is_active_person(user):
+        return InspectionVisit.objects.none()
+    return _visits().filter(_scheduler_scope(user))
 
 
 def visits_of_operator(user: Any) -> QuerySet[InspectionVisit]:
@@ -62,13 +67,9 @@ def visits_visible_to(user: Any) -> QuerySet[InspectionVisit]:
         return InspectionVisit.objects.none()
     if user.has_role(roles.INTEGRITY_OFFICER) or user.has_role(roles.INTEGRITY_HEAD):
         return _visits()
-    ids = (
-        visits_of_inspector(user)
-        .values("pk")
-        .union(visits_to_schedule(user).values("pk"))
-        .union(visits_of_operator(user).values("pk"))
-    )
-    return _visits().filter(pk__in=[row["pk"] for row in ids])
+    operators = Operator.objects.filter(members=user).values("pk")
+    scope = Q(inspector=user) | Q(space__operator__in=operators) | _scheduler_scope(user)
+    return _visits().filter(scope).distinct()
 
 
 def visit_for(user: Any, reference: str) -> InspectionVisit | None:

@@ -235,6 +235,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every hour at :20, grievances past their clock (acknowledgement, resolution) are escalated to the
     # head of integrity and the filer told of the delay; each breach once (marked on the grievance).
+    # Every morning, visits whose outcome was not filed within VISIT_OUTCOME_WORKING_DAYS have their
+    # findings voided (once each), which counts against the department.
+    "integrity-void-late-visit-outcomes": {
+        "task": "integrity.tasks.void_late_visit_outcomes",
+        "schedule": crontab(minute=45, hour=2),
+    },
     "integrity-grievance-escalations": {
         "task": "integrity.tasks.escalate_grievance_breaches",
         "schedule": crontab(minute=20),
