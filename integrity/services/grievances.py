@@ -198,7 +198,6 @@ def _transition(
     *,
     event: IntegrityEvent,
     rules: Callable[[Grievance, Any], None] | None = None,
-    unmet: str | None = None,
     **kwargs: Any,
 ) -> str:
     """One transition of a locked grievance on the workflow path; the event has no reason or data."""
@@ -211,7 +210,6 @@ def _transition(
         rules=rules,
         wrong_state=_("Grievance %(reference)s is %(state)s: that cannot be done now.")
         % {"reference": grievance.reference, "state": str(GrievanceState(grievance.state).label).lower()},
-        unmet=unmet,
         raced=_("Someone else changed grievance %(reference)s at the same moment; reload it.")
         % {"reference": grievance.reference},
     )
@@ -362,9 +360,8 @@ def grievance_file(
 
 
 def _require_staff(grievance: Grievance, actor: Any, action: str) -> None:
-    if not selectors.may_view(actor, grievance):
-        raise PermissionDenied(GRIEVANCES.rule(action).refusal)
     GRIEVANCES.require(actor, action)
+    _refuse_named(grievance, actor)
 
 
 def assignment_conflict(grievance: Grievance, officer: Any) -> str | None:
@@ -424,6 +421,12 @@ def grievance_acknowledge(*, grievance: Grievance, actor: User) -> Grievance:
     return grievance
 
 
+def _assigned(grievance: Grievance, _actor: Any) -> None:
+    # Said here, before the transition's own condition would refuse it without a reason.
+    if grievance.assigned_to_id is None:
+        raise InvalidTransition(_("Assign an integrity officer to the grievance before the investigation starts."))
+
+
 def grievance_investigate(*, grievance: Grievance, actor: User) -> Grievance:
     """filed | acknowledged -> investigating; needs an assigned officer (acknowledges it if need be)."""
     with transaction.atomic():
@@ -434,7 +437,7 @@ def grievance_investigate(*, grievance: Grievance, actor: User) -> Grievance:
             "investigate",
             actor,
             event=E.GRIEVANCE_INVESTIGATING,
-            unmet=_("Assign an integrity officer to the grievance before the investigation starts."),
+            rules=_assigned,
             at=timezone.now(),
         )
         _on_commit_tell_filer_state(grievance)
