@@ -34,6 +34,7 @@ from .applications import (
     is_program_officer,
     may_approve_delegated,
     may_complete_review,
+    remember_membership,
     reviews_complete,
     staff_may,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "LoanTier",
     "may_approve_delegated",
     "may_complete_review",
+    "remember_membership",
     "Milestone",
     "MONEY",
     "OPEN_STATES",

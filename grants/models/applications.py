@@ -53,7 +53,24 @@ def is_active_person(user) -> bool:
 
 
 def is_applicant(application, user) -> bool:
-    return is_active_person(user) and application.operator.members.filter(pk=user.pk).exists()
+    """Whether `user` is on the staff of the applying company. On a row a service locked
+    (`remember_membership`) the answer is kept per person for the rest of that service's transaction:
+    the service's guard and the transition's own `permission=` ask it, the database is asked once."""
+    if not is_active_person(user):
+        return False
+    known = getattr(application, "_membership", None)
+    if known is None:
+        return application.operator.members.filter(pk=user.pk).exists()
+    if user.pk not in known:
+        known[user.pk] = application.operator.members.filter(pk=user.pk).exists()
+    return known[user.pk]
+
+
+def remember_membership(application):
+    """Keep `is_applicant`'s answers on this instance: only for a row locked by a service, which
+    reads it again for every check of one transaction (never for an instance that outlives it)."""
+    application._membership = {}
+    return application
 
 
 def _same(obj):

@@ -30,6 +30,7 @@ from ..models import (
     ApplicationState,
     is_active_person,
     is_applicant,
+    remember_membership,
 )
 from ..money import parse_money
 from ..selectors import application_visible_to
@@ -51,9 +52,10 @@ MAX_MONTHLY_BILL = Decimal("10000000")
 
 
 def _lock(application: Application) -> Application:
-    """The application row, locked until the transaction ends, with its state as committed."""
+    """The application row, locked until the transaction ends, with its state as committed. Whether a
+    person is on the applicant's staff is asked of the database once for it (remember_membership)."""
     try:
-        return Application.objects.select_for_update().get(pk=application.pk)
+        return remember_membership(Application.objects.select_for_update().get(pk=application.pk))
     except Application.DoesNotExist:
         raise InvalidTransition(_("This application no longer exists.")) from None
 

@@ -57,6 +57,7 @@ from ..models import (
     TrancheState,
     is_applicant,
     is_program_officer,
+    remember_membership,
 )
 from ..money import pkr
 from ..selectors import people_who_touched
@@ -188,13 +189,15 @@ def tranche_schedule_create(*, award: Award, actor: "User") -> list[Tranche]:
 
 def _lock_tranche(tranche: Tranche) -> Tranche:
     try:
-        return (
+        locked = (
             Tranche.objects.select_for_update(of=("self",))
             .select_related("award__application__operator", "award__application__call__program")
             .get(pk=tranche.pk)
         )
     except Tranche.DoesNotExist:
         raise InvalidTransition(_("This tranche no longer exists.")) from None
+    remember_membership(locked.award.application)
+    return locked
 
 
 def _tranche_state_refusal(tranche: Tranche) -> InvalidTransition:

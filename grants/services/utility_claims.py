@@ -54,6 +54,7 @@ from ..models import (
     UtilityConnection,
     bill_reference_length,
     is_applicant,
+    remember_membership,
 )
 from ..money import parse_money, pkr
 from ..selectors import people_who_touched
@@ -257,7 +258,7 @@ def utility_claim_submit(
 
 def _lock_claim(claim: UtilityClaim) -> UtilityClaim:
     try:
-        return (
+        locked = (
             UtilityClaim.objects.select_for_update(of=("self",))
             .select_related(
                 "connection__space", "connection__application__operator", "connection__application__call__program"
@@ -266,6 +267,8 @@ def _lock_claim(claim: UtilityClaim) -> UtilityClaim:
         )
     except UtilityClaim.DoesNotExist:
         raise InvalidTransition(_("This claim no longer exists.")) from None
+    remember_membership(locked.connection.application)
+    return locked
 
 
 def _claim_state_refusal(claim: UtilityClaim) -> InvalidTransition:
