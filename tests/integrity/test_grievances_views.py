@@ -196,3 +196,10 @@ def test_the_operator_files_from_the_portal_and_reads_it(client, monday, filer, 
     assert (grievance.filed_by, grievance.operator, grievance.evidence.count()) == (filer, operator, 1)
     page = client.get(response["Location"]).content.decode()
     assert "Two men came" in page and "Filed" in page
+
+
+def test_the_public_form_and_the_desk_read_in_urdu(client, monday, integrity_officer):
+    page = client.get("/ur/grievances/new/").content.decode()
+    assert "کسی اہلکار کے بارے میں شکایت کریں" in page and 'dir="rtl"' in page
+    client.force_login(integrity_officer)
+    assert "شکایات" in client.get("/ur/integrity/desk/grievances/").content.decode()
