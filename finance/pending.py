@@ -2,14 +2,21 @@
 
 The preview page carries only a token (the file's SHA-256) and the file's name; the bytes wait in
 private storage, so the confirm step imports exactly the file that was previewed. Used by the bank
-statement (finance) and the loan collection file (loans).
+statement (finance) and the loan collection file (loans): their views call `preview_and_hold` on the
+upload and `confirm_held` on the confirmation, so the two flows are one.
 """
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+
+T = TypeVar("T")
 
 
 def file_hash(content: bytes) -> str:
@@ -56,3 +63,66 @@ class PendingUploads:
 
     def discard(self, token: str, file_name: str) -> None:
         self._path(token, file_name).unlink(missing_ok=True)
+
+    def preview_and_hold(
+        self,
+        form: Any,
+        *,
+        max_bytes: int,
+        too_large: str,
+        preview: Callable[[str, bytes], T],
+        refused: type[Exception],
+    ) -> tuple[T, dict[str, str]] | None:
+        """The upload step, on a valid form with a `file`: a file over `max_bytes` is refused with
+        `too_large`; otherwise `preview(file_name, content)` says what importing it would do (its
+        `refused` errors become the file field's errors) and the file is held until confirmed.
+        Returns the preview and the confirm form's initial data, or None (the form has the errors)."""
+        upload = form.cleaned_data["file"]
+        file_name = safe_file_name(upload.name)
+        if upload.size > max_bytes:
+            form.add_error("file", too_large)
+            return None
+        content = upload.read()
+        try:
+            result = preview(file_name, content)
+        except refused as error:
+            for message in getattr(error, "messages", [str(error)]):
+                form.add_error("file", message)
+            return None
+        token = self.keep(content, file_name)
+        return result, {"token": token, "file_name": file_name}
+
+    def confirm_held(
+        self,
+        request: Any,
+        form: Any,
+        *,
+        again: str,
+        expired: str,
+        run: Callable[[str, bytes], T],
+        refused: type[Exception],
+    ) -> T | None:
+        """The confirm step: `run(file_name, content)` imports the held file the form's token names,
+        which is then let go, and its result is returned. Otherwise None, with what went wrong in the
+        request's messages (`again` for a broken form, `expired` for a file no longer held, the
+        `refused` errors of `run`); the caller sends the person back to the upload page. A token
+        that names other bytes than the ones held answers 404."""
+        if not form.is_valid():
+            messages.error(request, again)
+            return None
+        token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
+        try:
+            content = self.load(token, file_name)
+        except TamperedUpload:
+            raise Http404 from None
+        if content is None:
+            messages.error(request, expired)
+            return None
+        try:
+            result = run(file_name, content)
+        except refused as error:
+            for message in getattr(error, "messages", [str(error)]):
+                messages.error(request, message)
+            return None
+        self.discard(token, file_name)
+        return result

@@ -27,7 +27,7 @@ from .bankfile import bank_file_csv, bank_file_xlsx
 from .errors import FinanceError, PermissionDenied, ValidationFailed
 from .forms import BatchForm, CancelForm, ConfirmStatementForm, PrepareForm, ResolveForm, StatementUploadForm
 from .models import PaymentBatch, PaymentInstruction, PaymentState, StatementLine
-from .pending import PendingUploads, TamperedUpload, safe_file_name
+from .pending import PendingUploads
 from .statements import MAX_BYTES
 from .vouchers import payment_voucher_pdf
 
@@ -343,26 +343,25 @@ STATEMENTS_PENDING = PendingUploads("finance", "pending-statements")
 def statement_upload(request):
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        file_name = safe_file_name(upload.name)
-        if upload.size > MAX_BYTES:
-            form.add_error("file", _("This statement is larger than 5 MB; ask the bank for one file per day."))
-        else:
-            content = upload.read()
-            try:
-                preview = services.statement_preview(file_name=file_name, content=content)
-            except ValidationFailed as error:
-                for message in error.messages:
-                    form.add_error("file", message)
-            else:
-                # Kept privately until the person confirms; the confirm step reads it back by its hash.
-                STATEMENTS_PENDING.keep(content, file_name)
-                confirm = ConfirmStatementForm(initial={"token": preview.file_hash, "file_name": file_name})
-                return render(
-                    request,
-                    "finance/statement_preview.html",
-                    {"preview": preview, "preview_rows": _preview_rows(preview), "confirm": confirm},
-                )
+        # Kept privately until the person confirms; the confirm step reads it back by its hash.
+        held = STATEMENTS_PENDING.preview_and_hold(
+            form,
+            max_bytes=MAX_BYTES,
+            too_large=_("This statement is larger than 5 MB; ask the bank for one file per day."),
+            preview=lambda file_name, content: services.statement_preview(file_name=file_name, content=content),
+            refused=ValidationFailed,
+        )
+        if held is not None:
+            preview, initial = held
+            return render(
+                request,
+                "finance/statement_preview.html",
+                {
+                    "preview": preview,
+                    "preview_rows": _preview_rows(preview),
+                    "confirm": ConfirmStatementForm(initial=initial),
+                },
+            )
     return render(
         request,
         "finance/statement_upload.html",
@@ -375,25 +374,18 @@ def statement_upload(request):
 @step_up_required
 @require_POST
 def statement_confirm(request):
-    form = ConfirmStatementForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Upload the statement again."))
+    statement = STATEMENTS_PENDING.confirm_held(
+        request,
+        ConfirmStatementForm(request.POST),
+        again=_("Upload the statement again."),
+        expired=_("This upload has expired or was already imported: upload the statement again."),
+        run=lambda file_name, content: services.statement_import(
+            file_name=file_name, content=content, actor=request.user
+        ),
+        refused=FinanceError,
+    )
+    if statement is None:
         return redirect("finance:statement_upload")
-    token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
-    try:
-        content = STATEMENTS_PENDING.load(token, file_name)
-    except TamperedUpload:
-        raise Http404 from None
-    if content is None:
-        messages.error(request, _("This upload has expired or was already imported: upload the statement again."))
-        return redirect("finance:statement_upload")
-    try:
-        statement = services.statement_import(file_name=file_name, content=content, actor=request.user)
-    except FinanceError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("finance:statement_upload")
-    STATEMENTS_PENDING.discard(token, file_name)
     messages.success(request, _("Statement %(name)s is imported.") % {"name": statement.file_name})
     return redirect("finance:statement", pk=statement.pk)
 

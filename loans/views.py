@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import roles
 from accounts.two_factor import step_up_required
 from audit.selectors import audit_events_for
-from finance.pending import PendingUploads, TamperedUpload, safe_file_name
+from finance.pending import PendingUploads
 from finance.statements import MAX_BYTES
 from grants.models import Award
 
@@ -359,21 +359,22 @@ def collection_upload(request):
     _require_poster(request)
     form = CollectionUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        file_name = safe_file_name(upload.name)
-        if upload.size > MAX_BYTES:
-            form.add_error("file", _("This file is larger than 5 MB; ask the bank for one file per day."))
-        else:
-            content = upload.read()
-            try:
-                preview = collections.collection_preview(file_name=file_name, content=content, actor=request.user)
-            except LoansError as error:
-                for message in error.messages:
-                    form.add_error("file", message)
-            else:
-                COLLECTIONS_PENDING.keep(content, file_name)
-                confirm = CollectionConfirmForm(initial={"token": preview.file_hash, "file_name": file_name})
-                return render(request, "loans/collection_preview.html", {"preview": preview, "confirm": confirm})
+        held = COLLECTIONS_PENDING.preview_and_hold(
+            form,
+            max_bytes=MAX_BYTES,
+            too_large=_("This file is larger than 5 MB; ask the bank for one file per day."),
+            preview=lambda file_name, content: collections.collection_preview(
+                file_name=file_name, content=content, actor=request.user
+            ),
+            refused=LoansError,
+        )
+        if held is not None:
+            preview, initial = held
+            return render(
+                request,
+                "loans/collection_preview.html",
+                {"preview": preview, "confirm": CollectionConfirmForm(initial=initial)},
+            )
     return render(
         request,
         "loans/collection_upload.html",
@@ -386,25 +387,18 @@ def collection_upload(request):
 @require_POST
 def collection_confirm(request):
     _require_poster(request)
-    form = CollectionConfirmForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Upload the collection file again."))
+    collection = COLLECTIONS_PENDING.confirm_held(
+        request,
+        CollectionConfirmForm(request.POST),
+        again=_("Upload the collection file again."),
+        expired=_("This upload has expired or was already imported: upload the file again."),
+        run=lambda file_name, content: collections.collection_import(
+            file_name=file_name, content=content, actor=request.user
+        ),
+        refused=LoansError,
+    )
+    if collection is None:
         return redirect("loans:collection_upload")
-    token, file_name = form.cleaned_data["token"], form.cleaned_data["file_name"]
-    try:
-        content = COLLECTIONS_PENDING.load(token, file_name)
-    except TamperedUpload:
-        raise Http404 from None
-    if content is None:
-        messages.error(request, _("This upload has expired or was already imported: upload the file again."))
-        return redirect("loans:collection_upload")
-    try:
-        collection = collections.collection_import(file_name=file_name, content=content, actor=request.user)
-    except LoansError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("loans:collection_upload")
-    COLLECTIONS_PENDING.discard(token, file_name)
     messages.success(
         request,
         _("Collection file %(name)s imported: %(n)d repayments, PKR %(total)s.")
