@@ -22,7 +22,7 @@ def at(day: dt.date, hour: int = 10):
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=KARACHI), tick=False)
 
 
-def _department(code: str, name: str) -> Department:
+def make_department(code: str, name: str) -> Department:
     department = Department.objects.create(code=code, name=name, level=Department.Level.PROVINCIAL)
     VisitPurpose.objects.create(department=department, name=f"{name} inspection", legal_basis=f"{name} Act, s. 10")
     return department
@@ -31,11 +31,11 @@ def _department(code: str, name: str) -> Department:
 @pytest.fixture
 def departments():
     return [
-        _department("pra", "Punjab Revenue Authority"),
-        _department("epa", "Punjab Environmental Protection Agency"),
-        _department("rescue", "Rescue 1122 fire safety"),
-        _department("labour", "Labour and Human Resource"),
-        _department("lda", "Lahore Development Authority"),
+        make_department("pra", "Punjab Revenue Authority"),
+        make_department("epa", "Punjab Environmental Protection Agency"),
+        make_department("rescue", "Rescue 1122 fire safety"),
+        make_department("labour", "Labour and Human Resource"),
+        make_department("lda", "Lahore Development Authority"),
     ]
 
 
@@ -66,11 +66,15 @@ def association():
     return Association.objects.create(code="pasha", name="P@SHA")
 
 
-@pytest.fixture
-def liaison(association):
+def make_liaison(association: Association):
     user = UserFactory(full_name="Liaison of P@SHA", roles=[roles.ASSOCIATION_LIAISON])
     Official.objects.create(user=user, association=association, designation="Member services")
     return user
+
+
+@pytest.fixture
+def liaison(association):
+    return make_liaison(association)
 
 
 @pytest.fixture
@@ -86,11 +90,15 @@ def operator_user():
     return UserFactory(full_name="Ayesha Malik", roles=[roles.OPERATOR], language="ur")
 
 
-@pytest.fixture
-def space(association, operator_user):
+def make_member_space(association: Association, operator_user):
     operator = OperatorFactory(members=[operator_user])
     AssociationMembership.objects.create(association=association, operator=operator, member_number="P-1")
     return SpaceFactory(operator=operator, name="Arfa Hub")
+
+
+@pytest.fixture
+def space(association, operator_user):
+    return make_member_space(association, operator_user)
 
 
 @pytest.fixture
