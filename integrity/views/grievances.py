@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from accounts.axes import client_ip_address
+from core.files import private_file_response
+from core.forms import show_domain_error
 
 from ..errors import DomainError, PermissionDenied
 from ..forms_grievances import (
@@ -74,17 +76,6 @@ def _take(key: str, limit: int) -> bool:
 
 def public_limit() -> int:
     return int(getattr(settings, "GRIEVANCE_PUBLIC_LIMIT_PER_HOUR", 5))
-
-
-def _show_error(form: Any, error: DomainError) -> None:
-    shown = set()
-    for field, field_messages in error.field_errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-            shown.add(str(message))
-    for message in error.messages:
-        if str(message) not in shown:
-            form.add_error(None, message)
 
 
 def desk_view(view):
@@ -192,7 +183,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
                     evidence=_evidence(form, request),
                 )
             except DomainError as error:
-                _show_error(form, error)
+                show_domain_error(form, error)
             else:
                 request.session[SESSION_FILED] = {
                     "reference": filed.grievance.reference,
@@ -283,7 +274,7 @@ def _filer_page(request: HttpRequest, grievance: Grievance, *, actor: Any, templ
                         messages.success(request, _("Thank you for rating the handling of your grievance."))
                     return redirect(request.path)
         except DomainError as error:
-            _show_error(rate_form if action == "rate" else reopen_form, error)
+            show_domain_error(rate_form if action == "rate" else reopen_form, error)
         grievance.refresh_from_db()
     context = {
         "grievance": grievance,
@@ -332,7 +323,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 evidence=_evidence(form, request),
             ).grievance
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -413,7 +404,7 @@ def desk_helpline(request: HttpRequest) -> HttpResponse:
                 evidence=_evidence(form, request),
             )
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             form = HelplineGrievanceForm()
     response = render(request, "integrity/grievances/desk_helpline.html", {"form": form, "filed": filed})
@@ -538,7 +529,7 @@ def desk_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             for message in error.messages:
                 messages.error(request, message)
             return redirect("integrity:grievance_detail", reference=grievance.reference)
-        _show_error(form, error)
+        show_domain_error(form, error)
         return _detail_again(request, grievance, context_name, form)
     messages.success(request, DONE[action])
     return redirect("integrity:grievance_detail", reference=grievance.reference)
@@ -567,13 +558,6 @@ def desk_evidence(request: HttpRequest, reference: str, pk: int) -> FileResponse
         raise Http404
     try:
         services.grievance_evidence_for_download(evidence=evidence, actor=request.user)
-        handle = evidence.file.open("rb")
-    except (DomainError, FileNotFoundError):
+    except DomainError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_filename, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(evidence)
