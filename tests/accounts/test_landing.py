@@ -32,11 +32,11 @@ def test_a_program_officer_lands_on_the_workbench(client):
 
 
 def test_a_role_without_a_queue_sees_the_list_of_its_roles(client):
-    user = UserFactory(roles=[roles.INTEGRITY_OFFICER])
+    user = UserFactory(roles=[roles.DATA_STEWARD])
     client.force_login(user)
     response = client.get(reverse("accounts:home"))
     assert response.status_code == 200
-    assert "Integrity officer" in response.content.decode()
+    assert "Data steward" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,10 @@ def test_a_role_without_a_queue_sees_the_list_of_its_roles(client):
         (roles.BOARD_REVIEWER, "grants:workbench_reviews"),
         (roles.BOARD_CHAIR, "grants:workbench_board_agenda"),
         (roles.MINISTRY_VIEWER, "reporting:dashboard"),
+        (roles.INTEGRITY_OFFICER, "integrity:grievance_desk"),
+        (roles.INTEGRITY_HEAD, "integrity:grievance_desk"),
+        (roles.INSPECTOR, "integrity:visit_mine"),
+        (roles.ASSOCIATION_LIAISON, "integrity:visit_queue"),
     ],
 )
 def test_board_and_ministry_land_on_their_queue(client, role, landing):
