@@ -26,6 +26,10 @@ INSPECTOR = "inspector"
 ASSOCIATION_LIAISON = "association_liaison"
 # Above the integrity officers: takes escalated grievances and appeals against their handling.
 INTEGRITY_HEAD = "integrity_head"
+# One window: a desk officer of one department acts on that department's requests; the coordinator
+# (program secretariat) sees every department's late cases.
+DEPARTMENT_DESK = "department_desk"
+ONE_WINDOW_COORDINATOR = "one_window_coordinator"
 
 ROLE_LABELS = {
     OPERATOR: _("Operator"),
@@ -42,10 +46,17 @@ ROLE_LABELS = {
     INSPECTOR: _("Inspector"),
     ASSOCIATION_LIAISON: _("Association liaison"),
     INTEGRITY_HEAD: _("Head of integrity"),
+    DEPARTMENT_DESK: _("Department desk"),
+    ONE_WINDOW_COORDINATOR: _("One-window coordinator"),
 }
 
 # Staff roles sign in to the workbench; operators to the portal.
 STAFF_ROLES = frozenset(ROLE_LABELS) - {OPERATOR}
+
+# The roles a data steward gives when importing the officials of departments and associations
+# (issue #15 A: stewards keep who visits), and only to an account that holds no other role
+# (accounts.services.role_grant). Every other role is given by a superuser.
+GRANTED_BY_STEWARDS = frozenset({INSPECTOR, ASSOCIATION_LIAISON})
 
 _WAGTAIL_EDITOR = [
     "wagtailadmin.access_admin",
@@ -136,6 +147,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Object-level rules (their own department's requests, their association's members' spaces) live
     # in integrity.selectors and integrity.services.
     INSPECTOR: ["integrity.view_inspectionvisit"],
+    # Their own department's requests only (onewindow.selectors).
+    DEPARTMENT_DESK: ["onewindow.view_servicerequest"],
+    ONE_WINDOW_COORDINATOR: ["onewindow.view_servicerequest", "onewindow.view_service"],
     ASSOCIATION_LIAISON: ["integrity.view_inspectionvisit"],
     EDITOR: _WAGTAIL_EDITOR,
     # Senior editors approve and publish what editors submit (Wagtail's moderation workflow); the
@@ -166,6 +180,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrity.view_official",
         "integrity.add_official",
         "integrity.change_official",
+        # The one-window service catalogue.
+        "onewindow.view_service",
+        "onewindow.add_service",
+        "onewindow.change_service",
+        "onewindow.view_servicequestion",
+        "onewindow.add_servicequestion",
+        "onewindow.change_servicequestion",
+        "onewindow.view_servicedocument",
+        "onewindow.add_servicedocument",
+        "onewindow.change_servicedocument",
+        "onewindow.view_bundle",
+        "onewindow.add_bundle",
+        "onewindow.change_bundle",
     ],
 }
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loans",
     "cms",
     "integrity",
+    "onewindow",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
     "wagtail.contrib.forms",

@@ -1,0 +1,19 @@
+"""The one-window concern's audit events."""
+
+from django.db import models
+
+
+class OneWindowEvent(models.TextChoices):
+    REQUEST_DRAFTED = "onewindow.drafted"
+    REQUEST_SUBMITTED = "onewindow.submitted"
+    REQUEST_WITHDRAWN = "onewindow.withdrawn"
+    REQUEST_STARTED = "onewindow.started"
+    REQUEST_INFO_REQUESTED = "onewindow.info_requested"
+    REQUEST_ANSWERED = "onewindow.answered"
+    REQUEST_ISSUED = "onewindow.issued"
+    REQUEST_REFUSED = "onewindow.refused"
+    CERTIFICATE_CORRECTED = "onewindow.certificate_corrected"
+    REQUEST_DOCUMENT_ADDED = "onewindow.document_added"
+    REQUEST_ESCALATED = "onewindow.escalated"
+    CERTIFICATE_EXPIRY_REMINDED = "onewindow.expiry_reminded"
+    CATALOGUE_SAVED = "onewindow.catalogue_saved"
