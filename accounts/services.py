@@ -156,23 +156,40 @@ def user_verification_resend(*, email: str, language: str = "en") -> bool:
     return True
 
 
+def _steward_may_grant(actor: User, user: User, role: str) -> bool:
+    """A data steward importing officials gives them their role (roles.GRANTED_BY_STEWARDS), never
+    to themselves nor to a staff or superuser account."""
+    return (
+        role in roles.GRANTED_BY_STEWARDS
+        and bool(getattr(actor, "is_active", False))
+        and actor.has_role(roles.DATA_STEWARD)
+        and actor.pk != user.pk
+        and not (user.is_staff or user.is_superuser)
+    )
+
+
 def role_grant(*, actor: User, user: User, role: str, reason: str = "") -> User:
     """A superuser gives a person one of the program's roles (its Django group).
 
     Before: the actor is an active superuser (roles open the workbench, the money and the registry, so
-    no one grants them to themselves through a lesser role); `role` is one of `roles.ROLE_LABELS`, its
+    no one grants them to themselves through a lesser role), or a data steward giving an official's
+    role (`roles.GRANTED_BY_STEWARDS`) to another, non-staff account that holds no other role;
+    `role` is one of `roles.ROLE_LABELS`, its
     group made by `roles.sync_roles`. After: the person has the role and one audit event
     `user.role_grant` names it. Granting a role the person already has changes nothing and writes
     nothing, so loaders and imports can call it again safely.
     """
     if role not in roles.ROLE_LABELS:
         raise ValueError(f"Unknown role: {role!r}")
-    if not (getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False)):
+    by_superuser = getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False)
+    if not (by_superuser or _steward_may_grant(actor, user, role)):
         raise PermissionDenied("Only a superuser grants roles.")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.groups.filter(name=role).exists():
             return user
+        if not by_superuser and user.groups.exclude(name__in=roles.GRANTED_BY_STEWARDS).exists():
+            raise PermissionDenied("Only a superuser gives an official's role to an account with other roles.")
         user.groups.add(Group.objects.get(name=role))
         user._role_cache = None  # type: ignore[assignment]  # clears User.has_role's per-instance cache
         workflow.record(

@@ -25,3 +25,11 @@ class IntegrityEvent(models.TextChoices):
     GRIEVANCE_APPEALED = "grievance.appealed"
     GRIEVANCE_APPEAL_DECIDED = "grievance.appeal_decided"
     GRIEVANCE_ESCALATED = "grievance.escalated"
+    # Who visits, kept by data stewards (integrity.services.registry): `data` names the fields that
+    # changed, never their values (an official's CNIC stays out of the audit timeline).
+    DEPARTMENT_SAVED = "department.saved"
+    VISIT_PURPOSE_SAVED = "visit_purpose.saved"
+    ASSOCIATION_SAVED = "association.saved"
+    ASSOCIATION_MEMBERSHIP_SAVED = "association_membership.saved"
+    OFFICIAL_SAVED = "official.saved"
+    OFFICIAL_ACCOUNT_CREATED = "official.account_created"
