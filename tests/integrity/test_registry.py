@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts import roles
 from accounts.models import User
 from audit.models import AuditEvent
-from integrity.models import Association, Department, Official, VisitPurpose
 from integrity.errors import PermissionDenied
+from integrity.models import Association, Department, Official, VisitPurpose
 from integrity.services import registry
 from tests.factories import UserFactory
 
@@ -233,7 +233,7 @@ def test_a_hostile_cell_is_refused_on_import_and_escaped_on_export(steward_clien
         fields = {f"departmentresource_{name}": "on" for name in DEPARTMENT_HEADERS}
         response = steward_client.post(url, {"format": _format(page, "csv"), "resource": "0", **fields})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert ["odd", "'" + HOSTILE] == rows[1][:2]
+    assert rows[1][:2] == ["odd", "'" + HOSTILE]
 
 
 @pytest.mark.parametrize("role", [roles.PROGRAM_OFFICER, roles.INTEGRITY_OFFICER, roles.INSPECTOR])
