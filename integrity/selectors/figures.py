@@ -41,12 +41,18 @@ def _local_day(moment: dt.datetime | None) -> dt.date | None:
 def grievance_figures(fiscal_year: int) -> tuple[GrievanceFigures, list[GrievanceFigures], list[GrievanceFigures]]:
     """All grievances filed in the fiscal year: the total, by category, and by the department named."""
     fy = FiscalYear(fiscal_year)
+    return grievance_figures_between(fy.start, fy.end)
+
+
+def grievance_figures_between(
+    start: dt.date, end: dt.date
+) -> tuple[GrievanceFigures, list[GrievanceFigures], list[GrievanceFigures]]:
+    """All grievances filed from `start` to `end` (both days included, Pakistan time): the total, by
+    category, and by the department named."""
     total = GrievanceFigures(label="")
     by_category = {value: GrievanceFigures(str(label)) for value, label in Grievance.Category.choices}
     by_department: dict[str, GrievanceFigures] = {}
-    rows = Grievance.objects.filter(filed_at__date__gte=fy.start, filed_at__date__lte=fy.end).select_related(
-        "department"
-    )
+    rows = Grievance.objects.filter(filed_at__date__gte=start, filed_at__date__lte=end).select_related("department")
     open_states = {Grievance.State.FILED, Grievance.State.ACKNOWLEDGED, Grievance.State.INVESTIGATING}
     for grievance in rows:
         targets = [total, by_category[grievance.category]]
@@ -84,3 +90,22 @@ class IntegrityFigures:
 def integrity_figures(fiscal_year: int) -> IntegrityFigures:
     total, by_category, by_department = grievance_figures(fiscal_year)
     return IntegrityFigures(FiscalYear(fiscal_year), visit_figures(fiscal_year), total, by_category, by_department)
+
+
+@dataclass
+class PeriodFigures(IntegrityFigures):
+    """The figures of a part of a fiscal year (a fiscal quarter, for the quarterly integrity report)."""
+
+    start: dt.date = dt.date.min
+    end: dt.date = dt.date.max
+
+
+def integrity_figures_between(start: dt.date, end: dt.date) -> PeriodFigures:
+    """The published figures for the days from `start` to `end`, within one fiscal year: visits whose
+    day falls in them, grievances filed in them. Counts only, as for the fiscal year."""
+    fiscal_year = FiscalYear.of(start)
+    if FiscalYear.of(end) != fiscal_year or end < start:
+        raise ValueError(f"{start}..{end} is not a period within one fiscal year.")
+    total, by_category, by_department = grievance_figures_between(start, end)
+    visits = visit_figures(fiscal_year.start_year, between=(start, end))
+    return PeriodFigures(fiscal_year, visits, total, by_category, by_department, start=start, end=end)

@@ -3,6 +3,7 @@ the verify page, the burden per space and the published figures per department."
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,7 +146,7 @@ class DepartmentVisits:
         return statistics.median(self.notice_days) if self.notice_days else None
 
 
-def visit_figures(fiscal_year: int) -> list[DepartmentVisits]:
+def visit_figures(fiscal_year: int, *, between: tuple[dt.date, dt.date] | None = None) -> list[DepartmentVisits]:
     """Per department, for the fiscal year: visits registered (asked for, not refused or cancelled
     before the day), with notice (routine), urgent, joint, confirmed by operators as registered, and
     'asked for money' reports; outcomes filed late. The public integrity page and the report read it."""
@@ -154,7 +155,10 @@ def visit_figures(fiscal_year: int) -> list[DepartmentVisits]:
     figures: dict[int, DepartmentVisits] = {}
     for department in Department.objects.order_by("name"):
         figures[department.pk] = DepartmentVisits(department)
-    visits = InspectionVisit.objects.filter(fiscal_year=fiscal_year).only(
+    in_period = Q(fiscal_year=fiscal_year)
+    if between is not None:  # a part of the year (the quarterly report): visits whose day falls in it
+        in_period &= Q(window_date__gte=between[0], window_date__lte=between[1])
+    visits = InspectionVisit.objects.filter(in_period).only(
         "department_id",
         "state",
         "urgency",
@@ -166,9 +170,7 @@ def visit_figures(fiscal_year: int) -> list[DepartmentVisits]:
         "window_date",
     )
     joined_leads = set(
-        InspectionVisit.objects.filter(fiscal_year=fiscal_year, joint_with__isnull=False).values_list(
-            "joint_with_id", flat=True
-        )
+        InspectionVisit.objects.filter(in_period, joint_with__isnull=False).values_list("joint_with_id", flat=True)
     )
     for visit in visits:
         row = figures.get(visit.department_id)
