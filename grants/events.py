@@ -58,3 +58,16 @@ class GrantsEvent(models.TextChoices):
 APPLICATION_EVENT = {
     event.value.removeprefix("application."): event for event in GrantsEvent if event.startswith("application.")
 }
+
+
+# The adverse acts on a company's cases (issue #15, the retaliation guard): an official named in an
+# open grievance of that company does not take them alone (grants.services._common.retaliation_guard).
+# Keyed by (model name, transition); the value is the event the act records, which the integrity desk
+# reads back (integrity.selectors.grievances.adverse_acts). A review's submit is adverse only when it
+# recommends rejection.
+ADVERSE_ACTS: dict[tuple[str, str], GrantsEvent] = {
+    ("application", "screen_out"): GrantsEvent.APPLICATION_SCREEN_OUT,
+    ("review", "submit"): GrantsEvent.REVIEW_SUBMIT,
+    ("utilityclaim", "reject"): GrantsEvent.CLAIM_REJECT,
+    ("tranche", "send_back"): GrantsEvent.TRANCHE_RETURN,
+}

@@ -4,7 +4,7 @@ The sub-domain modules (applications, application_sections, reviews, decisions, 
 import from here; this module imports none of them, so the services package has no import cycle. Services
 import selectors (at the top); selectors never import services (an import-linter contract)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,17 +17,21 @@ from django_fsm import can_proceed
 from accounts import roles
 from core import workflow
 from core.messages import Notice
+from integrity.selectors.grievances import retaliation_flag
 from notifications.services import Message, notify
 from spaces.models import Operator
 
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..events import APPLICATION_EVENT
+from ..events import ADVERSE_ACTS, APPLICATION_EVENT
 from ..models import (
     APPLICATION_MAY,
     OPEN_STATES,
     Application,
     ApplicationDocument,
     ApplicationState,
+    Recommendation,
+    Review,
+    ReviewState,
     is_active_person,
     is_applicant,
     remember_membership,
@@ -135,6 +139,70 @@ def _guard(application: Application, name: str, actor: "User") -> None:
         )
 
 
+# --- the retaliation guard (issue #15) ---------------------------------------------------------------
+
+
+def is_adverse(obj: Any, name: str) -> bool:
+    """Whether taking transition `name` of `obj` is an adverse act on the company's case
+    (grants.events.ADVERSE_ACTS): screening out, a reject recommendation, a claim rejected, tranche
+    evidence returned."""
+    key = (obj._meta.model_name, name)
+    if key not in ADVERSE_ACTS:
+        return False
+    return key != ("review", "submit") or obj.recommendation == Recommendation.REJECT
+
+
+def _countersigned(review: Review, actor: "User", operator: Operator) -> bool:
+    """Another reviewer, not themselves named by the company, already recommended rejection: the
+    named reviewer's reject then has its second officer."""
+    others = (
+        Review.objects.filter(
+            application_id=review.application_id, state=ReviewState.SUBMITTED, recommendation=Recommendation.REJECT
+        )
+        .exclude(reviewer=actor)
+        .select_related("reviewer")
+    )
+    return any(not retaliation_flag(official_user=other.reviewer, operator=operator) for other in others)
+
+
+def retaliation_guard(name: str, application: Application) -> Callable[[Any, Any], None]:
+    """The `rules=` of every grants transition on a company's case (core.workflow.transition).
+
+    Retaliation guard (issue #15): while a grievance of the company naming an official is open
+    (integrity.selectors.grievances.retaliation_flag), an adverse act of that official on the
+    company's cases is not taken by them alone. An officer's act (screen out, reject a claim, return
+    tranche evidence) is refused and another program officer takes it; a reviewer's reject
+    recommendation is refused until another reviewer has recommended rejection too. Nothing else is
+    affected. The refusal says a second officer is needed and nothing of the grievance; being refused
+    changes nothing and records nothing.
+    """
+
+    def rule(obj: Any, actor: Any) -> None:
+        if not is_adverse(obj, name) or not is_active_person(actor):
+            return
+        operator = application.operator
+        if not retaliation_flag(official_user=actor, operator=operator):
+            return
+        if isinstance(obj, Review):
+            if _countersigned(obj, actor, operator):
+                return
+            raise PermissionDenied(
+                _(
+                    "A recommendation to reject this company's application needs a second reviewer at present "
+                    "(integrity rule): it can be submitted once another reviewer has recommended rejection. "
+                    "Ask the program officer to assign another reviewer."
+                )
+            )
+        raise PermissionDenied(
+            _(
+                "This decision on this company's case needs a second officer at present (integrity rule); "
+                "ask another program officer to take it."
+            )
+        )
+
+    return rule
+
+
 def _transition(
     application: Application,
     name: str,
@@ -162,6 +230,7 @@ def _transition(
         actor=actor,
         table=None,  # the permission= predicate reads APPLICATIONS; _guard says why it refuses
         guard=lambda obj, who: _guard(obj, name, who),
+        rules=retaliation_guard(name, application),
         raced=_("Someone else changed application %(ref)s at the same moment. Reload it and try again.")
         % {"ref": application.reference},
     )

@@ -65,6 +65,7 @@ from ._common import (
     _tell_officers,
     _tell_operator,
     refuse_repeated_upload,
+    retaliation_guard,
 )
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def _move(
 ) -> str:
     """One transition of a locked tranche or claim on the workflow path (core.workflow), recorded on
     its application's timeline. The services say first, in their own words, who may and what is wrong;
-    the transition's permission= (grants.permissions) and state are checked again here."""
+    the transition's permission= (grants.permissions) and state are checked again here, and an adverse
+    act passes the retaliation guard (issue #15)."""
     return workflow.transition(
         obj,
         workflow.Step(
@@ -115,6 +117,7 @@ def _move(
         ),
         actor=actor,
         table=None,
+        rules=retaliation_guard(name, application),
         audit_obj=application,
         raced=_("Someone else changed this %(what)s at the same moment. Reload it and try again.")
         % {"what": obj._meta.verbose_name},

@@ -69,6 +69,7 @@ from ._common import (
     _raise_if,
     _tell_officers,
     _text,
+    retaliation_guard,
 )
 
 if TYPE_CHECKING:
@@ -405,6 +406,7 @@ def review_submit(
             ),
             actor=actor,
             table=None,  # the permission= predicate reads grants.permissions.REVIEWS
+            rules=retaliation_guard("submit", application),  # a reject recommendation (issue #15)
         )
         _complete_review(application, actor)
     return review
