@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from grants.events import ADVERSE_ACTS, GrantsEvent
 
 from ..models import OPEN_STATES, Grievance, GrievanceMessage, GrievanceState
 from ..permissions import GRIEVANCES
@@ -66,6 +68,7 @@ class FlaggedCase:
     operator: Any
     official: Any
     grievances: list[str]
+    since: dt.datetime | None = None  # when the earliest of these grievances was filed
 
 
 def flagged_cases() -> list[FlaggedCase]:
@@ -84,9 +87,80 @@ def flagged_cases() -> list[FlaggedCase]:
             continue
         key = (grievance.operator.pk, official.pk)
         if key not in rows:
-            rows[key] = FlaggedCase(operator=grievance.operator, official=official, grievances=[])
+            rows[key] = FlaggedCase(
+                operator=grievance.operator, official=official, grievances=[], since=grievance.filed_at
+            )
         rows[key].grievances.append(grievance.reference)
     return list(rows.values())
+
+
+# What the integrity desk reads for each adverse act (grants.events.ADVERSE_ACTS).
+ADVERSE_ACT_LABELS = {
+    GrantsEvent.APPLICATION_SCREEN_OUT: _("Screened out"),
+    GrantsEvent.REVIEW_SUBMIT: _("Rejection recommended by a reviewer"),
+    GrantsEvent.CLAIM_REJECT: _("Utility claim rejected"),
+    GrantsEvent.TRANCHE_RETURN: _("Tranche evidence returned"),
+}
+
+
+@dataclass(frozen=True)
+class AdverseAct:
+    at: dt.datetime
+    event: str  # a grants.events.GrantsEvent value
+    what: Any  # its label, translated when shown
+    reference: str  # the application's
+    actor: Any  # the person who took it (None for the system)
+    actor_label: str
+    by_official: bool  # taken by the official the grievance names
+
+
+def adverse_acts(case: FlaggedCase) -> list[AdverseAct]:
+    """The adverse acts taken on the flagged company's cases since its grievance naming the official
+    was filed (screened out, a reject recommendation, a claim rejected, tranche evidence returned:
+    grants.events.ADVERSE_ACTS), oldest first, read from the audit events of its applications and
+    their reviews. While the grievance is open the official named cannot take them alone (the
+    retaliation guard), so these were taken by another officer; one by the official named is marked.
+    A refused act changed nothing and wrote no event, so it is not here."""
+    from audit.models import AuditEvent
+    from grants.models import Application, Recommendation, Review
+
+    applications = dict(Application.objects.filter(operator=case.operator).values_list("pk", "reference"))
+    if not applications or case.since is None:
+        return []
+    reviews = dict(Review.objects.filter(application_id__in=applications).values_list("pk", "application_id"))
+    events = [str(event) for event in ADVERSE_ACTS.values()]
+    rows = (
+        AuditEvent.objects.filter(action__in=events, created_at__gte=case.since)
+        .filter(
+            Q(object_type=Application._meta.label_lower, object_id__in=[str(pk) for pk in applications])
+            | Q(object_type=Review._meta.label_lower, object_id__in=[str(pk) for pk in reviews])
+        )
+        .exclude(Q(action=GrantsEvent.REVIEW_SUBMIT) & ~Q(data__recommendation=Recommendation.REJECT))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    acts = []
+    for row in rows:
+        application_id = reviews.get(int(row.object_id)) if row.object_type == Review._meta.label_lower else None
+        reference = applications.get(application_id or int(row.object_id), "")
+        acts.append(
+            AdverseAct(
+                at=row.created_at,
+                event=row.action,
+                what=ADVERSE_ACT_LABELS.get(GrantsEvent(row.action), row.action),
+                reference=str(row.data.get("reference") or reference),
+                actor=row.actor,
+                actor_label=row.actor_label,
+                by_official=row.actor_id == case.official.pk,
+            )
+        )
+    return acts
+
+
+def flagged_cases_with_acts(viewer: User) -> list[tuple[FlaggedCase, list[AdverseAct]]]:
+    """The integrity desk's flagged page: each flagged case with the adverse acts since its grievance;
+    none that names the officer reading it (an official never sees a grievance naming them)."""
+    return [(case, adverse_acts(case)) for case in flagged_cases() if case.official.pk != viewer.pk]
 
 
 # --- who may see and handle ------------------------------------------------------------------------

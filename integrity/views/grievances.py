@@ -362,7 +362,7 @@ def desk_list(request: HttpRequest) -> HttpResponse:
 @desk_view
 @require_GET
 def desk_flagged(request: HttpRequest) -> HttpResponse:
-    cases = [case for case in selectors.flagged_cases() if case.official.pk != request.user.pk]
+    cases = selectors.flagged_cases_with_acts(request.user)
     return render(request, "integrity/grievances/desk_flagged.html", {"cases": cases})
 
 
