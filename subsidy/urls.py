@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("finance/", include("finance.urls")),
     path("", include("loans.urls")),
     path("", include("integrity.urls")),
+    path("", include("onewindow.urls")),
     path("", include("cms.urls")),
     # Wagtail's catch-all last: everything else is a page of the public site.
     path("", include(wagtail_urls)),
