@@ -64,6 +64,10 @@ def _landing_url(user) -> str | None:
         return reverse("reporting:dashboard")
     if user.has_role(roles.INTEGRITY_OFFICER) or user.has_role(roles.INTEGRITY_HEAD):
         return reverse("integrity:grievance_desk")
+    if user.has_role(roles.DEPARTMENT_DESK):
+        return reverse("onewindow:desk_queue")
+    if user.has_role(roles.ONE_WINDOW_COORDINATOR):
+        return reverse("onewindow:late_cases")
     if user.has_role(roles.INSPECTOR):
         return reverse("integrity:visit_mine")
     if user.has_role(roles.ASSOCIATION_LIAISON):

@@ -107,6 +107,29 @@ def _one_open_application(application):
     return True, _("No other open application to this program for the same space.")
 
 
+def _certificate_held(application):
+    """One window: the certificate the program requires, read from the department's record."""
+    from onewindow.selectors.requests import valid_certificate
+
+    service = application.call.program.required_certificate
+    if service is None:
+        return True, _("This program requires no other department's certificate.")
+    certificate = valid_certificate(operator=application.operator, service_code=service.code)
+    if certificate is None:
+        return False, _("%(operator)s holds no valid %(service)s issued through the one window.") % {
+            "operator": application.operator,
+            "service": service.name,
+        }
+    return True, _("%(service)s number %(number)s, issued %(issued)s%(until)s.") % {
+        "service": service.name,
+        "number": certificate.number,
+        "issued": certificate.issued_on.isoformat(),
+        "until": (_(", valid until %(date)s") % {"date": certificate.valid_until.isoformat()})
+        if certificate.valid_until
+        else "",
+    }
+
+
 def models_q_for_spaces(space_ids):
     return Q(space_id__in=space_ids) | Q(connections__space_id__in=space_ids)
 
@@ -117,6 +140,7 @@ CHECKS = [
     ("amount_within_limits", _amount_within_limits, gettext_lazy("Amount within the program's limits")),
     ("documents_present", _documents_present, gettext_lazy("Required documents present")),
     ("one_open_application", _one_open_application, gettext_lazy("One open application per space and program")),
+    ("certificate_held", _certificate_held, gettext_lazy("Other departments' certificate the program requires")),
 ]
 
 

@@ -83,6 +83,17 @@ class Program(models.Model):
         blank=True,
         help_text=_("Codes from the document list every application to this program must carry."),
     )
+    # One window (issue #16): a certificate another department issued through Sahulat, checked from
+    # its record (onewindow.selectors.requests.valid_certificate) instead of asking for it again.
+    required_certificate = models.ForeignKey(
+        "onewindow.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certificate required"),
+        help_text=_("A one-window service whose certificate the operator must hold, valid, to be eligible."),
+    )
 
     class Meta:
         verbose_name = _("program")

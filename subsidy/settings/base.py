@@ -242,6 +242,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrity.tasks.void_late_visit_outcomes",
         "schedule": crontab(minute=45, hour=2),
     },
+    # Every morning: one-window requests past their promised working days are escalated to the
+    # coordinator (once each), and certificates 30 days from their end are reminded (once each).
+    "onewindow-escalate-late-requests": {
+        "task": "onewindow.tasks.escalate_late_requests",
+        "schedule": crontab(minute=50, hour=2),
+    },
+    "onewindow-remind-expiring-certificates": {
+        "task": "onewindow.tasks.remind_expiring_certificates",
+        "schedule": crontab(minute=55, hour=2),
+    },
     "integrity-grievance-escalations": {
         "task": "integrity.tasks.escalate_grievance_breaches",
         "schedule": crontab(minute=20),

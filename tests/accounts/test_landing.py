@@ -49,6 +49,7 @@ def test_a_role_without_a_queue_sees_the_list_of_its_roles(client):
         (roles.INTEGRITY_HEAD, "integrity:grievance_desk"),
         (roles.INSPECTOR, "integrity:visit_mine"),
         (roles.ASSOCIATION_LIAISON, "integrity:visit_queue"),
+        (roles.ONE_WINDOW_COORDINATOR, "onewindow:late_cases"),
     ],
 )
 def test_board_and_ministry_land_on_their_queue(client, role, landing):
