@@ -54,6 +54,7 @@ def test_audit_event_per_transition(grant_call, operator, space, operator_user, 
         "amount_within_limits": True,
         "documents_present": True,
         "one_open_application": True,
+        "certificate_held": True,  # the program requires no other department's certificate
     }
 
 

@@ -46,7 +46,7 @@ def test_detail_has_documents_requests_and_timeline(grant_call, operator, space,
     assert detail.eligibility == []  # the operator does not see the officer's checklist
     assert detail.clock.is_paused
     officer_view = selectors.application_detail(user=officer, reference=app.reference)
-    assert [c.passed for c in officer_view.eligibility] == [True] * 5
+    assert [c.passed for c in officer_view.eligibility] == [True] * 6
 
 
 def _make(n, call, operator, user):

@@ -261,3 +261,26 @@ def test_the_table_decides_who_acts_for_the_department(action, monday, operator_
                 request, Step(action, OneWindowEvent.REQUEST_STARTED, kwargs=kwargs), actor=person, table=REQUESTS
             )
     assert ServiceRequest.objects.get(pk=request.pk).state == S.SUBMITTED
+
+
+def test_a_program_requiring_a_certificate_reads_it_from_the_record(
+    monday, operator_user, operator, service, desk, space
+):
+    """Eligibility link: the program's check passes with a valid certificate issued through the one
+    window, and fails (saying which) without one, with no re-upload."""
+    from grants.eligibility import eligibility_checks
+    from tests.grants.factories import ApplicationFactory, CallFactory, GrantProgramFactory
+
+    program = GrantProgramFactory(required_certificate=service)
+    application = ApplicationFactory(call=CallFactory(program=program), operator=operator, space=space)
+    check = {c.code: c for c in eligibility_checks(application)}["certificate_held"]
+    assert not check.passed
+    assert "holds no valid Fire safety certificate" in check.detail
+    request = filed(operator_user, operator, service)
+    services.request_start(actor=desk, request=request)
+    services.request_issue(
+        actor=desk, request=request, number="N-9", issued_on=monday, valid_until=dt.date(2027, 12, 6), pdf=pdf()
+    )
+    check = {c.code: c for c in eligibility_checks(application)}["certificate_held"]
+    assert check.passed
+    assert "N-9" in check.detail
