@@ -16,6 +16,7 @@ class ReportJob(models.Model):
         UTILIZATION = "utilization", _("Space utilization")
         DISBURSEMENTS = "disbursements", _("Disbursements")
         LOANS = "loans", _("Loan portfolio")
+        INTEGRITY = "integrity", _("Integrity: visits and grievances")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel workbook")

@@ -42,6 +42,8 @@ WRITERS = {
     ("disbursements", "pdf"): "reporting.disbursements_pdf.build_disbursements_pdf",
     ("loans", "xlsx"): "reporting.loans_report.build_loans_xlsx",
     ("loans", "pdf"): "reporting.loans_pdf.build_loans_pdf",
+    ("integrity", "xlsx"): "reporting.integrity_report.build_integrity_xlsx",
+    ("integrity", "pdf"): "reporting.integrity_pdf.build_integrity_pdf",
 }
 STALE_PART_SECONDS = 15 * 60
 
