@@ -61,8 +61,7 @@ def other_desk(db):
     return make_desk(make_department("lda", "Lahore Development Authority"))
 
 
-@pytest.fixture
-def service(department):
+def make_service(department):
     service = Service.objects.create(
         department=department,
         code="fire-safety",
@@ -82,6 +81,11 @@ def service(department):
         service=service, key="alarm", label="Is a fire alarm installed?", kind="yes_no", order=2
     )
     return service
+
+
+@pytest.fixture
+def service(department):
+    return make_service(department)
 
 
 @pytest.fixture
