@@ -16,4 +16,8 @@ class OneWindowEvent(models.TextChoices):
     REQUEST_DOCUMENT_ADDED = "onewindow.document_added"
     REQUEST_ESCALATED = "onewindow.escalated"
     CERTIFICATE_EXPIRY_REMINDED = "onewindow.expiry_reminded"
-    CATALOGUE_SAVED = "onewindow.catalogue_saved"
+    # The catalogue, kept by data stewards (onewindow.services.catalogue): one event per kind of row.
+    SERVICE_SAVED = "onewindow.service_saved"
+    SERVICE_DOCUMENT_SAVED = "onewindow.service_document_saved"
+    SERVICE_QUESTION_SAVED = "onewindow.service_question_saved"
+    BUNDLE_SAVED = "onewindow.bundle_saved"
