@@ -42,7 +42,21 @@ class ServiceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = "__all__"
+        fields = (
+            "department",
+            "code",
+            "name",
+            "name_ur",
+            "description",
+            "description_ur",
+            "legal_forms",
+            "is_active",
+            "fee",
+            "promised_working_days",
+            "legal_basis",
+            "outcome",
+            "validity_months",
+        )
         widgets = {
             "name_ur": forms.TextInput(attrs=URDU),
             "description_ur": forms.Textarea(attrs={**URDU, "rows": 4}),

@@ -59,9 +59,7 @@ def choices_problems(*, kind: str, text: str) -> list[str]:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) > 3:
-            problems.append(
-                _("Line %(line)s has more than three parts: write value|English|Urdu.") % {"line": number}
-            )
+            problems.append(_("Line %(line)s has more than three parts: write value|English|Urdu.") % {"line": number})
             continue
         value = parts[0]
         english = parts[1] if len(parts) > 1 else ""
@@ -81,9 +79,7 @@ def choices_problems(*, kind: str, text: str) -> list[str]:
         else:
             seen[value.lower()] = number
         if not english:
-            problems.append(
-                _("Line %(line)s has no English words: write value|English|Urdu.") % {"line": number}
-            )
+            problems.append(_("Line %(line)s has no English words: write value|English|Urdu.") % {"line": number})
     if not lines:
         problems.append(_("A choice question needs its options, one per line: value|English|Urdu."))
     elif len(lines) < 2 and not problems:
