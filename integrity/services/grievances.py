@@ -126,7 +126,7 @@ def _next_reference(year: int) -> str:
 def _lock(grievance: Grievance) -> Grievance:
     try:
         return (
-            Grievance.objects.select_for_update()
+            Grievance.objects.select_for_update(of=("self",))
             .select_related("operator", "visit", "filed_by", "assigned_to")
             .get(pk=grievance.pk)
         )

@@ -510,7 +510,9 @@ def certificate_correct(
         raise ValidationFailed(field_errors=errors)
     with transaction.atomic():
         old = (
-            Certificate.objects.select_for_update().select_related("request", "request__service").get(pk=certificate.pk)
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("request", "request__service")
+            .get(pk=certificate.pk)
         )
         _own_department(old.request, actor)
         if Certificate.objects.filter(supersedes=old).exists():
@@ -581,7 +583,9 @@ def requests_escalate_late(*, today: dt.date | None = None) -> int:
     for pk in late_requests(today).filter(escalated_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
             request = (
-                ServiceRequest.objects.select_for_update().select_related("service__department", "operator").get(pk=pk)
+                ServiceRequest.objects.select_for_update(of=("self",))
+                .select_related("service__department", "operator")
+                .get(pk=pk)
             )
             if request.escalated_at is not None or request.state not in (S.SUBMITTED, S.IN_PROCESS):
                 continue
@@ -613,7 +617,7 @@ def certificates_remind_expiry(*, today: dt.date | None = None) -> int:
     for pk in expiring_certificates(today, EXPIRY_REMINDER_DAYS).values_list("pk", flat=True):
         with transaction.atomic():
             certificate = (
-                Certificate.objects.select_for_update()
+                Certificate.objects.select_for_update(of=("self",))
                 .select_related("request__service__department", "request__operator")
                 .get(pk=pk)
             )
