@@ -280,7 +280,8 @@ class SpaceDirectoryPage(SectionPage):
 
 
 class PerformancePage(SectionPage):
-    """Per program: how many applications are in each stage and the median days each stage takes."""
+    """Per program: how many applications are in each stage and the median days each stage takes; and
+    per department and service, the one window's requests and how fast they were decided."""
 
     subpage_types = []
 
@@ -288,10 +289,12 @@ class PerformancePage(SectionPage):
         verbose_name = _("performance page")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import program_performance
+        from .selectors import one_window_performance, program_performance
 
         context = super().get_context(request, *args, **kwargs)
         context["programs"] = program_performance()
+        # The one window: this fiscal year by default, all time on ?one_window=all.
+        context["one_window"] = one_window_performance(all_time=request.GET.get("one_window") == "all")
         return context
 
 

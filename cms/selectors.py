@@ -11,7 +11,10 @@ from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from audit.models import AuditEvent
+from grants.fiscal import FiscalYear
 from grants.models import Application, ApplicationState, Award, Call, Program
+from integrity.models import Department
+from onewindow.selectors.requests import ServiceFigures, service_figures
 from spaces.models import Space
 
 from .call_status import CallStatus, call_status
@@ -167,6 +170,32 @@ def program_performance() -> list[ProgramPerformance]:
             rows.append(row)
         result.append(ProgramPerformance(program=program, total=sum(r.count for r in rows), rows=rows))
     return result
+
+
+# --- the one window's figures ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneWindowPerformance:
+    """The one window's published figures: per department, its services' rows
+    (onewindow.selectors.requests.ServiceFigures), for the current fiscal year or for all time."""
+
+    all_time: bool
+    fiscal_year: FiscalYear
+    departments: list[tuple[Department, list[ServiceFigures]]]
+
+
+def one_window_performance(*, all_time: bool = False) -> OneWindowPerformance:
+    """Requests filed (by the day submitted) in the current fiscal year, or ever, per department and
+    service: issued, refused, still open, the median working days to a decision and the share decided
+    within the promised time. Services nobody asked for in the period are left out."""
+    fiscal_year = FiscalYear.current()
+    rows = service_figures() if all_time else service_figures(start=fiscal_year.start, end=fiscal_year.end)
+    departments: dict[int, tuple[Department, list[ServiceFigures]]] = {}
+    for row in rows:  # already in department, then service, order
+        department = row.service.department
+        departments.setdefault(department.pk, (department, []))[1].append(row)
+    return OneWindowPerformance(all_time=all_time, fiscal_year=fiscal_year, departments=list(departments.values()))
 
 
 # --- the award register and open data --------------------------------------------------------------
