@@ -20,6 +20,7 @@ from audit.selectors import audit_events_for
 
 from .forms import OperatorForm, SpaceForm
 from .models import Operator
+from .needed_next import operator_owed_actions
 from .selectors import can_see_identifiers, operator_for_member, operator_spaces, operators_for_user, spaces_for_user
 from .services import (
     OPERATOR_EDITABLE_FIELDS,
@@ -94,6 +95,7 @@ def dashboard(request):
             "operator": operator,
             "spaces": spaces,
             "next_steps": next_steps(operator, spaces),
+            "owed_actions": operator_owed_actions(operator),
             "applications_panel": select_template(APPLICATIONS_PANEL_TEMPLATES),
         },
     )
