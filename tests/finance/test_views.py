@@ -203,3 +203,15 @@ def test_maker_may_type_the_amount_with_thousands_separators(client, space, paye
     response = client.post(reverse("finance:payment_prepare", args=[payment.pk]), {"iban": payee.iban, "amount": typed})
     assert response.status_code == 302
     assert PaymentInstruction.objects.get(pk=payment.pk).state == "prepared"
+
+
+def test_maker_types_900_000_as_people_write_it(client, space, payee, officer, maker):
+    """Issue #17, item 5: `900,000` was "Enter a number"; it is read as nine hundred thousand rupees."""
+    payment = request_payment(space, payee, officer, amount=Decimal("900000.00"))
+    signed_in(client, maker)
+    response = client.post(
+        reverse("finance:payment_prepare", args=[payment.pk]), {"iban": payee.iban, "amount": "900,000"}
+    )
+    assert response.status_code == 302
+    prepared = PaymentInstruction.objects.get(pk=payment.pk)
+    assert (prepared.state, prepared.amount) == ("prepared", Decimal("900000.00"))
