@@ -17,6 +17,7 @@ class ReportJob(models.Model):
         DISBURSEMENTS = "disbursements", _("Disbursements")
         LOANS = "loans", _("Loan portfolio")
         INTEGRITY = "integrity", _("Integrity: visits and grievances")
+        ONE_WINDOW = "onewindow", _("One window: other departments' services")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel workbook")

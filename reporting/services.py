@@ -44,6 +44,8 @@ WRITERS = {
     ("loans", "pdf"): "reporting.loans_pdf.build_loans_pdf",
     ("integrity", "xlsx"): "reporting.integrity_report.build_integrity_xlsx",
     ("integrity", "pdf"): "reporting.integrity_pdf.build_integrity_pdf",
+    ("onewindow", "xlsx"): "reporting.onewindow_report.build_onewindow_xlsx",
+    ("onewindow", "pdf"): "reporting.onewindow_pdf.build_onewindow_pdf",
 }
 STALE_PART_SECONDS = 15 * 60
 
