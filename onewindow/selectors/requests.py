@@ -139,18 +139,18 @@ def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> l
                 document.application.reference,
             )
         )
-    for document in (
+    for filed in (
         RequestDocument.objects.filter(request__operator=operator, request__state=S.ISSUED)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("request")
     ):
         found.append(
             Reusable(
-                f"req:{document.pk}",
-                document.document_type,
-                document.get_document_type_display(),
-                timezone.localtime(document.uploaded_at).date(),
-                document.request.reference,
+                f"req:{filed.pk}",
+                filed.document_type,
+                filed.get_document_type_display(),
+                timezone.localtime(filed.uploaded_at).date(),
+                filed.request.reference,
             )
         )
     found.sort(key=lambda item: item.filed_on, reverse=True)

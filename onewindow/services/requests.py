@@ -79,12 +79,13 @@ def _day(value: dt.date) -> str:
 
 
 def _tell(recipients: Any, notice: Any, request: ServiceRequest, **extra: Any) -> None:
+    due_on = request.due_on
     subject, body = notice.render(
         reference=request.reference,
         service=request.service.name,
         department=request.service.department.name,
         operator=request.operator.legal_name,
-        due=(lambda: _day(request.due_on)) if request.due_on else "",
+        due=(lambda: _day(due_on)) if due_on else "",
         **extra,
     )
     notify(
