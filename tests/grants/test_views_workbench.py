@@ -109,7 +109,7 @@ def test_officer_screens_asks_and_sends_to_review_through_the_views(
     page = body(client.get(action("workbench_application", app)))
     assert "Forty more seats and solar backup" in page and "Solar system 15 kW" in page
     assert "Seats installed" in page and "cnic_copy.pdf" in page
-    assert page.count('tag tag--ok">Pass') == 5 and "Fail" not in page.replace("fails", "")
+    assert page.count('tag tag--ok">Pass') == 6 and "Fail" not in page.replace("fails", "")
     assert "Application started" in page and "Submitted" in page
 
     client.post(action("workbench_start_screening", app))
