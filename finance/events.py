@@ -7,6 +7,7 @@ class FinanceEvent(models.TextChoices):
     PAYMENT_REQUEST = "payment.request"
     PAYMENT_PREPARE = "payment.prepare"
     PAYMENT_APPROVE = "payment.approve"
+    PAYMENT_SEND_BACK = "payment.send_back"
     PAYMENT_ADD_TO_BATCH = "payment.add_to_batch"
     PAYMENT_MARK_SENT = "payment.mark_sent"
     PAYMENT_MARK_PAID = "payment.mark_paid"

@@ -23,6 +23,15 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is this payment cancelled?"), max_length=300)
 
 
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What must the maker correct?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The maker reads this, corrects the payment and prepares it again, or cancels it."),
+    )
+
+
 class BatchForm(forms.Form):
     value_date = forms.DateField(
         label=_("Value date"),

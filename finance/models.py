@@ -227,6 +227,17 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
     reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     failure_reason = models.CharField(_("why it failed"), max_length=300, blank=True)
+    # The checker's last "send back to the maker" (issue #17): shown to the maker until prepared again.
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent back by (checker)"),
+    )
+    send_back_reason = models.CharField(_("why it was sent back"), max_length=500, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
 
@@ -291,6 +302,14 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
     def approve(self, *, by, at):
         self.approved_by = by
         self.approved_at = at
+
+    @transition(field=state, source=S.PREPARED, target=S.REQUESTED, permission=permitted("send_back"))
+    def send_back(self, *, by, at, reason: str):
+        """Back to the maker's queue with the checker's reason; the maker corrects and prepares
+        again (the snapshots are taken anew) or cancels."""
+        self.sent_back_by = by
+        self.sent_back_at = at
+        self.send_back_reason = reason
 
     @transition(field=state, source=S.APPROVED, target=S.IN_BATCH, permission=permitted("add_to_batch"))
     def add_to_batch(self, *, batch):

@@ -20,6 +20,8 @@ PAYMENTS = PermissionTable.of(
     [
         Rule("prepare", MAKER, ONLY_MAKER),
         Rule("approve", CHECKER, _("Only a finance checker may approve payments.")),
+        # The checker may send a prepared payment back to the maker with a reason (issue #17).
+        Rule("send_back", CHECKER, _("Only a finance checker may send a payment back to the maker.")),
         Rule("add_to_batch", MAKER, ONLY_MAKER),
         Rule("mark_sent", MAKER, ONLY_MAKER),
         Rule("retry", MAKER, ONLY_MAKER),

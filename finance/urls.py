@@ -11,6 +11,7 @@ urlpatterns = [
     path("payments/<int:pk>/", views.payment_page, name="payment"),
     path("payments/<int:pk>/prepare/", views.payment_prepare, name="payment_prepare"),
     path("payments/<int:pk>/approve/", views.payment_approve, name="payment_approve"),
+    path("payments/<int:pk>/send-back/", views.payment_send_back, name="payment_send_back"),
     path("payments/<int:pk>/cancel/", views.payment_cancel, name="payment_cancel"),
     path("payments/<int:pk>/retry/", views.payment_retry, name="payment_retry"),
     path("payments/<int:pk>/voucher.pdf", views.payment_voucher, name="payment_voucher"),

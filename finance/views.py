@@ -25,7 +25,15 @@ from audit.selectors import audit_events_for
 from . import selectors, services
 from .bankfile import bank_file_csv, bank_file_xlsx
 from .errors import FinanceError, PermissionDenied, ValidationFailed
-from .forms import BatchForm, CancelForm, ConfirmStatementForm, PrepareForm, ResolveForm, StatementUploadForm
+from .forms import (
+    BatchForm,
+    CancelForm,
+    ConfirmStatementForm,
+    PrepareForm,
+    ResolveForm,
+    SendBackForm,
+    StatementUploadForm,
+)
 from .models import PaymentBatch, PaymentInstruction, PaymentState, StatementLine
 from .pending import PendingUploads
 from .statements import MAX_BYTES
@@ -105,7 +113,9 @@ def checker_queue(request):
     return render(request, "finance/checker_queue.html", {"page_obj": page, "rows": rows})
 
 
-def _payment_page(request, instruction, *, prepare_form=None, cancel_form=None, errors=None, status=200):
+def _payment_page(
+    request, instruction, *, prepare_form=None, cancel_form=None, send_back_form=None, errors=None, status=200
+):
     user = request.user
     context = {
         "payment": instruction,
@@ -116,6 +126,7 @@ def _payment_page(request, instruction, *, prepare_form=None, cancel_form=None, 
         "prepare_form": prepare_form
         or PrepareForm(initial={"iban": instruction.payee.verified_iban} if instruction.state == S.REQUESTED else None),
         "cancel_form": cancel_form or CancelForm(),
+        "send_back_form": send_back_form or SendBackForm(),
         "can_cancel": instruction.state in (S.REQUESTED, S.PREPARED, S.APPROVED, S.IN_BATCH),
         "action_errors": errors or [],
         **_roles(user),
@@ -172,6 +183,22 @@ def payment_approve(request, pk):
     except FinanceError as error:
         return _refused(request, instruction, error)
     messages.success(request, _("Payment %(ref)s is approved.") % {"ref": instruction.reference})
+    return redirect("finance:checker_queue")
+
+
+@finance_view
+@require_POST
+def payment_send_back(request, pk):
+    """The checker sends a prepared payment back to the maker with what to correct (issue #17)."""
+    instruction = _payment(request, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, instruction, send_back_form=form, status=400)
+    try:
+        services.payment_send_back(instruction=instruction, actor=request.user, reason=form.cleaned_data["reason"])
+    except FinanceError as error:
+        return _refused(request, instruction, error)
+    messages.success(request, _("Payment %(ref)s is back with the maker.") % {"ref": instruction.reference})
     return redirect("finance:checker_queue")
 
 

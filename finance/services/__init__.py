@@ -27,6 +27,7 @@ Finance maker:
 
 Finance checker (never the maker, never anyone in touched_by, never the payee's staff):
     payment_approve(*, instruction, actor)                                prepared -> approved
+    payment_send_back(*, instruction, actor, reason)                     prepared -> requested (to the maker)
 
 Either finance role (reconciliation):
     payment_mark_paid(*, instruction, actor, statement_line=None)         sent -> paid
@@ -69,6 +70,7 @@ from .payments import (
     payment_reconcile,
     payment_request,
     payment_retry,
+    payment_send_back,
 )
 from .reconciliation import (
     PlannedLine,
@@ -85,6 +87,7 @@ __all__ = [
     "MAX_NARRATION",
     "payment_approve",
     "payment_cancel",
+    "payment_send_back",
     "payment_fail",
     "payment_mark_paid",
     "payment_prepare",

@@ -89,6 +89,27 @@ def _separation_of_duties(instruction: PaymentInstruction, actor: "User") -> Non
             raise PermissionDenied(refusal)
 
 
+def settlement_refusal(instruction: PaymentInstruction, user: "User") -> str:
+    """Why `user` may not confirm that the bank paid this payment, or "" (issue #17).
+
+    Four-eyes rule for payments: the person who prepared a payment never confirms the bank statement
+    line that settles it; another finance person imports that statement.
+    """
+    if user.pk == instruction.prepared_by_id:
+        return _(
+            "You prepared payment %(ref)s, so another finance person must confirm the statement that "
+            "settles it (four-eyes rule)."
+        ) % {"ref": instruction.reference}
+    return ""
+
+
+def _settlement_rules(instruction: PaymentInstruction, actor: "User") -> None:
+    _payee_staff_refused(instruction, actor)
+    refusal = settlement_refusal(instruction, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 def approval_refusal(instruction: PaymentInstruction, user: "User") -> str:
     """Why `user` may not approve this payment (separation of duties), or "". No query: queues call it per row.
 
@@ -116,14 +137,14 @@ def _transition(
     """One transition of a locked instruction on the workflow path (core.workflow). Returns the state it left."""
     if not is_active_person(actor):
         raise PermissionDenied(_("Sign in to act on payments."))
-    if name in {"cancel", "fail"}:
+    if name in {"cancel", "fail", "send_back"}:
         kwargs["reason"] = reason
     from_state = workflow.transition(
         instruction,
         workflow.Step(name, PAYMENT_EVENT[name], kwargs=kwargs, reason=reason, data=data or {}),
         actor=actor,
         table=PAYMENTS,
-        rules=_separation_of_duties if name == "approve" else _payee_staff_refused,
+        rules={"approve": _separation_of_duties, "mark_paid": _settlement_rules}.get(name, _payee_staff_refused),
         wrong_state=_("Payment %(ref)s is %(state)s: it cannot do that now.")
         % {"ref": instruction.reference, "state": _state_label(instruction.state)},
         unmet=_("Payment %(ref)s is missing what this step needs.") % {"ref": instruction.reference},

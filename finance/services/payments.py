@@ -211,6 +211,21 @@ def payment_approve(*, instruction: PaymentInstruction, actor: "User") -> Paymen
     return instruction
 
 
+def payment_send_back(*, instruction: PaymentInstruction, actor: "User", reason: str) -> PaymentInstruction:
+    """prepared -> requested, by a finance checker, with the reason the maker reads (issue #17).
+
+    Post: the payment is back in the maker's queue showing the reason; nothing moved in the ledger
+    (nothing was approved). The maker prepares it again (corrected) or cancels it.
+    """
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationFailed(_("Say what the maker must correct."), field_errors={"reason": [_("Enter a reason.")]})
+    with transaction.atomic():
+        instruction = _lock(instruction)
+        _transition(instruction, "send_back", actor, reason=reason, by=actor, at=timezone.now())
+    return instruction
+
+
 def payment_cancel(*, instruction: PaymentInstruction, actor: "User", reason: str) -> PaymentInstruction:
     """Before it is sent: requested, prepared, approved or in_batch -> cancelled (with a reason).
 

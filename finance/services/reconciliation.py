@@ -24,6 +24,7 @@ from ..statements import ParsedLine, read_statement
 from ._common import (
     S,
     _state_label,
+    settlement_refusal,
 )
 from .payments import payment_fail, payment_mark_paid, payment_reconcile
 
@@ -165,6 +166,17 @@ def statement_import(*, file_name: str, content: bytes, actor: "User") -> BankSt
             .order_by("id")
         )
         plan = _plan(lines, {p.reference: p for p in payments})
+        # Four-eyes rule: nobody confirms the settlement of a payment they prepared. Refused whole,
+        # before anything is written, naming every such payment.
+        own = [
+            refusal
+            for item in plan
+            if "mark_paid" in item.steps
+            for refusal in [settlement_refusal(cast(PaymentInstruction, item.instruction), actor)]
+            if refusal
+        ]
+        if own:
+            raise PermissionDenied(*own)
         try:
             with transaction.atomic():
                 statement = BankStatement.objects.create(

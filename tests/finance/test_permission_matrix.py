@@ -39,6 +39,10 @@ def _send(instruction, user):
 ACTIONS = {
     "prepare": (lambda i, u: services.payment_prepare(instruction=i, actor=u), "prepared"),
     "approve": (lambda i, u: services.payment_approve(instruction=i, actor=u), "approved"),
+    "send_back": (
+        lambda i, u: services.payment_send_back(instruction=i, actor=u, reason="Wrong narration"),
+        "requested",
+    ),
     "cancel": (lambda i, u: services.payment_cancel(instruction=i, actor=u, reason="Award ended"), "cancelled"),
     "batch": (lambda i, u: services.batch_create(actor=u, value_date=today(), instructions=[i]), "in_batch"),
     "send": (_send, "sent"),
@@ -58,8 +62,9 @@ STANDING = {
     "officer": {roles.PROGRAM_OFFICER},
     "operator": {roles.OPERATOR},
 }
-# Four-eyes: the maker never approves what they prepared, nor a checker who worked on the case.
-REFUSED = {("preparer", "approve"), ("touched_checker", "approve")}
+# Four-eyes: the maker never approves what they prepared, nor a checker who worked on the case; nor
+# confirms that the bank paid it (issue #17).
+REFUSED = {("preparer", "approve"), ("touched_checker", "approve"), ("preparer", "mark_paid")}
 # The table's row for the actions named otherwise here.
 ROW = {"batch": "add_to_batch", "send": "mark_sent"}
 ALLOWED = {
@@ -122,7 +127,7 @@ def _payment_in(state: str, payee, people) -> PaymentInstruction:
         "cancelled": ["cancel"],
     }[state]
     for step in path:
-        actor = p["approver"] if step == "approve" else p["preparer"]
+        actor = p["approver"] if step in ("approve", "mark_paid") else p["preparer"]
         ACTIONS[step][0](PaymentInstruction.objects.get(pk=i.pk), actor)
     i = PaymentInstruction.objects.get(pk=i.pk)
     assert i.state == state

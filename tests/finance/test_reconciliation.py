@@ -41,7 +41,7 @@ def three_sent(payee, officer, maker, checker):
     ]
 
 
-def test_matched_returned_and_unmatched_lines(three_sent, maker):
+def test_matched_returned_and_unmatched_lines(three_sent, maker, checker):
     paid, returned, other = three_sent
     content = csv_bytes(
         f"2026-01-15,{paid.reference},1250000.00,paid,CR to IBAN",
@@ -53,7 +53,7 @@ def test_matched_returned_and_unmatched_lines(three_sent, maker):
     assert [p.outcome for p in preview.lines] == ["matched", "returned", "unmatched", "unmatched"]
     assert PaymentInstruction.objects.get(pk=paid.pk).state == "sent"  # a preview writes nothing
 
-    statement = services.statement_import(file_name="statement.csv", content=content, actor=maker)
+    statement = services.statement_import(file_name="statement.csv", content=content, actor=checker)
     states = {p.pk: p.state for p in PaymentInstruction.objects.all()}
     assert states == {paid.pk: "reconciled", returned.pk: "failed", other.pk: "sent"}
     returned_row = PaymentInstruction.objects.get(pk=returned.pk)
@@ -89,12 +89,12 @@ def test_excel_statement_with_numeric_amounts_and_dates(three_sent, checker):
     assert PaymentInstruction.objects.get(pk=paid.pk).state == "reconciled"
 
 
-def test_a_line_repeating_a_reconciled_payment_is_left_for_a_person(three_sent, maker):
+def test_a_line_repeating_a_reconciled_payment_is_left_for_a_person(three_sent, checker):
     paid = three_sent[0]
     content = csv_bytes(
         f"2026-01-15,{paid.reference},1250000.00,paid,", f"2026-01-16,{paid.reference},1250000.00,paid,"
     )
-    statement = services.statement_import(file_name="s.csv", content=content, actor=maker)
+    statement = services.statement_import(file_name="s.csv", content=content, actor=checker)
     assert list(statement.lines.values_list("outcome", flat=True)) == ["matched", "unmatched"]
     assert LedgerEntry.objects.filter(instruction=paid, kind="paid").count() == 1
 
@@ -115,10 +115,10 @@ def test_a_line_repeating_a_reconciled_payment_is_left_for_a_person(three_sent, 
         (csv_bytes("2026-01-15,=HYPERLINK(1),100.00,paid,"), "formula"),
     ],
 )
-def test_bad_statements_are_refused_whole_with_a_specific_message(three_sent, maker, content, message):
+def test_bad_statements_are_refused_whole_with_a_specific_message(three_sent, checker, content, message):
     good_line = f"2026-01-15,{three_sent[0].reference},1250000.00,paid,\n".encode()
     with pytest.raises(ValidationFailed) as error:
-        services.statement_import(file_name="bad.csv", content=content + good_line, actor=maker)
+        services.statement_import(file_name="bad.csv", content=content + good_line, actor=checker)
     assert message in error.value.message
     assert not BankStatement.objects.exists()
     assert PaymentInstruction.objects.get(pk=three_sent[0].pk).state == "sent"
@@ -131,13 +131,13 @@ def test_a_statement_without_lines_is_refused(maker):
         services.statement_preview(file_name="empty.csv", content=b"")
 
 
-def test_the_same_statement_is_never_imported_twice(three_sent, maker):
+def test_the_same_statement_is_never_imported_twice(three_sent, checker):
     content = csv_bytes(f"2026-01-15,{three_sent[0].reference},1250000.00,paid,")
-    services.statement_import(file_name="monday.csv", content=content, actor=maker)
+    services.statement_import(file_name="monday.csv", content=content, actor=checker)
     with pytest.raises(ValidationFailed, match="already imported"):
         services.statement_preview(file_name="monday-again.csv", content=content)
     with pytest.raises(ValidationFailed, match="already imported"):
-        services.statement_import(file_name="monday-again.csv", content=content, actor=maker)
+        services.statement_import(file_name="monday-again.csv", content=content, actor=checker)
     assert BankStatement.objects.count() == 1
 
 

@@ -146,15 +146,15 @@ def test_the_database_refuses_a_second_live_attempt(space, payee, officer):
 def test_full_path_writes_one_ledger_row_per_movement(space, payee, officer, maker, checker):
     instruction = sent_payment(space, payee, officer, maker, checker)
     assert instruction.state == "sent"
-    instruction = services.payment_mark_paid(instruction=instruction, actor=maker)
+    instruction = services.payment_mark_paid(instruction=instruction, actor=checker)
     instruction = services.payment_reconcile(instruction=instruction, actor=checker)
     assert instruction.state == "reconciled"
     assert kinds(instruction) == ["approved", "sent", "paid"]
     entries = LedgerEntry.objects.filter(instruction=instruction)
     assert {e.amount for e in entries} == {Decimal("1250000.00")}
-    assert [e.actor for e in entries] == [checker, maker, maker]
+    assert [e.actor for e in entries] == [checker, maker, checker]  # the maker may not confirm it was paid (four-eyes)
     with pytest.raises(InvalidTransition):
-        services.payment_mark_paid(instruction=instruction, actor=maker)
+        services.payment_mark_paid(instruction=instruction, actor=checker)
 
 
 def test_the_ledger_is_append_only(space, payee, officer, maker, checker):
@@ -189,7 +189,7 @@ def test_a_failed_payment_is_retried_as_a_new_attempt_never_paid_twice(space, pa
     second = services.payment_approve(instruction=second, actor=checker)
     batch = services.batch_create(actor=maker, value_date=today(), instructions=[second])
     services.batch_mark_sent(batch=batch, actor=maker)
-    services.payment_mark_paid(instruction=second, actor=maker)
+    services.payment_mark_paid(instruction=second, actor=checker)
     attempts = selectors.attempts_for_source(space)
     assert [a.state for a in attempts] == ["retried", "paid"]
     assert LedgerEntry.objects.filter(idempotency_key=first.idempotency_key, kind="paid").count() == 1
@@ -197,7 +197,7 @@ def test_a_failed_payment_is_retried_as_a_new_attempt_never_paid_twice(space, pa
 
 def test_a_paid_payment_returned_by_the_bank_is_reversed(space, payee, officer, maker, checker):
     instruction = sent_payment(space, payee, officer, maker, checker)
-    instruction = services.payment_mark_paid(instruction=instruction, actor=maker)
+    instruction = services.payment_mark_paid(instruction=instruction, actor=checker)
     instruction = services.payment_fail(instruction=instruction, actor=checker, reason="Returned: title mismatch")
     assert kinds(instruction) == ["approved", "sent", "paid", "reversal"]
 
