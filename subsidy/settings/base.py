@@ -127,19 +127,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a real embedded database (issue #17): WAL lets readers go on while one person writes;
     # BEGIN IMMEDIATE takes the write lock when a transaction starts, so a transaction that has read
     # never fails to upgrade to a write ("database is locked") but waits, up to `timeout` seconds,
     # for the writer before it. synchronous=NORMAL is safe in WAL mode (a power cut loses at most the
     # last commits, never the file).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -24,3 +24,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# The suite's SQLite database is in memory with a shared cache, where BEGIN IMMEDIATE makes the
+# in-process Celery worker's reads fail ("database table is locked"); the file database's options
+# (SQLITE_OPTIONS) are tested on a real file in tests/accounts/test_sqlite_concurrency.py.
+for _option in SQLITE_OPTIONS:  # noqa: F405
+    DATABASES["default"].get("OPTIONS", {}).pop(_option, None)  # noqa: F405

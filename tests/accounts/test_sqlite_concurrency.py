@@ -9,7 +9,7 @@ for the other writer instead of failing.
 
 The test copies the migrated test database to a FILE (the in-memory test database shares one cache
 and cannot show file locking) and runs two threads, each with its own connection built from the
-project's own database settings.
+project's own SQLite options (settings.SQLITE_OPTIONS).
 """
 
 import copy
@@ -17,6 +17,7 @@ import sqlite3
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
@@ -45,6 +46,9 @@ def file_database(tmp_path):
     target.close()
     settings_dict = copy.deepcopy(connection.settings_dict)
     settings_dict["NAME"] = str(path)
+    # The options the project gives a file database (subsidy/settings/base.py); the suite's own
+    # in-memory database goes without them (subsidy/settings/test.py).
+    settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), **settings.SQLITE_OPTIONS}
     return settings_dict
 
 
