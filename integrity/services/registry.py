@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.services import role_grant
-from core import workflow
+from core import reference, workflow
 
 from ..errors import PermissionDenied, ValidationFailed
 from ..events import IntegrityEvent
@@ -37,54 +37,21 @@ EVENTS: dict[type[models.Model], IntegrityEvent] = {
 }
 
 
+REFUSAL = _("Only a data steward keeps departments, associations and officials.")
+
+
 def may_keep(actor: Any, model: type[models.Model], *, creating: bool) -> bool:
-    """Whether `actor` may add (or change) rows of `model`: a data steward, or a superuser."""
-    codename = f"{model._meta.app_label}.{'add' if creating else 'change'}_{model._meta.model_name}"
-    return workflow.is_active_person(actor) and bool(actor.has_perm(codename))
+    return reference.may_keep(actor, model, creating=creating)
 
 
 def _require(actor: Any, model: type[models.Model], *, creating: bool) -> None:
     if not may_keep(actor, model, creating=creating):
-        raise PermissionDenied(_("Only a data steward keeps departments, associations and officials."))
-
-
-def _validate(obj: models.Model) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise ValidationFailed(field_errors=error.message_dict) from None
-        raise ValidationFailed(*error.messages) from None
-
-
-def _changed(obj: models.Model, before: models.Model | None) -> list[str]:
-    """The names of the fields that differ from the stored row (all filled-in fields of a new row)."""
-    names = [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
-    if before is None:
-        return [name for name in names if getattr(obj, name) not in (None, "")]
-    return [name for name in names if getattr(obj, name) != getattr(before, name)]
+        raise PermissionDenied(REFUSAL)
 
 
 def _save(*, actor: Any, obj: R, reason: str = "") -> tuple[R, list[str]]:
-    """Validate, lock the stored row, save and record. Returns the row and the changed field names
-    (none: nothing was saved nor recorded). Must run inside the caller's transaction."""
-    model = type(obj)
-    creating = obj.pk is None
-    _require(actor, model, creating=creating)
-    _validate(obj)
-    before = None if creating else model._default_manager.select_for_update().get(pk=obj.pk)
-    changed = _changed(obj, before)
-    if not changed:
-        return obj, []
-    obj.save()
-    workflow.record(
-        actor=actor,
-        event=EVENTS[model],
-        obj=obj,
-        reason=reason,
-        data={"created": creating, "fields": changed},
-    )
-    return obj, changed
+    """core.reference.steward_save with this concern's event and refusal."""
+    return reference.steward_save(actor=actor, obj=obj, event=EVENTS[type(obj)], refusal=REFUSAL, reason=reason)
 
 
 def reference_save(*, actor: Any, obj: R, reason: str = "") -> R:

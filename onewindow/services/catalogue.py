@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from core import workflow
+from core import reference, workflow
 from spaces.models import Operator
 
 from ..errors import PermissionDenied, ValidationFailed
@@ -108,61 +107,41 @@ def legal_forms_problems(value: Any) -> list[str]:
 # --- the writes ---------------------------------------------------------------------------------------
 
 
+REFUSAL = _("Only a data steward keeps the one-window catalogue.")
+
+
 def may_keep(actor: Any, model: type[models.Model], *, creating: bool) -> bool:
-    """Whether `actor` may add (or change) rows of `model`: a data steward, or a superuser."""
-    codename = f"{model._meta.app_label}.{'add' if creating else 'change'}_{model._meta.model_name}"
-    return workflow.is_active_person(actor) and bool(actor.has_perm(codename))
+    return reference.may_keep(actor, model, creating=creating)
 
 
 def _require(actor: Any, model: type[models.Model], *, creating: bool) -> None:
     if not may_keep(actor, model, creating=creating):
-        raise PermissionDenied(_("Only a data steward keeps the one-window catalogue."))
+        raise PermissionDenied(REFUSAL)
+
+
+def _own_checks(obj: Any) -> dict[str, list[Any]]:
+    """The catalogue's checks beyond the model's: a choice question's options, a service's legal forms."""
+    if isinstance(obj, ServiceQuestion):
+        return {"choices": choices_problems(kind=obj.kind, text=obj.choices)}
+    if isinstance(obj, Service):
+        return {"legal_forms": legal_forms_problems(obj.legal_forms)}
+    return {}
 
 
 def _validate(obj: models.Model) -> None:
-    errors: dict[str, list[Any]] = {}
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise ValidationFailed(*error.messages) from None
-        errors = dict(error.message_dict)
-    if isinstance(obj, ServiceQuestion) and "choices" not in errors:
-        problems = choices_problems(kind=obj.kind, text=obj.choices)
-        if problems:
-            errors["choices"] = problems
-    if isinstance(obj, Service) and "legal_forms" not in errors:
-        problems = legal_forms_problems(obj.legal_forms)
-        if problems:
-            errors["legal_forms"] = problems
-    if errors:
-        raise ValidationFailed(field_errors=errors)
+    reference.validate(obj, _own_checks)
 
 
 def _changed(obj: models.Model, before: models.Model | None) -> list[str]:
-    """The names of the fields that differ from the stored row (all filled-in fields of a new row)."""
-    names = [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
-    if before is None:
-        return [name for name in names if getattr(obj, name) not in (None, "", [])]
-    return [name for name in names if getattr(obj, name) != getattr(before, name)]
+    return reference.changed_fields(obj, before)
 
 
 def _save(*, actor: Any, obj: R, reason: str = "") -> R:
-    """Check, validate, lock the stored row, save and record; a row saved unchanged writes nothing.
-    Must run inside the caller's transaction."""
-    model = type(obj)
-    creating = obj.pk is None
-    _require(actor, model, creating=creating)
-    _validate(obj)
-    before = None if creating else model._default_manager.select_for_update().get(pk=obj.pk)
-    changed = _changed(obj, before)
-    if not changed:
-        return obj
-    obj.save()
-    workflow.record(
-        actor=actor, event=EVENTS[model], obj=obj, reason=reason, data={"created": creating, "fields": changed}
+    """core.reference.steward_save with this concern's event, refusal and checks."""
+    saved, _fields = reference.steward_save(
+        actor=actor, obj=obj, event=EVENTS[type(obj)], refusal=REFUSAL, extra_checks=_own_checks, reason=reason
     )
-    return obj
+    return saved
 
 
 def service_save(*, actor: Any, service: Service, reason: str = "") -> Service:
