@@ -33,6 +33,14 @@ class EmailUserManager(UserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+# Titles written before a name (compared without a trailing full stop, in any case); "(R)"/"(Retd)"
+# follow a title for the retired. Syed/Syeda is a hereditary title written first. Kept short on
+# purpose: words that are also first names or surnames (Malik, Rana, Mian) are not in it.
+HONORIFICS = frozenset(
+    {"dr", "prof", "professor", "justice", "(r)", "(retd)", "mr", "mrs", "ms", "miss", "engr", "syed", "syeda"}
+)
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
@@ -71,7 +79,13 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def get_short_name(self):
-        return (self.full_name or self.email).split(" ")[0]
+        """The first name, as the header greets people ("Sign out Farah" for "Dr. Farah Naz"): leading
+        honorifics (HONORIFICS) are skipped; a name made only of honorifics is shown whole."""
+        words = (self.full_name or self.email).split()
+        for word in words:
+            if word.rstrip(".").lower() not in HONORIFICS:
+                return word
+        return " ".join(words) or self.email
 
     @property
     def is_email_verified(self) -> bool:

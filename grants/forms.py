@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .documents import DocumentType
 from .models import Application, ApplicationState, Disco, GraceKind, Program
@@ -255,7 +256,8 @@ class AssignReviewersForm(forms.Form):
         self.fields["reviewers"].choices = [
             (
                 str(c.user.pk),
-                _("%(name)s — %(n)s reviews open") % {"name": c.user.get_full_name() or c.user.email, "n": c.load},
+                ngettext("%(name)s — %(n)s review open", "%(name)s — %(n)s reviews open", c.load)
+                % {"name": c.user.get_full_name() or c.user.email, "n": c.load},
             )
             for c in candidates
             if c.refusal is None
