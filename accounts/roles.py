@@ -56,7 +56,7 @@ STAFF_ROLES = frozenset(ROLE_LABELS) - {OPERATOR}
 # The roles a data steward gives when importing the officials of departments and associations
 # (issue #15 A: stewards keep who visits), and only to an account that holds no other role
 # (accounts.services.role_grant). Every other role is given by a superuser.
-GRANTED_BY_STEWARDS = frozenset({INSPECTOR, ASSOCIATION_LIAISON})
+GRANTED_BY_STEWARDS = frozenset({INSPECTOR, ASSOCIATION_LIAISON, DEPARTMENT_DESK})
 
 _WAGTAIL_EDITOR = [
     "wagtailadmin.access_admin",

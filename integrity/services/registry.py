@@ -67,9 +67,16 @@ def reference_save(*, actor: Any, obj: R, reason: str = "") -> R:
     return saved
 
 
-def official_role(official: Official) -> str:
-    """The role an official's account holds: a department's inspector or an association's liaison."""
-    return roles.INSPECTOR if official.department_id else roles.ASSOCIATION_LIAISON
+# A department's official is its inspector, or the desk officer of its one-window requests.
+DEPARTMENT_ROLES = (roles.INSPECTOR, roles.DEPARTMENT_DESK)
+
+
+def official_role(official: Official, requested: str = "") -> str:
+    """The role an official's account holds: a department's inspector (or, when asked, its one-window
+    desk officer) or an association's liaison."""
+    if not official.department_id:
+        return roles.ASSOCIATION_LIAISON
+    return requested if requested in DEPARTMENT_ROLES else roles.INSPECTOR
 
 
 def _account(*, actor: Any, email: str, full_name: str) -> Any:
@@ -116,7 +123,7 @@ def official_account_problem(*, actor: Any, email: str, official: Official | Non
 
 
 def official_save(
-    *, actor: Any, official: Official, email: str = "", full_name: str = "", reason: str = ""
+    *, actor: Any, official: Official, email: str = "", full_name: str = "", reason: str = "", role: str = ""
 ) -> Official:
     """Add or change one official, with their account and role.
 
@@ -150,7 +157,9 @@ def official_save(
                 )
         saved, _fields = _save(actor=actor, obj=official, reason=reason)
         try:
-            role_grant(actor=actor, user=saved.user, role=official_role(saved), reason=reason or "Official registered")
+            role_grant(
+                actor=actor, user=saved.user, role=official_role(saved, role), reason=reason or "Official registered"
+            )
         except DjangoPermissionDenied:
             raise PermissionDenied(
                 _("This account holds other roles: an administrator gives it the official's role.")
