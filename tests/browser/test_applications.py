@@ -103,7 +103,9 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
     page.wait_for_url("**/workbench/")
     assert page.locator("h1").inner_text() == "Applications to screen"
     page.get_by_role("link", name=reference).click()
-    assert page.locator(".tag--ok", has_text="Pass").count() == 6  # the sixth: no other department's certificate required
+    assert (
+        page.locator(".tag--ok", has_text="Pass").count() == 6
+    )  # the sixth: no other department's certificate required
     page.get_by_role("button", name="Start screening").click()
     assert page.locator("[data-state]").inner_text() == "Screening"
     page.get_by_label("Your question to the operator").fill("Please confirm the lease runs until 2030.")
