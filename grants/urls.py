@@ -21,6 +21,11 @@ portal = [
     ),
     path("<str:reference>/documents/", views.application_sections.application_documents, name="portal_documents"),
     path(
+        "<str:reference>/documents/reuse/",
+        views.application_sections.application_reuse_document,
+        name="portal_documents_reuse",
+    ),
+    path(
         "<str:reference>/documents/<int:pk>/remove/",
         views.application_sections.document_remove,
         name="portal_document_remove",

@@ -114,6 +114,7 @@ from .payments import (
     tranche_schedule_create,
     tranche_verify,
 )
+from .reuse import application_reuse_document, documents_to_reuse
 from .reviews import (
     STANDARD_RUBRIC,
     review_assign,
@@ -134,6 +135,8 @@ from .utility_claims import (
 )
 
 __all__ = [
+    "application_reuse_document",
+    "documents_to_reuse",
     "GrantsError",
     "InvalidTransition",
     "PermissionDenied",

@@ -315,8 +315,33 @@ def application_documents(request, reference):
             "form": form,
             "checklist": _documents_checklist(application),
             "documents": list(application.documents.all()),
+            "reusable": services.documents_to_reuse(application),
         },
     )
+
+
+@portal_view
+@require_POST
+def application_reuse_document(request, reference):
+    """Once only: attach a document filed before instead of uploading it again."""
+    application = _portal_application(request, reference)
+    if (response := _editable_or_redirect(request, application)) is not None:
+        return response
+    try:
+        document = services.application_reuse_document(
+            application=application, actor=request.user, key=request.POST.get("reuse", "")
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    except (InvalidTransition, PermissionDenied) as error:
+        return _after_transition_error(request, application, error)
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” is attached as %(type)s, as filed before.")
+            % {"name": document.original_filename, "type": document.get_document_type_display()},
+        )
+    return redirect("grants:portal_documents", reference=reference)
 
 
 @portal_view

@@ -284,3 +284,35 @@ def test_a_program_requiring_a_certificate_reads_it_from_the_record(
     check = {c.code: c for c in eligibility_checks(application)}["certificate_held"]
     assert check.passed
     assert "N-9" in check.detail
+
+
+def test_an_application_reuses_a_document_filed_through_the_one_window(
+    monday, operator_user, operator, service, desk, space
+):
+    """Once only: the lease filed with an issued request is offered in a new grant application and
+    attached as the same stored file; it is not offered twice, and never once expired."""
+    from grants.services import application_reuse_document, documents_to_reuse
+    from tests.grants.factories import ApplicationFactory
+
+    first = services.request_draft(actor=operator_user, service=service, operator=operator)
+    services.request_save_answers(actor=operator_user, request=first, answers={"floors": "2", "alarm": "yes"})
+    lease = services.request_attach(
+        actor=operator_user,
+        request=first,
+        document_type="lease_agreement",
+        upload=pdf(),
+        valid_until=dt.date(2027, 6, 30),
+    )
+    services.request_submit(actor=operator_user, request=first)
+    services.request_start(actor=desk, request=first)
+    services.request_issue(actor=desk, request=first, number="N-4", issued_on=monday, pdf=pdf())
+    application = ApplicationFactory(operator=operator, space=space)
+    assert [item.key for item in documents_to_reuse(application)] == [f"req:{lease.pk}"]
+    stranger = UserFactory(roles=[roles.OPERATOR])
+    with pytest.raises(PermissionDenied):
+        application_reuse_document(application=application, actor=stranger, key=f"req:{lease.pk}")
+    document = application_reuse_document(application=application, actor=operator_user, key=f"req:{lease.pk}")
+    assert document.file.name == lease.file.name and document.document_type == "lease_agreement"
+    assert documents_to_reuse(application) == []
+    with pytest.raises(ValidationFailed):
+        application_reuse_document(application=application, actor=operator_user, key=f"req:{lease.pk}")
