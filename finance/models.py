@@ -346,7 +346,11 @@ class PaymentInstruction(ConcurrentTransitionMixin, models.Model):
 
     @property
     def source_label(self) -> str:
-        return self.idempotency_key
+        """What the payment is for, named by its instrument (finance/hooks.py), e.g. "Tranche 2 of
+        GR-2026-00012"."""
+        from .hooks import source_description
+
+        return source_description(self.idempotency_key)
 
     @property
     def iban_differs_from_registry(self) -> bool:

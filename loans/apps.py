@@ -10,8 +10,10 @@ class LoansConfig(AppConfig):
     def ready(self):
         # finance tells the loan when its disbursement moves (paid -> schedule), inside the payment's
         # transaction; see finance/hooks.py.
-        from finance.hooks import on_payment_state
+        from finance.hooks import describe_source, on_payment_state
 
+        from .selectors import disbursement_payment_label
         from .services import disbursement_payment_moved
 
         on_payment_state("loans.loan", disbursement_payment_moved)
+        describe_source("loans.loan", disbursement_payment_label)

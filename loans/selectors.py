@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from grants.models import Award, AwardState, Program
 
@@ -299,3 +300,11 @@ def loan_detail_context(loan: Loan) -> dict:
         .order_by("posted_at", "id")
     )
     return {"versions": versions, "current_version": current, "schedule_rows": rows, "repayments": repayments}
+
+
+def disbursement_payment_label(loan_id: str) -> str:
+    """How finance names a loan's disbursement (finance/hooks.py): "Disbursement of loan SAN-SL-2026-00002"."""
+    loan = Loan.objects.filter(pk=loan_id).only("sanction_number").first()
+    if loan is None:
+        return ""
+    return str(_("Disbursement of loan %(sanction)s") % {"sanction": loan.sanction_number})

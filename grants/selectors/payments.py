@@ -9,6 +9,8 @@ Each tranche and claim carries `.payment`: its latest payment attempt (or None),
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from finance.models import PaymentInstruction
 
@@ -137,3 +139,28 @@ def claim_for_staff(*, user: "User", claim_id: int) -> UtilityClaim:
         pk=claim_id, connection__application__in=applications_visible_to(user)
     )
     return with_payments([claim])[0]
+
+
+def tranche_payment_label(tranche_id: str) -> str:
+    """How finance names a tranche's payment (finance/hooks.py): "Tranche 2 of GR-2026-00012"."""
+    tranche = Tranche.objects.select_related("award__application").filter(pk=tranche_id).first()
+    if tranche is None:
+        return ""
+    return str(
+        _("Tranche %(position)s of %(reference)s")
+        % {"position": tranche.position, "reference": tranche.award.application.reference}
+    )
+
+
+def claim_payment_label(claim_id: str) -> str:
+    """How finance names a utility claim's payment: "Utility claim for March 2026 of UT-2026-00003"."""
+    claim = UtilityClaim.objects.select_related("connection__application").filter(pk=claim_id).first()
+    if claim is None:
+        return ""
+    return str(
+        _("Utility claim for %(month)s of %(reference)s")
+        % {
+            "month": formats.date_format(claim.billing_month, "YEAR_MONTH_FORMAT"),
+            "reference": claim.connection.application.reference,
+        }
+    )

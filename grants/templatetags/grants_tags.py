@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import labels
 from grants import money
 from grants.models import ApplicationState
 
@@ -25,46 +26,6 @@ STATE_TAG = {
     S.SCREENED_OUT: "tag--bad",
     S.REJECTED: "tag--bad",
     S.WITHDRAWN: "",
-}
-
-EVENT_LABELS = {
-    "application.create": _("Application started"),
-    "application.save_grant_details": _("Grant details saved"),
-    "application.save_budget_lines": _("Budget saved"),
-    "application.save_milestones": _("Milestones saved"),
-    "application.save_loan_details": _("Loan terms saved"),
-    "application.save_utility_connections": _("Connections saved"),
-    "application.upload_document": _("Document uploaded"),
-    "application.remove_document": _("Document removed"),
-    "application.submit": _("Submitted"),
-    "application.start_screening": _("Screening started"),
-    "application.request_information": _("Information requested"),
-    "application.answer_information": _("Information given"),
-    "application.screen_out": _("Screened out"),
-    "application.send_to_review": _("Sent to review"),
-    "application.assign_reviewers": _("Reviewers assigned"),
-    "application.recommend": _("All reviews in: recommended to the board"),
-    "application.approve": _("Approved by the board"),
-    "application.approve_delegated": _("Approved by the program officer (delegated limit)"),
-    "application.reject": _("Not approved by the board"),
-    "application.defer": _("Board decision deferred"),
-    "award.offer": _("Award offered"),
-    "award.accept": _("Award accepted"),
-    "application.withdraw": _("Withdrawn"),
-    "tranche.schedule": _("Tranche schedule made"),
-    "tranche.request": _("Tranche requested"),
-    "tranche.return": _("Tranche evidence returned"),
-    "tranche.verify": _("Tranche verified: payment requested"),
-    "tranche.paid": _("Tranche paid"),
-    "tranche.pay_again": _("Tranche payment asked for again"),
-    "tranche.payment_returned": _("Tranche payment returned by the bank"),
-    "claim.submit": _("Utility claim filed"),
-    "claim.verify": _("Utility claim verified"),
-    "claim.approve": _("Utility claim approved: payment requested"),
-    "claim.reject": _("Utility claim rejected"),
-    "claim.paid": _("Utility claim paid"),
-    "claim.pay_again": _("Utility claim payment asked for again"),
-    "claim.payment_returned": _("Utility claim payment returned by the bank"),
 }
 
 
@@ -102,22 +63,13 @@ def state_tag(state: str) -> str:
 
 
 @register.filter
-def state_label(state: str) -> str:
-    from grants.models import AwardState
-
-    if state in S.values:
-        return str(S(state).label)
-    from grants.models import TrancheState, UtilityClaimState
-
-    for states in (AwardState, TrancheState, UtilityClaimState):
-        if state in states.values:
-            return str(states(state).label)
-    return state
+def state_label(state: str, object_type: str = "") -> str:
+    return labels.state_label(state, object_type)
 
 
 @register.filter
 def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action))
+    return labels.event_label(action)
 
 
 @register.simple_tag

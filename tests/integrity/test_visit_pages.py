@@ -145,3 +145,11 @@ def test_an_operator_sees_the_inspection_burden_of_each_space(client, scheduled,
     assert "Inspection burden in FY2026-27" in page
     assert "Punjab Revenue Authority: 1" in page
     assert scheduled.code in page
+
+
+def test_the_visit_timeline_shows_labels_not_codes(client, scheduled):
+    """Issue #17 item 6: "Visit requested", "Visit scheduled (Scheduled)", never "visit.scheduled"."""
+    client.force_login(UserFactory(roles=[roles.INTEGRITY_OFFICER]))
+    page = client.get(reverse("integrity:visit_detail", args=[scheduled.reference])).content.decode()
+    assert "Visit requested" in page and "Visit scheduled" in page
+    assert "visit.requested" not in page and "visit.scheduled" not in page and ": scheduled<" not in page

@@ -188,3 +188,15 @@ def test_loan_book_filters_and_constant_queries(client, loan_call, operator, spa
     filtered = client.get(url, {"bucket": "1_30"}).content.decode()
     assert filtered.count("SAN-SL-") == 3  # 10 Feb unpaid on 1 Mar: 19 days
     assert client.get(url, {"bucket": "61_90"}).content.decode().count("SAN-SL-") == 0
+
+
+def test_the_loan_timeline_shows_labels_not_codes(client, loan, people):
+    """Issue #17 item 6: the loan's history reads "Loan opened", "Repayment posted", never "loan.open"."""
+    login(client, people["officer"])
+    page = client.get(reverse("loans:loan", args=[loan.pk])).content.decode()
+    assert "Disbursement requested" in page and "Repayment posted" in page
+    for code in ("loan.open", "loan.request_disbursement", "loan.repayment", "loan.activate"):
+        assert code not in page, code
+    with translation.override("ur"):
+        page = client.get(reverse("loans:loan", args=[loan.pk])).content.decode()
+    assert "قسط درج کی گئی" in page and "loan.repayment" not in page
