@@ -299,8 +299,13 @@ class SpaceAdmin(RegistryAdmin):
     exclude = ("division",)
 
     def get_readonly_fields(self, request, obj=None):
-        # A space's company and code identify it in returns and payments: fixed once given.
-        return ("operator", "code", "division") if obj is not None else ("division",)
+        # A space's company and code identify it in returns and payments: fixed once given. A space
+        # applying to join (or declined) changes status only by an officer's admission decision.
+        if obj is None:
+            return ("division",)
+        if obj.network_status in services.ADMISSION_STATES:
+            return ("operator", "code", "division", "network_status")
+        return ("operator", "code", "division")
 
     def save_model(self, request, obj, form, change):
         details = {name: getattr(obj, name) for name in form.fields if name in services.SPACE_STEWARD_FIELDS}

@@ -12,6 +12,8 @@ class RegistryEvent(models.TextChoices):
     OPERATOR_VERIFY = "operator.verify"
     SPACE_CREATE = "space.create"
     SPACE_UPDATE = "space.update"
+    SPACE_ADMIT = "space.admit"
+    SPACE_DECLINE = "space.decline"
     IMPORT_QUEUE = "registry_import.queue"
     IMPORT_START = "registry_import.start"
     IMPORT_DONE = "registry_import.done"

@@ -292,3 +292,32 @@ class OperatorVerifyForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SpaceAdmissionForm(forms.Form):
+    """The officer's admission checklist, then admit or decline (the button pressed says which)."""
+
+    address_verified = forms.BooleanField(label=_("Address verified on site"), required=False)
+    seats_counted = forms.BooleanField(label=_("Seats counted"), required=False)
+    seats_found = forms.IntegerField(
+        label=_("Seats found"),
+        required=False,
+        min_value=0,
+        max_value=5000,
+        help_text=_("How many seats you counted."),
+    )
+    internet_checked = forms.BooleanField(label=_("Internet connection checked"), required=False)
+    backup_power = forms.BooleanField(label=_("Backup power in place"), required=False)
+    womens_facilities = forms.BooleanField(
+        label=_("Women's facilities in place"),
+        required=False,
+        help_text=_("A separate washroom and a space where women members can work and pray in privacy."),
+    )
+    reason = forms.CharField(
+        label=_("Reason or note"),
+        help_text=_("Required to decline: the company reads it. When admitting, a note for the record."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decision = forms.ChoiceField(choices=[("admit", _("Admit")), ("decline", _("Decline"))])

@@ -23,3 +23,14 @@ TO_MEMBERS_MEMBER_REMOVED = Notice(
     _("%(company)s: %(person)s no longer acts for the company"),
     _("The program secretariat removed %(person)s's access to the company."),
 )
+TO_MEMBERS_SPACE_ADMITTED = Notice(
+    _("%(space)s is admitted to the network"),
+    _(
+        "A program officer checked %(space)s and admitted it to the Sahulat network. It is listed in the "
+        "public directory, files its monthly utilization returns and can be named in applications."
+    ),
+)
+TO_MEMBERS_SPACE_DECLINED = Notice(
+    _("%(space)s is not admitted to the network"),
+    _("A program officer declined %(space)s. The reason: %(reason)s"),
+)

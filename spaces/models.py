@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from .geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, district_in_division_q
-from .permissions import REGISTRY_IMPORT_JOBS
+from .permissions import REGISTRY_IMPORT_JOBS, SPACES
 from .validators import (
     mask,
     normalize_cnic,
@@ -168,6 +168,7 @@ class Space(models.Model):
         ACTIVE = "active", _("Active in the network")
         SUSPENDED = "suspended", _("Suspended")
         EXITED = "exited", _("Left the network")
+        DECLINED = "declined", _("Not admitted")
 
     code = models.CharField(
         _("space code"),
@@ -206,7 +207,10 @@ class Space(models.Model):
     )
     power_backup = models.CharField(_("power backup"), max_length=20, choices=PowerBackup.choices)
     opening_date = models.DateField(_("opening date"))
-    network_status = models.CharField(
+    # A state machine: admit / decline below (spaces.services.space_admit, space_decline). Not
+    # protected: a data steward's registry import still brings in spaces admitted before the system
+    # (spaces.services.space_create), but no edit moves a space into or out of "applying to join".
+    network_status = FSMField(
         _("network status"), max_length=12, choices=NetworkStatus.choices, default=NetworkStatus.APPLICANT
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -228,7 +232,7 @@ class Space(models.Model):
                 name="space_position_in_punjab",
             ),
             models.CheckConstraint(
-                condition=Q(network_status__in=["applicant", "active", "suspended", "exited"]),
+                condition=Q(network_status__in=["applicant", "active", "suspended", "exited", "declined"]),
                 name="space_network_status_valid",
             ),
             models.UniqueConstraint(fields=["operator", "name"], name="space_unique_name_per_operator"),
@@ -252,6 +256,82 @@ class Space(models.Model):
                     % {"district": self.district, "right": DIVISION_OF[self.district], "given": self.division}
                 }
             )
+
+    @property
+    def admission(self) -> "SpaceAdmission | None":
+        """The latest admission decision (admitted or declined), if an officer took one."""
+        return self.admissions.order_by("-decided_at", "-pk").first()
+
+    # --- admission to the network (spaces.services.space_admit / space_decline are the only callers) -
+
+    @transition(
+        field=network_status,
+        source=NetworkStatus.APPLICANT,
+        target=NetworkStatus.ACTIVE,
+        permission=SPACES.predicate("admit"),
+    )
+    def admit(self):
+        """The officer checked the site against the admission checklist (a SpaceAdmission row)."""
+
+    @transition(
+        field=network_status,
+        source=NetworkStatus.APPLICANT,
+        target=NetworkStatus.DECLINED,
+        permission=SPACES.predicate("decline"),
+    )
+    def decline(self):
+        """The officer declined the space, with a reason the operator reads (a SpaceAdmission row)."""
+
+
+class SpaceAdmission(models.Model):
+    """An officer's admission decision on a space: the checklist as found, who decided and when.
+
+    Admission needs the address verified, the seats counted and the internet checked (ADMISSION_REQUIRED);
+    backup power and women's facilities are recorded as found. A decline states its reason.
+    """
+
+    class Decision(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        DECLINED = "declined", _("Declined")
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="admissions", verbose_name=_("space"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    address_verified = models.BooleanField(_("address verified on site"), default=False)
+    seats_counted = models.BooleanField(_("seats counted"), default=False)
+    seats_found = models.PositiveIntegerField(_("seats found"), null=True, blank=True)
+    internet_checked = models.BooleanField(_("internet connection checked"), default=False)
+    backup_power = models.BooleanField(_("backup power in place"), default=False)
+    womens_facilities = models.BooleanField(_("women's facilities in place"), default=False)
+    reason = models.TextField(_("reason or note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("space admission decision")
+        verbose_name_plural = _("space admission decisions")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["admitted", "declined"]), name="spaceadmission_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="admitted") | Q(address_verified=True, seats_counted=True, internet_checked=True),
+                name="spaceadmission_admitted_only_when_checked",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="declined") | ~Q(reason=""), name="spaceadmission_declined_says_why"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.space.code}: {self.get_decision_display()}"
+
+
+# What the admission checklist needs before an officer may admit a space (the other items are recorded).
+ADMISSION_REQUIRED = ("address_verified", "seats_counted", "internet_checked")
+ADMISSION_CHECKLIST = (*ADMISSION_REQUIRED, "backup_power", "womens_facilities")
 
 
 # The figures of a utilization return, in the order the form, the Excel template and the reports use.

@@ -46,3 +46,12 @@ def operators_pending_verification() -> QuerySet[Operator]:
         .prefetch_related("members", "spaces")
         .order_by("created_at", "pk")
     )
+
+
+def spaces_applying() -> QuerySet[Space]:
+    """The officers' admission queue: spaces applying to join the network, oldest first."""
+    return (
+        Space.objects.filter(network_status=Space.NetworkStatus.APPLICANT)
+        .select_related("operator")
+        .order_by("created_at", "pk")
+    )

@@ -18,13 +18,16 @@ from django_stubs_ext import StrOrPromise
 
 from accounts import roles
 from core import workflow
+from core.errors import InvalidTransition, ValidationFailed
+from core.errors import PermissionDenied as DomainPermissionDenied
 from core.messages import joined
 from notifications.services import Message, notify
 from spaces.events import RegistryEvent
 
 from . import messages
 from .geography import DIVISION_OF
-from .models import Operator, Space
+from .models import ADMISSION_CHECKLIST, ADMISSION_REQUIRED, Operator, Space, SpaceAdmission
+from .permissions import SPACES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -360,6 +363,24 @@ def space_create(*, actor: "User", operator: Operator, details: dict[str, Any]) 
     return space
 
 
+# The states only the admission decision enters or leaves (space_admit, space_decline).
+ADMISSION_STATES = frozenset({Space.NetworkStatus.APPLICANT, Space.NetworkStatus.DECLINED})
+
+
+def _refuse_admission_by_edit(space: Space, details: dict[str, Any]) -> None:
+    """A steward's edit (admin, import) keeps a space's place in the network up to date, but a space
+    applying to join is admitted or declined by a program officer with the admission checklist."""
+    wanted = details.get("network_status", space.network_status)
+    if wanted != space.network_status and ADMISSION_STATES.intersection({wanted, space.network_status}):
+        raise RegistryError(
+            _(
+                "Space %(code)s: a space applying to join is admitted or declined by a program officer "
+                "with the admission checklist, not by an edit."
+            )
+            % {"code": space.code}
+        )
+
+
 def space_update(*, actor: "User", space: Space, details: dict[str, Any]) -> Space:
     """Change a space's details (the company's members, or a data steward); audited with the changed
     field names. The space's company never changes here."""
@@ -368,6 +389,7 @@ def space_update(*, actor: "User", space: Space, details: dict[str, Any]) -> Spa
         _require_member_or_steward(actor, space.operator)
         _check_fields(details, _space_fields_for(actor))
         from_state = space.network_status
+        _refuse_admission_by_edit(space, details)
         before = {field: getattr(space, field) for field in (*SPACE_STEWARD_FIELDS, "division")}
         _apply_space_details(space, details)
         space.full_clean()
@@ -383,4 +405,105 @@ def space_update(*, actor: "User", space: Space, details: dict[str, Any]) -> Spa
             to_state=space.network_status,
             data={"changed": changed},
         )
+    return space
+
+
+# --- admission to the network ----------------------------------------------------------------------
+
+
+def _admission_guard(space: Space, actor: "User") -> None:
+    # No one admits a space of a company they act for (the officer would be judging their own site).
+    if space.operator.members.filter(pk=actor.pk).exists():
+        raise DomainPermissionDenied(_("No one admits or declines a space of a company they act for."))
+
+
+def _admission_row(
+    space: Space, actor: "User", decision: str, checklist: dict[str, Any], reason: str
+) -> SpaceAdmission:
+    return SpaceAdmission.objects.create(
+        space=space,
+        decision=decision,
+        **{item: bool(checklist.get(item)) for item in ADMISSION_CHECKLIST},
+        seats_found=checklist.get("seats_found"),
+        reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+
+
+def space_admit(*, actor: "User", space: Space, checklist: dict[str, Any], note: str = "") -> Space:
+    """A program officer admits a space applying to join the network, after checking it on site.
+
+    Before: the space is applying to join; its company is verified; the officer acts for no company of
+    the space; the checklist has the address verified, the seats counted and the internet checked
+    (ADMISSION_REQUIRED; backup power and women's facilities are recorded as found). After: the space is
+    active (in the directory, files returns, can be named in applications), a SpaceAdmission row keeps
+    the checklist with who and when, an audit event `space.admit`, and the company's people are told.
+    """
+    with transaction.atomic():
+        space = workflow.lock(Space, space.pk, gone=_("This space no longer exists."))
+
+        def rules(space: Space, actor: Any) -> None:
+            if not space.operator.is_verified:
+                raise InvalidTransition(
+                    _("%(company)s is not verified yet: verify the company before admitting its spaces.")
+                    % {"company": space.operator.legal_name}
+                )
+            missing = [
+                str(cast(Field, SpaceAdmission._meta.get_field(item)).verbose_name)
+                for item in ADMISSION_REQUIRED
+                if not checklist.get(item)
+            ]
+            if missing:
+                raise InvalidTransition(
+                    _("A space is admitted only when the checklist confirms: %(items)s.")
+                    % {"items": ", ".join(missing)}
+                )
+
+        workflow.transition(
+            space,
+            workflow.Step(
+                "admit",
+                RegistryEvent.SPACE_ADMIT,
+                reason=note,
+                data={item: bool(checklist.get(item)) for item in ADMISSION_CHECKLIST}
+                | {"seats_found": checklist.get("seats_found")},
+                state_field="network_status",
+            ),
+            actor=actor,
+            table=SPACES,
+            guard=_admission_guard,
+            rules=rules,
+            wrong_state=_("This space is not applying to join (it is %(status)s).")
+            % {"status": space.get_network_status_display()},
+        )
+        _admission_row(space, actor, SpaceAdmission.Decision.ADMITTED, checklist, note)
+        _tell_members(space.operator, *messages.TO_MEMBERS_SPACE_ADMITTED.render(space=space.name))
+    return space
+
+
+def space_decline(*, actor: "User", space: Space, reason: str, checklist: dict[str, Any] | None = None) -> Space:
+    """A program officer declines a space applying to join, with a reason the company's people read.
+
+    Before: the space is applying to join; the reason is not empty. After: the space is "not admitted",
+    a SpaceAdmission row keeps the reason and the checklist as found, an audit event `space.decline`,
+    and the company's people are told the reason (it is also on the space's page in the portal).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Say why the space is declined; the company reads it.")]})
+    checklist = checklist or {}
+    with transaction.atomic():
+        space = workflow.lock(Space, space.pk, gone=_("This space no longer exists."))
+        workflow.transition(
+            space,
+            workflow.Step("decline", RegistryEvent.SPACE_DECLINE, reason=reason, state_field="network_status"),
+            actor=actor,
+            table=SPACES,
+            guard=_admission_guard,
+            wrong_state=_("This space is not applying to join (it is %(status)s).")
+            % {"status": space.get_network_status_display()},
+        )
+        _admission_row(space, actor, SpaceAdmission.Decision.DECLINED, checklist, reason)
+        _tell_members(space.operator, *messages.TO_MEMBERS_SPACE_DECLINED.render(space=space.name, reason=reason))
     return space

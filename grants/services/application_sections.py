@@ -43,6 +43,7 @@ from ._common import (
     _text,
     _whole,
 )
+from .applications import space_not_in_network
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -432,6 +433,10 @@ def application_save_utility_connections(
             elif space.pk in seen_spaces:
                 errors.setdefault(key, []).append(
                     _("Connection %(n)s: %(space)s is named twice.") % {"n": number, "space": space.name}
+                )
+            elif refusal := space_not_in_network(space):
+                errors.setdefault(key, []).append(
+                    _("Connection %(n)s: %(refusal)s") % {"n": number, "refusal": refusal}
                 )
             disco = _row(item, "disco")
             if disco not in Disco.values:

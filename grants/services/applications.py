@@ -64,12 +64,23 @@ def _next_reference(program: Program, year: int) -> str:
 # --- starting an application -----------------------------------------------------------------------
 
 
+def space_not_in_network(space: Space) -> str | None:
+    """Only a space admitted to the network (active) may be named in a new application: a space still
+    applying to join, declined, suspended or gone is refused with its status (README, "Space admission")."""
+    if space.network_status == Space.NetworkStatus.ACTIVE:
+        return None
+    return _(
+        "%(space)s is not active in the network (it is “%(status)s”): only a space a program officer has "
+        "admitted can be named in an application."
+    ) % {"space": space.name, "status": space.get_network_status_display()}
+
+
 def application_create(*, actor: "User", call: Call, operator: Operator, space: Space | None = None) -> Application:
     """Start a draft application to `call` for `operator`.
 
     Pre: `actor` is an active member of `operator`; the call is open and its program active; for a
-    grant or soft loan `space` is one of the operator's spaces with no other open application to the
-    same program; for a utility subsidy `space` is None (spaces are named per connection).
+    grant or soft loan `space` is one of the operator's spaces, active in the network, with no other
+    open application to the same program; for a utility subsidy `space` is None (spaces are named per connection).
     Post: a draft with a fresh reference (program code, year, sequence), an audit event
     `application.create`.
     """
@@ -103,6 +114,9 @@ def application_create(*, actor: "User", call: Call, operator: Operator, space: 
                         "space": [_("That space is not one of %(operator)s's spaces.") % {"operator": operator}]
                     }
                 )
+            refusal = space_not_in_network(space)
+            if refusal:
+                raise ValidationFailed(field_errors={"space": [refusal]})
             others = _open_elsewhere(program.pk, [space.pk])
             if others:
                 raise ValidationFailed(
