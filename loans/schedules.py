@@ -127,6 +127,16 @@ def build_schedule(
     return rows
 
 
+# Every instalment falls on the same day of the month, February included.
+DUE_DAY_LATEST = 28
+
+
+def first_due_after(disbursed_on: dt.date) -> dt.date:
+    """The first instalment's due date for a loan disbursed on `disbursed_on`: one month after it, on
+    the same day of the month, at most the 28th (the loan book and the award letter use this rule)."""
+    return due_date(disbursed_on.replace(day=min(disbursed_on.day, DUE_DAY_LATEST)), 2)
+
+
 def due_date(first_due: dt.date, month: int) -> dt.date:
     """Due date of instalment ``month`` (1-based): same day as first_due, clamped to the month's end."""
     index = first_due.month - 1 + (month - 1)

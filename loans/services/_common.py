@@ -12,6 +12,7 @@ from core import workflow
 from core.money import parse_money
 from notifications.services import Message, notify
 
+from .. import schedules
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import LoanEvent
 from ..models import (
@@ -31,7 +32,7 @@ S = LoanState
 ZERO = Decimal("0.00")
 PAISA = Decimal("0.01")
 WRITE_OFF_MIN_DAYS = 91
-DUE_DAY_LATEST = 28
+DUE_DAY_LATEST = schedules.DUE_DAY_LATEST
 
 
 # --- helpers ---------------------------------------------------------------------------------------

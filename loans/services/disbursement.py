@@ -21,9 +21,8 @@ from ..models import (
     Loan,
     ScheduleVersion,
 )
-from ..schedules import Grace, build_schedule, due_date
+from ..schedules import Grace, build_schedule, first_due_after
 from ._common import (
-    DUE_DAY_LATEST,
     S,
     _lock,
     _not_borrower,
@@ -149,7 +148,7 @@ def _generate_schedule(loan: Loan, *, disbursed_on: dt.date, actor: "User | None
     number = (
         ScheduleVersion.objects.filter(loan=loan).order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    first_due = due_date(disbursed_on.replace(day=min(disbursed_on.day, DUE_DAY_LATEST)), 2)
+    first_due = first_due_after(disbursed_on)
     rows = build_schedule(
         principal=loan.principal,
         annual_rate_percent=loan.annual_rate_percent,
