@@ -91,11 +91,14 @@ def template_workbook(operator: Operator, month: dt.date) -> bytes:
         "",
         _("Fill one row per space on the sheet “Returns”, then upload this file in the operator portal."),
         _("Do not rename, add or remove columns; the space code and month columns are locked."),
-        _("Every figure is a whole number, 0 or more. Leave a whole row empty to skip that space."),
+        _(
+            "Every figure is a whole number, 0 or more. To skip a space, leave its figures empty: seats_offered, "
+            "filled in from the registry, may stay."
+        ),
         _("seats_offered: seats the space offered this month (filled in from the registry; correct it if needed)."),
         _("seats_allotted: seats allotted to subsidized members; at most seats_offered."),
-        _("seat_days_available: seats offered × days open; at most seats_offered × %(days)s days.")
-        % {"days": days_in(month)},
+        _("seat_days_available: seats offered × days open; at most seats_offered × %(days)s, the days in %(month)s.")
+        % {"days": days_in(month), "month": month_label(month)},
         _("seat_days_used: seat-days members actually used; at most seat_days_available."),
         _("members, women_members (at most members), freelancers and startups (each at most members)."),
         _("meeting_room_hours_available and meeting_room_hours_booked (at most the hours available)."),
@@ -124,6 +127,11 @@ class UploadResult:
     @property
     def ok(self) -> bool:
         return not self.file_error and not self.errors and bool(self.rows)
+
+    @property
+    def nothing_to_file(self) -> bool:
+        """Read without a problem, but every space's row is empty (a template uploaded as downloaded)."""
+        return not self.file_error and not self.errors and not self.rows
 
 
 def _cell_error(row: int, column: str, message: str) -> str:
@@ -215,9 +223,11 @@ def read_upload(upload, *, operator: Operator, month: dt.date) -> UploadResult:
                 space__operator=operator, space__code__in=[r["space_code"] for r in result.rows], month=month
             ).select_related("space", "filed_by")
         )
-    elif not result.rows and not result.errors:
-        result.errors.append(_("The file has no figures to file: every space's row is empty."))
     return result
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _read_row(result, row_number, cell, spaces: dict[str, Space], first_row_of, operator, month) -> None:
@@ -269,7 +279,9 @@ def _read_row(result, row_number, cell, spaces: dict[str, Space], first_row_of, 
         if problem:
             errors.append(_cell_error(row_number, "month", problem))
     raw = {name: cell[name] for name in UTILIZATION_FIGURES}
-    if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+    # The template fills seats_offered in from the registry, so that figure alone is not a return: a
+    # row with nothing else is skipped, and a template uploaded as downloaded files nothing.
+    if all(_blank(v) for name, v in raw.items() if name != "seats_offered"):
         result.skipped.append(code)
         return
     figures: dict[str, int] = {}

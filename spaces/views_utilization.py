@@ -179,7 +179,7 @@ def upload(request):
             "figures": UTILIZATION_FIGURES,
             "month_label": month_label(result.month) if result else "",
         },
-        status=200 if result is None or result.ok else 400,
+        status=200 if result is None or result.ok or result.nothing_to_file else 400,
     )
 
 
