@@ -7,6 +7,9 @@ Definitions (the workbook's summary sheet and the PDF say the same):
   bank returned (state `failed`, or `retried` once a new attempt was made) is not paid, whenever the
   return came: a quarter's report built after a return shows the lower figure and lists the returned
   payment on its own sheet. A payment sent but not yet confirmed (`sent`) is not paid either.
+- **Returned by the bank** (listed, never counted as paid): the payments the bank returned in the
+  quarter, whatever quarter they were marked paid in, and the payments marked paid in the quarter that
+  it returned later.
 - **Committed** (as at the quarter's end): the net of the budget-commitment ledger
   (`grants.BudgetCommitment`, commitments less reversals) recorded up to the quarter's end, per
   application, over every fiscal year: it is what the award letters promise.
@@ -109,10 +112,14 @@ def detail_rows(start: dt.datetime, end: dt.datetime) -> Iterator[tuple]:
 
 
 def returned_rows(start: dt.datetime, end: dt.datetime) -> list[tuple]:
-    """Payments marked paid in the period that the bank later returned (not counted as paid)."""
+    """The payments the bank returned that a report of the period lists (none is counted as paid):
+    those returned in the period, whatever period they were marked paid in (or if they never were),
+    and those marked paid in the period and returned later."""
+    returned_in_period = Q(failed_at__gte=start, failed_at__lt=end)
+    paid_in_period = Q(paid_at__gte=start, paid_at__lt=end)
     return list(
-        PaymentInstruction.objects.filter(state__in=RETURNED_STATES, paid_at__gte=start, paid_at__lt=end)
-        .order_by("paid_at", "id")
+        PaymentInstruction.objects.filter(returned_in_period | paid_in_period, state__in=RETURNED_STATES)
+        .order_by("failed_at", "id")
         .values_list(*RETURNED_FIELDS)
     )
 

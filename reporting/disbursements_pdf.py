@@ -1,11 +1,14 @@
 """The quarterly disbursements PDF summary (reportlab): headline figures, the definitions, a chart of
 what was paid in the quarter and what is outstanding by division, and the tables by program,
-instrument, division and district. Every payment is in the Excel workbook's Payments sheet."""
+instrument, division and district, and the payments the bank returned (in the quarter, or marked paid
+in it and returned later). The workbook of the same quarter lists every payment; the PDF names none of
+its sheets, and writes a plain "-" (Helvetica, a standard PDF font, has no "−" U+2212)."""
 
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -19,7 +22,7 @@ from grants.fiscal import FiscalQuarter
 
 from . import disbursement_selectors as selectors
 from .disbursement_selectors import MoneyTotals
-from .disbursements_report import MONEY_COLUMNS, built_line, definitions, tables, title
+from .disbursements_report import MONEY_COLUMNS, RETURNED_COLUMNS, built_line, definitions, tables, title
 from .pdf import BRAND, build_landscape, figures_table
 
 SECOND = colors.HexColor("#E69F00")
@@ -66,6 +69,26 @@ def _chart(divisions: list[MoneyTotals]) -> Drawing:
     return drawing
 
 
+def _day(moment) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else ""
+
+
+def _returned_section(rows: list[tuple], styles) -> list:
+    """The payments the bank returned that this quarter's report lists, one row each (not counted as paid)."""
+    story = [Paragraph(escape(_("Returned by the bank")), styles["Heading2"])]
+    if not rows:
+        return [*story, Paragraph(escape(_("No payment was returned by the bank.")), styles["Normal"])]
+    # Reference, marked paid on, returned on, payee, application, the bank's reason, amount.
+    keep = (0, 1, 2, 3, 7, 8, 9)
+    header = [str(RETURNED_COLUMNS[i][0]) for i in keep]
+    body = [
+        [reference, _day(paid_at), _day(failed_at), payee, application or "", reason, pkr(amount)]
+        for reference, paid_at, failed_at, payee, _code, _name, _program, application, reason, amount in rows
+    ]
+    body.append([_("Total"), "", "", "", "", "", pkr(sum((row[-1] for row in rows), Decimal("0.00")))])
+    return [*story, figures_table(header, body, len(header) - 1)]
+
+
 def build_disbursements_pdf(quarter: FiscalQuarter, path: Path, progress=None) -> None:
     styles = getSampleStyleSheet()
     lines = selectors.money_lines(quarter)
@@ -90,7 +113,7 @@ def build_disbursements_pdf(quarter: FiscalQuarter, path: Path, progress=None) -
             styles["Heading2"],
         ),
     ]
-    story += [Paragraph(escape(text), styles["BodyText"]) for text in definitions()]
+    story += [Paragraph(escape(text), styles["BodyText"]) for text in definitions(pdf=True)]
     if grouped["division"]:
         story.append(_chart(grouped["division"]))
     sections = [
@@ -104,19 +127,7 @@ def build_disbursements_pdf(quarter: FiscalQuarter, path: Path, progress=None) -
         rows.append([_("Total"), *([""] * (len(labels) - 1)), *_figures(total)])
         story += [Paragraph(escape(heading), styles["Heading2"]), figures_table([*labels, *headers], rows, len(labels))]
     start, end = selectors.quarter_bounds(quarter)
-    returned = selectors.returned_rows(start, end)
-    story.append(
-        Paragraph(
-            escape(
-                _(
-                    "Payments marked paid in the quarter and returned by the bank since: %(n)s "
-                    "(not counted as paid; listed in the Excel workbook)."
-                )
-                % {"n": len(returned)}
-            ),
-            styles["Normal"],
-        )
-    )
+    story += _returned_section(selectors.returned_rows(start, end), styles)
     build_landscape(path, story, title=_("Disbursements — %(quarter)s") % {"quarter": quarter.label})
     if progress:
         progress(95)

@@ -90,27 +90,54 @@ SHEET_RETURNED = "Returned by the bank"
 SHEETS = (SHEET_SUMMARY, SHEET_SPACES, SHEET_PAYMENTS, SHEET_RETURNED)
 
 
-def definitions() -> list[str]:
-    """What each figure means, in the words the summary sheet and the PDF print."""
-    return [
-        _(
+def definitions(*, pdf: bool = False) -> list[str]:
+    """What each figure means, in the words the summary sheet prints; `pdf=True` gives the PDF's words,
+    which name no sheet (the PDF has none) and use the plain "-" its Helvetica can draw."""
+    if pdf:
+        paid = _(
             "Paid: a payment in state paid or reconciled. A payment the bank returned is not paid, "
-            "whenever it was returned; those marked paid in the quarter are listed on the sheet "
-            "“Returned by the bank”."
-        ),
-        _("Committed: award commitments less reversals (the budget-commitment ledger) recorded by the quarter's end."),
-        _("Paid in the quarter: payments paid between the quarter's first and last day (Pakistan time)."),
-        _("Paid to date: payments paid by the quarter's end."),
-        _(
+            "whenever it was returned; the returned payments are listed at the end of this summary."
+        )
+        outstanding = _(
+            "Outstanding = committed - paid to date, per application. Payments that belong to no application "
+            "are shown as “Unassigned” and have no commitment to reduce."
+        )
+        by_place = _(
+            "By division and district: an application's figures sit with its space; a utility-subsidy "
+            "enrolment covers several spaces and is one row, “Several spaces” (the Excel workbook of the "
+            "quarter lists each of its payments with its space)."
+        )
+    else:
+        paid = _(
+            "Paid: a payment in state paid or reconciled. A payment the bank returned is not paid, "
+            "whenever it was returned; the returned payments are listed on the sheet “Returned by the bank”."
+        )
+        outstanding = _(
             "Outstanding = committed − paid to date, per application. Payments that belong to no application "
             "are shown as “Unassigned” and have no commitment to reduce."
-        ),
-        _(
+        )
+        by_place = _(
             "By division, district and space: an application's figures sit with its space; a utility-subsidy "
             "enrolment covers several spaces and is one row, “Several spaces” (its payments, each with its "
             "space, are on the Payments sheet)."
-        ),
+        )
+    return [
+        paid,
+        _("Committed: award commitments less reversals (the budget-commitment ledger) recorded by the quarter's end."),
+        _("Paid in the quarter: payments paid between the quarter's first and last day (Pakistan time)."),
+        _("Paid to date: payments paid by the quarter's end."),
+        outstanding,
+        by_place,
+        returned_definition(),
     ]
+
+
+def returned_definition() -> str:
+    return _(
+        "Returned by the bank: the payments the bank returned in the quarter, whatever quarter they were "
+        "marked paid in, and the payments marked paid in the quarter that it returned later. None of them "
+        "is counted as paid."
+    )
 
 
 def instrument_label(code: str) -> str:
@@ -299,7 +326,7 @@ def _returned_sheet(wb: Workbook, rows: list[tuple]) -> None:
         ws.append(
             [
                 reference,
-                styles.cell(local_date(paid_at), FMT_DATE),
+                styles.cell(local_date(paid_at), FMT_DATE) if paid_at else None,
                 styles.cell(local_date(failed_at), FMT_DATE) if failed_at else None,
                 safe_text(payee),
                 safe_text(code),
