@@ -12,6 +12,8 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.dates import show_date
+
 from .documents import DocumentType
 from .models import Application, ApplicationState, Disco, GraceKind, Program
 
@@ -44,7 +46,7 @@ class StartApplicationForm(forms.Form):
             (
                 call.reference,
                 _("%(call)s — %(program)s (closes %(date)s)")
-                % {"call": call.title, "program": call.program.name, "date": call.closes_at.strftime("%d %b %Y")},
+                % {"call": call.title, "program": call.program.name, "date": show_date(call.closes_at)},
             )
             for call in calls
         ]

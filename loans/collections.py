@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.dates import show_datetime
 from core.spreadsheet import is_formula_like
 
 # The statement reader's file handling (CSV in UTF-8, .xlsx through openpyxl) is the same for any
@@ -193,7 +194,7 @@ def _refuse_duplicate(digest: str) -> None:
     if existing is not None:
         raise ValidationFailed(
             _("This collection file was already imported on %(when)s (as “%(name)s”); it is not imported twice.")
-            % {"when": timezone.localtime(existing.uploaded_at).strftime("%d %b %Y %H:%M"), "name": existing.file_name}
+            % {"when": show_datetime(existing.uploaded_at), "name": existing.file_name}
         )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import workflow
+from core.dates import show_datetime
 
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import FinanceEvent
@@ -130,7 +131,7 @@ def _refuse_duplicate(digest: str) -> None:
     if existing is not None:
         raise ValidationFailed(
             _("This statement was already imported on %(when)s (as “%(name)s”); it is not imported twice.")
-            % {"when": timezone.localtime(existing.uploaded_at).strftime("%d %b %Y %H:%M"), "name": existing.file_name}
+            % {"when": show_datetime(existing.uploaded_at), "name": existing.file_name}
         )
 
 

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.dates import show_date
+
 from ..fiscal import FiscalYear
 from ..permissions import AWARDS
 from .applications import Application, holder_may
@@ -32,7 +34,7 @@ class BoardMeeting(models.Model):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self):
-        return _("Board meeting of %(date)s") % {"date": self.held_on.strftime("%d %b %Y")}
+        return _("Board meeting of %(date)s") % {"date": show_date(self.held_on)}
 
 
 class DecisionOutcome(models.TextChoices):

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import workflow
+from core.dates import show_date
 from core.messages import joined
 
 from .. import messages
@@ -462,7 +463,7 @@ def board_decision_record(
                 % {
                     "program": program.name,
                     "quorum": program.board_quorum,
-                    "date": meeting.held_on.strftime("%d %b %Y"),
+                    "date": show_date(meeting.held_on),
                     "present": len(present),
                     "missing": missing,
                 }

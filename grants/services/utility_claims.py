@@ -37,6 +37,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import show_date
 from core.uploads import read_upload
 
 from .. import messages
@@ -195,7 +196,7 @@ def utility_claim_submit(
                     "disco": disco,
                     "reference": reference,
                     "month": month_label(month),
-                    "when": timezone.localtime(duplicate.submitted_at).strftime("%d %b %Y"),
+                    "when": show_date(duplicate.submitted_at),
                     "state": duplicate.get_state_display().lower(),
                 }
             )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.dates import show_date
 from core.messages import joined
 from core.money import pkr
 
@@ -89,7 +90,7 @@ def _apply(
         raise ValidationFailed(
             field_errors={
                 "received_on": [
-                    _("The date received cannot be in the future (today is %(d)s).") % {"d": today.strftime("%d %b %Y")}
+                    _("The date received cannot be in the future (today is %(d)s).") % {"d": show_date(today)}
                 ]
             }
         )
@@ -98,7 +99,7 @@ def _apply(
             field_errors={
                 "received_on": [
                     _("The date received is before the loan was disbursed (%(d)s).")
-                    % {"d": loan.disbursed_on.strftime("%d %b %Y")}
+                    % {"d": show_date(loan.disbursed_on)}
                 ]
             }
         )
@@ -111,7 +112,7 @@ def _apply(
                     % {
                         "ref": bank_reference,
                         "amount": pkr(duplicate.amount),
-                        "day": duplicate.received_on.strftime("%d %b %Y"),
+                        "day": show_date(duplicate.received_on),
                     }
                 ]
             }
@@ -133,7 +134,7 @@ def _apply(
                     )
                     % {
                         "amount": pkr(amount),
-                        "day": received_on.strftime("%d %b %Y"),
+                        "day": show_date(received_on),
                         "total": pkr(owed.total),
                         "principal": pkr(owed.overdue_principal + owed.remaining_principal),
                         "overdue_p": pkr(owed.overdue_principal),
@@ -276,7 +277,7 @@ def loan_reverse_repayment(*, repayment: Repayment, actor: "User", reason: str) 
                     "This repayment was split on an earlier schedule, before the restructuring of %(day)s: it "
                     "cannot be reversed on its own. Restructure the loan again for the corrected balance."
                 )
-                % {"day": version.effective_on.strftime("%d %b %Y")}
+                % {"day": show_date(version.effective_on)}
             )
         reversal = Repayment.objects.create(
             loan=loan,

@@ -75,7 +75,7 @@ def test_more_than_the_balance_is_refused_with_the_figures(loan, people):
     with pytest.raises(ValidationFailed) as refused:
         repay(loan, people, "2000000", dt.date(2026, 2, 5), "HBL-0003")
     message = refused.value.message
-    assert "PKR 2,000,000 is more than the loan's whole outstanding balance on 05 Feb 2026" in message
+    assert "PKR 2,000,000 is more than the loan's whole outstanding balance on 5 February 2026" in message
     assert "principal PKR 1,000,000" in message and "this month's interest PKR 4,167" in message
     assert not Repayment.objects.exists()
 
