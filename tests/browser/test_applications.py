@@ -102,7 +102,7 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
     sign_in(page, officer.email, PASSWORD)
     page.wait_for_url("**/workbench/")
     assert page.locator("h1").inner_text() == "Applications to screen"
-    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=reference, exact=True).click()
     assert (
         page.locator(".tag--ok", has_text="Pass").count() == 6
     )  # the sixth: no other department's certificate required
@@ -116,7 +116,7 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
     # The operator answers.
     sign_in(page, operator_user.email, PASSWORD)
     assert "Notifications (" in page.locator("nav").inner_text()
-    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=reference, exact=True).click()
     assert page.get_by_text("Please confirm the lease runs until 2030.").first.is_visible()
     page.get_by_label("Your answer").fill("Yes: the lease deed runs to June 2031.")
     page.get_by_role("button", name="Send your answer").click()
@@ -125,7 +125,7 @@ def test_grant_application_from_draft_to_review(page, tmp_path):
 
     # The officer sends it to review.
     sign_in(page, officer.email, PASSWORD)
-    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=reference, exact=True).click()
     assert page.get_by_text("Yes: the lease deed runs to June 2031.").is_visible()
     page.get_by_role("button", name="Send to review").click()
     assert f"{reference} is sent to review." in page.locator(".messages").inner_text()

@@ -38,7 +38,7 @@ def test_ten_checkers_approving_at_once_make_one_approval_and_one_ledger_row(spa
 
 def test_ten_threads_paying_one_instruction_make_one_payment(space, payee, officer, maker, checker):
     instruction = sent_payment(space, payee, officer, maker, checker)
-    outcomes = race(*[lambda: services.payment_mark_paid(instruction=instruction, actor=maker) for _ in range(10)])
+    outcomes = race(*[lambda: services.payment_mark_paid(instruction=instruction, actor=checker) for _ in range(10)])
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 9, outcomes
     assert PaymentInstruction.objects.get(pk=instruction.pk).state == "paid"
     assert LedgerEntry.objects.filter(instruction=instruction, kind="paid").count() == 1

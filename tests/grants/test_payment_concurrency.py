@@ -46,7 +46,7 @@ def test_ten_threads_paying_one_tranche_make_one_ledger_row_and_one_award_paymen
     instruction = finance.payment_approve(instruction=instruction, actor=checker)
     batch = finance.batch_create(actor=maker, value_date=timezone.localdate(), instructions=[instruction])
     finance.batch_mark_sent(batch=batch, actor=maker)
-    outcomes = race(*[lambda: finance.payment_mark_paid(instruction=instruction, actor=maker) for _ in range(10)])
+    outcomes = race(*[lambda: finance.payment_mark_paid(instruction=instruction, actor=checker) for _ in range(10)])
     assert sorted(o[0] for o in outcomes) == ["ok"] + ["refused"] * 9, outcomes
     assert PaymentInstruction.objects.filter(idempotency_key=instruction.idempotency_key).count() == 1
     assert LedgerEntry.objects.filter(idempotency_key=instruction.idempotency_key, kind="paid").count() == 1
