@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import roles
 from audit.models import AuditEvent
+from core.dates import show_date
 from grants import services
 from grants.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from grants.models import (
@@ -325,7 +326,7 @@ def test_quorum_refused_saying_how_many_are_missing(recommended, chair, operator
         )
     assert refusal.value.message == (
         f"No quorum: Growth Grant needs 3 board members present without a conflict of interest; the meeting of "
-        f"{thin.held_on.strftime('%d %b %Y')} had 2, so 1 more are needed."
+        f"{show_date(thin.held_on)} had 2, so 1 more are needed."
     )
     # A member with a declared conflict with the company does not count towards the quorum.
     meeting = board_meeting(chair, members=2)
