@@ -134,10 +134,12 @@ class InspectionVisit(ConcurrentTransitionMixin, models.Model):
     # --- transitions (taken only through integrity.services, which runs core.workflow.transition) ---
 
     @transition(field=state, source=State.REQUESTED, target=State.SCHEDULED, permission=VISITS.predicate("schedule"))
-    def schedule(self, *, by, at, code, window=None, joint_with=None):
+    def schedule(self, *, by, at, code, window=None, joint_with=None, fiscal_year=None):
         self.scheduled_by, self.scheduled_at, self.code = by, at, code
         if window is not None:
             self.window_date, self.window_start, self.window_end = window
+        if fiscal_year is not None:  # a moved window may fall in another fiscal year
+            self.fiscal_year = fiscal_year
         self.joint_with = joint_with
 
     @transition(field=state, source=State.REQUESTED, target=State.REFUSED, permission=VISITS.predicate("refuse"))

@@ -424,6 +424,7 @@ def visit_schedule(
                     "code": _new_code(),
                     "window": (window.date, window.start, window.end),
                     "joint_with": joint_with,
+                    "fiscal_year": FiscalYear.of(window.date).start_year,
                 },
                 data={"joint_with": joint_with.reference if joint_with else "", "moved": moved},
                 at=now,
@@ -432,8 +433,6 @@ def visit_schedule(
             table=VISITS,
             wrong_state=_("Only a visit that is asked for can be scheduled."),
         )
-        visit.fiscal_year = FiscalYear.of(visit.window_date).start_year
-        InspectionVisit.objects.filter(pk=visit.pk).update(fiscal_year=visit.fiscal_year)
         _tell(visit.space.operator.members.all(), messages.VISIT_SCHEDULED_OPERATOR, visit)
         _tell([visit.inspector], messages.VISIT_SCHEDULED_INSPECTOR, visit)
     return visit

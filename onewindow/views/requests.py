@@ -181,19 +181,34 @@ def _done(request: HttpRequest, case: ServiceRequest, text: str) -> HttpResponse
     return redirect("onewindow:request_detail", reference=case.reference)
 
 
+def _submit(
+    request: HttpRequest, case: ServiceRequest, form: Any, form_name: str, action: Any, done: str
+) -> HttpResponse:
+    """Every form of a request's page: a valid form runs one service with its cleaned data; a refusal
+    goes back on the form (the page again, 400), nothing else changes."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            return _done(request, case, done)
+    return _page(request, case, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def request_answers(request: HttpRequest, reference: str) -> HttpResponse:
     case = _request(request, reference)
     form = AnswersForm(request.POST, service=case.service)
-    if form.is_valid():
-        try:
-            services.request_save_answers(actor=request.user, request=case, answers=form.answers())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, _("Your answers are kept."))
-    return _page(request, case, status=400, answers_form=form)
+    return _submit(
+        request,
+        case,
+        form,
+        "answers_form",
+        lambda data: services.request_save_answers(actor=request.user, request=case, answers=form.answers()),
+        _("Your answers are kept."),
+    )
 
 
 @login_required
@@ -201,22 +216,21 @@ def request_answers(request: HttpRequest, reference: str) -> HttpResponse:
 def request_attach(request: HttpRequest, reference: str) -> HttpResponse:
     case = _request(request, reference)
     form = AttachForm(request.POST, request.FILES, reusable=selectors.reusable_documents(case.operator))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.request_attach(
-                actor=request.user,
-                request=case,
-                document_type=data["document_type"],
-                upload=data["upload"],
-                reuse=data["reuse"],
-                valid_until=data["valid_until"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, _("The document is added."))
-    return _page(request, case, status=400, attach_form=form)
+    return _submit(
+        request,
+        case,
+        form,
+        "attach_form",
+        lambda data: services.request_attach(
+            actor=request.user,
+            request=case,
+            document_type=data["document_type"],
+            upload=data["upload"],
+            reuse=data["reuse"],
+            valid_until=data["valid_until"],
+        ),
+        _("The document is added."),
+    )
 
 
 def _simple(request: HttpRequest, reference: str, action: Any, done: str) -> HttpResponse:
@@ -267,14 +281,7 @@ def _text_action(
 ) -> HttpResponse:
     case = _request(request, reference)
     form = TextForm(request.POST, label=label)
-    if form.is_valid():
-        try:
-            action(case, form.cleaned_data["text"])
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, done)
-    return _page(request, case, status=400, **{form_name: form})
+    return _submit(request, case, form, form_name, lambda data: action(case, data["text"]), done)
 
 
 @login_required
@@ -308,22 +315,14 @@ def request_answer(request: HttpRequest, reference: str) -> HttpResponse:
 def request_issue(request: HttpRequest, reference: str) -> HttpResponse:
     case = _request(request, reference)
     form = IssueForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.request_issue(
-                actor=request.user,
-                request=case,
-                number=data["number"],
-                issued_on=data["issued_on"],
-                valid_until=data["valid_until"],
-                pdf=data["pdf"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, _("Issued: the operator is told and can download it."))
-    return _page(request, case, status=400, issue_form=form)
+    return _submit(
+        request,
+        case,
+        form,
+        "issue_form",
+        lambda data: services.request_issue(actor=request.user, request=case, **data),
+        _("Issued: the operator is told and can download it."),
+    )
 
 
 @login_required
@@ -331,16 +330,14 @@ def request_issue(request: HttpRequest, reference: str) -> HttpResponse:
 def request_refuse(request: HttpRequest, reference: str) -> HttpResponse:
     case = _request(request, reference)
     form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_refuse(
-                actor=request.user, request=case, reason=form.cleaned_data["reason"], rule=form.cleaned_data["rule"]
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, _("The request is refused; the operator reads the reason and the rule."))
-    return _page(request, case, status=400, refuse_form=form)
+    return _submit(
+        request,
+        case,
+        form,
+        "refuse_form",
+        lambda data: services.request_refuse(actor=request.user, request=case, **data),
+        _("The request is refused; the operator reads the reason and the rule."),
+    )
 
 
 @login_required
@@ -349,23 +346,14 @@ def certificate_correct(request: HttpRequest, reference: str, pk: int) -> HttpRe
     case = _request(request, reference)
     certificate = get_object_or_404(case.certificates, pk=pk)
     form = CorrectForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.certificate_correct(
-                actor=request.user,
-                certificate=certificate,
-                reason=data["reason"],
-                number=data["number"],
-                issued_on=data["issued_on"],
-                valid_until=data["valid_until"],
-                pdf=data["pdf"],
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _done(request, case, _("The correction is issued; the earlier certificate is kept."))
-    return _page(request, case, status=400, correct_form=form)
+    return _submit(
+        request,
+        case,
+        form,
+        "correct_form",
+        lambda data: services.certificate_correct(actor=request.user, certificate=certificate, **data),
+        _("The correction is issued; the earlier certificate is kept."),
+    )
 
 
 @login_required
