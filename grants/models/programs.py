@@ -22,6 +22,8 @@ class Program(models.Model):
         GRANT = "grant", _("Grant")
         SOFT_LOAN = "soft_loan", _("Soft loan")
         UTILITY_SUBSIDY = "utility_subsidy", _("Utility subsidy")
+        # Paid per freelancer's seat through the vouchers app's rounds, never through a Call.
+        SEAT_VOUCHER = "seat_voucher", _("Seat voucher")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -111,7 +113,8 @@ class Program(models.Model):
                 condition=Q(monthly_cap__isnull=True) | Q(monthly_cap__gte=0), name="program_monthly_cap_nonnegative"
             ),
             models.CheckConstraint(
-                condition=Q(instrument__in=["grant", "soft_loan", "utility_subsidy"]), name="program_instrument_valid"
+                condition=Q(instrument__in=["grant", "soft_loan", "utility_subsidy", "seat_voucher"]),
+                name="program_instrument_valid",
             ),
             models.CheckConstraint(condition=Q(min_reviewers__gte=1), name="program_min_reviewers_positive"),
             models.CheckConstraint(condition=Q(board_quorum__gte=1), name="program_board_quorum_positive"),
@@ -233,6 +236,12 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.program_id and self.program.instrument == Program.Instrument.SEAT_VOUCHER:
+            raise ValidationError(
+                {"program": _("A seat-voucher program opens voucher rounds (Vouchers in the admin), not calls.")}
+            )
 
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()

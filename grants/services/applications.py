@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.dates import show_datetime
 from core.uploads import read_upload
 from notifications.services import notify
 from spaces.models import Operator, Space
@@ -87,12 +88,16 @@ def application_create(*, actor: "User", call: Call, operator: Operator, space: 
     if not (is_active_person(actor) and operator.members.filter(pk=actor.pk).exists()):
         raise PermissionDenied(_("You can only apply for a company whose staff you are."))
     program = call.program
+    if program.instrument == Program.Instrument.SEAT_VOUCHER:
+        raise ValidationFailed(
+            _("Seat vouchers are asked for by freelancers in a voucher round, not by an operator's application.")
+        )
     if not program.is_active or not call.is_open():
         now = timezone.now()
         moment, when = (call.opens_at, _("it opens")) if now < call.opens_at else (call.closes_at, _("it closed"))
         raise ValidationFailed(
             _("The call “%(call)s” is not open for applications (%(when)s %(at)s).")
-            % {"call": call.title, "when": when, "at": timezone.localtime(moment).strftime("%d %b %Y %H:%M")}
+            % {"call": call.title, "when": when, "at": show_datetime(moment)}
         )
     instrument = program.instrument
     with transaction.atomic():
