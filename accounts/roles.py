@@ -30,6 +30,9 @@ INTEGRITY_HEAD = "integrity_head"
 # (program secretariat) sees every department's late cases.
 DEPARTMENT_DESK = "department_desk"
 ONE_WINDOW_COORDINATOR = "one_window_coordinator"
+# A member of a coworking space who holds (or asks for) a seat voucher (issue #18); signs in to the
+# freelancer's portal, never to the workbench.
+FREELANCER = "freelancer"
 
 ROLE_LABELS = {
     OPERATOR: _("Operator"),
@@ -48,10 +51,11 @@ ROLE_LABELS = {
     INTEGRITY_HEAD: _("Head of integrity"),
     DEPARTMENT_DESK: _("Department desk"),
     ONE_WINDOW_COORDINATOR: _("One-window coordinator"),
+    FREELANCER: _("Freelancer"),
 }
 
 # Staff roles sign in to the workbench; operators to the portal.
-STAFF_ROLES = frozenset(ROLE_LABELS) - {OPERATOR}
+STAFF_ROLES = frozenset(ROLE_LABELS) - {OPERATOR, FREELANCER}
 
 # The roles a data steward gives when importing the officials of departments and associations
 # (issue #15 A: stewards keep who visits), and only to an account that holds no other role
@@ -151,6 +155,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     DEPARTMENT_DESK: ["onewindow.view_servicerequest"],
     ONE_WINDOW_COORDINATOR: ["onewindow.view_servicerequest", "onewindow.view_service"],
     ASSOCIATION_LIAISON: ["integrity.view_inspectionvisit"],
+    # Their own profile and vouchers only (vouchers.selectors).
+    FREELANCER: ["grants.view_program"],
     EDITOR: _WAGTAIL_EDITOR,
     # Senior editors approve and publish what editors submit (Wagtail's moderation workflow); the
     # right to publish is a page permission, given on the site's pages by the site set-up.

@@ -15,7 +15,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class SpaceChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} — {obj.district}"
+        return f"{obj.name} — {obj.get_district_display()}"
 
 
 class VisitChoice(forms.ModelChoiceField):

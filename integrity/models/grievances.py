@@ -56,6 +56,8 @@ class Grievance(ConcurrentTransitionMixin, models.Model):
         UNREGISTERED_VISIT = "unregistered_visit", _("Unregistered or repeated visit")
         DELAY = "delay", _("Delay without reason")
         MISCONDUCT = "misconduct", _("Misconduct")
+        # A freelancer charged more than their share of a subsidised seat (seat vouchers, issue #18).
+        OVERCHARGE = "overcharge", _("Charged more than the subsidised share")
         OTHER = "other", _("Other")
 
     class Channel(models.TextChoices):
@@ -193,7 +195,7 @@ class Grievance(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(state__in=S.values), name="grievance_state_valid"),
             models.CheckConstraint(
-                condition=Q(category__in=["money_demand", "unregistered_visit", "delay", "misconduct", "other"]),
+                condition=Q(category__in=["money_demand", "unregistered_visit", "delay", "misconduct", "overcharge", "other"]),
                 name="grievance_category_valid",
             ),
             models.CheckConstraint(

@@ -260,6 +260,7 @@ def grievance_file(
     contact_email: str = "",
     evidence: Iterable[Any] = (),
     follow_up_key: str | None = None,
+    about_operator: Operator | None = None,
 ) -> Filed:
     """File a grievance. Returns it and, unless filed by a signed-in person, the follow-up key (shown
     once; only its hash is kept).
@@ -268,7 +269,9 @@ def grievance_file(
     their company, and must be one of theirs). "helpline": `entered_by` is the integrity officer who
     typed in the call. "public": nobody signed in. A `visit` fills the department, the official (its
     inspector) and the company when they are not given. `follow_up_key` is passed only by the demo
-    loader, so the README can print the key. Post: state filed, the acknowledgement and resolve days
+    loader, so the README can print the key. `about_operator` is passed only by another service that
+    has checked the filer's tie to a company they are not staff of (a freelancer's voucher seat at its
+    space). Post: state filed, the acknowledgement and resolve days
     set, the event `grievance.filed` without details, the integrity office told on commit.
     """
     errors: dict[str, list[Any]] = {}
@@ -291,6 +294,7 @@ def grievance_file(
             operator = companies[0]
         if operator is not None and operator.pk not in {company.pk for company in companies}:
             raise PermissionDenied(_("You may file a grievance only for your own company."))
+        operator = operator or about_operator
         entered_by = None
     elif channel == Grievance.Channel.HELPLINE:
         if not (_active(entered_by) and GRIEVANCES.role_allows(entered_by, "file_helpline")):

@@ -31,6 +31,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # The key of the audit chain's HMAC, held outside the database (production requires it; dev and test
 # derive one from SECRET_KEY). Changing it breaks verification of every event already written.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+# The key of the digests that stand in for a freelancer's CNIC (vouchers: one voucher per person without
+# keeping the number). Production requires it; dev and test derive one. Changing it makes every stored
+# digest unmatchable, so the one-voucher-per-person rule would stop seeing earlier vouchers.
+IDENTIFIER_DIGEST_KEY = os.environ.get("IDENTIFIER_DIGEST_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "cms",
     "integrity",
     "onewindow",
+    "vouchers",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
     "wagtail.contrib.forms",

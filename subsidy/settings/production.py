@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import AUDIT_HMAC_KEY, DEBUG, SECRET_KEY, env_bool
+from .base import AUDIT_HMAC_KEY, DEBUG, IDENTIFIER_DIGEST_KEY, SECRET_KEY, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
@@ -16,6 +16,11 @@ if DEBUG:
 if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY == SECRET_KEY:
     raise ImproperlyConfigured(
         "AUDIT_HMAC_KEY must be set in the environment for production: at least 32 characters, not SECRET_KEY."
+    )
+if len(IDENTIFIER_DIGEST_KEY) < 32 or IDENTIFIER_DIGEST_KEY in (SECRET_KEY, AUDIT_HMAC_KEY):
+    raise ImproperlyConfigured(
+        "IDENTIFIER_DIGEST_KEY must be set in the environment for production: at least 32 characters, "
+        "neither SECRET_KEY nor AUDIT_HMAC_KEY."
     )
 
 STORAGES = {

@@ -9,6 +9,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-4f1b9c0e2d7a8b3c6e5f4a1d0c9b8a7e6f5d4c3b2a1"  # noqa: S105
 AUDIT_HMAC_KEY = "test-only-audit-key-9d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f"  # noqa: S105
+IDENTIFIER_DIGEST_KEY = "test-only-identifier-key-3a5c7e9b1d3f5a7c9e1b3d5f"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests hold no secrets
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
