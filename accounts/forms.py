@@ -44,6 +44,13 @@ password_rules = lazy(_password_rules, str)
 
 
 class SignUpForm(forms.Form):
+    signed_up_as = forms.ChoiceField(
+        label=_("I am"),
+        choices=User.SignedUpAs.choices,
+        initial=User.SignedUpAs.OPERATOR,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you run a coworking space or are a freelancer.")},
+    )
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("We will send a link to this address to confirm it is yours. You sign in with it."),

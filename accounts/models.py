@@ -62,6 +62,16 @@ class User(AbstractUser):
     # language rather than in the language of the person who acted. Empty: the site's default.
     language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
+    class SignedUpAs(models.TextChoices):
+        OPERATOR = "operator", _("Staff of a coworking-space company")
+        FREELANCER = "freelancer", _("A freelancer who wants a subsidised seat")
+
+    # What a person who signed up said they are: confirming the email gives that role (operator or
+    # freelancer, issue #18). Accounts made by staff keep the default and get their roles from staff.
+    signed_up_as = models.CharField(
+        _("signed up as"), max_length=10, choices=SignedUpAs.choices, default=SignedUpAs.OPERATOR
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -67,8 +67,10 @@ def _tell_owner_of_sign_up_attempt(user: User) -> None:
         queue_security_email(user, "sign_up_existing")
 
 
-def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, language: str = "en") -> User | None:
-    """Create an operator's account that waits for email verification, and queue the link.
+def user_sign_up(
+    *, email: str, full_name: str, mobile: str, password: str, language: str = "en", signed_up_as: str = "operator"
+) -> User | None:
+    """Create an operator's or a freelancer's account that waits for email verification, and queue the link.
 
     The answer is the same whether or not the address already has an account, so sign-up cannot be
     used to find out who has one (security issue #14). New address, after: one account with
@@ -78,6 +80,8 @@ def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, lang
     """
     email = User.objects.normalize_email(email.strip()).lower()
     mobile = normalize_mobile(mobile)
+    if signed_up_as not in User.SignedUpAs.values:
+        signed_up_as = User.SignedUpAs.OPERATOR
     # Hashing is the slow part (hundreds of milliseconds by design); done before the transaction, so
     # the write lock (on SQLite, the whole database's) is held only for the inserts. Hashed whether
     # or not the address is taken: the same work both ways, so the timing tells nothing either.
@@ -93,6 +97,7 @@ def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, lang
                         full_name=full_name.strip(),
                         mobile=mobile,
                         email_verified_at=None,
+                        signed_up_as=signed_up_as,
                         is_staff=False,
                         is_superuser=False,
                     )
@@ -108,7 +113,8 @@ def user_sign_up(*, email: str, full_name: str, mobile: str, password: str, lang
 
 
 def user_verify_email(*, token: str) -> User:
-    """Mark the address in a valid, unexpired link as verified and give the person the operator role.
+    """Mark the address in a valid, unexpired link as verified and give the person the role they signed
+    up for: operator, or freelancer (seat vouchers).
 
     Refuses an expired or altered link, a link for an address the account no longer has, and a link
     for an account that is already verified (so an old link in a mailbox cannot be used to sign in).
@@ -131,8 +137,9 @@ def user_verify_email(*, token: str) -> User:
             raise EmailAlreadyVerified(_("Your email address is already confirmed. Sign in to continue."))
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        operator_group, _created = Group.objects.get_or_create(name=roles.OPERATOR)
-        user.groups.add(operator_group)
+        role = roles.FREELANCER if user.signed_up_as == User.SignedUpAs.FREELANCER else roles.OPERATOR
+        group, _created = Group.objects.get_or_create(name=role)
+        user.groups.add(group)
         user._role_cache = None  # type: ignore[assignment]  # clears User.has_role's per-instance cache
         workflow.record(
             actor=user,
@@ -140,7 +147,7 @@ def user_verify_email(*, token: str) -> User:
             obj=user,
             from_state="unverified",
             to_state="verified",
-            data={"role_added": roles.OPERATOR},
+            data={"role_added": role},
         )
     return user
 

@@ -74,6 +74,8 @@ def _landing_url(user) -> str | None:
         return reverse("integrity:visit_queue")
     if user.has_role(roles.OPERATOR):
         return reverse("portal:dashboard")
+    if user.has_role(roles.FREELANCER):
+        return reverse("vouchers:home")
     return None
 
 
@@ -106,6 +108,7 @@ def sign_up(request):
             mobile=data["mobile"],
             password=data["password1"],
             language=get_language() or "en",
+            signed_up_as=data["signed_up_as"],
         )
         # The same page for a new and a taken address (the owner of a taken one gets an email).
         request.session["signed_up_email"] = user.email if user else data["email"]
