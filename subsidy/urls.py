@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("portal/", include("spaces.urls")),
     path("workbench/operators/", include("spaces.urls_workbench")),
+    path("vouchers/", include("vouchers.urls")),
+    path("workbench/vouchers/", include("vouchers.urls_workbench")),
     path("", include("grants.urls")),
     path("", include("reporting.urls")),
     path("finance/", include("finance.urls")),

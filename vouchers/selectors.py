@@ -273,3 +273,87 @@ def voucher_seats(start: dt.date, end: dt.date) -> list[SeatRow]:
         if item["space_id"] in rows:
             rows[item["space_id"]].subsidy_paid = item["total"] or Decimal("0")
     return list(rows.values())
+
+
+# --- reads the pages need (issue #18's interface) ---------------------------------------------------
+
+
+def round_by_reference(reference: str) -> VoucherRound | None:
+    return VoucherRound.objects.filter(reference=reference).select_related("program").first()
+
+
+def freelancer_documents(freelancer: Freelancer) -> QuerySet[Any]:
+    return freelancer.documents.order_by("kind", "-uploaded_at")
+
+
+def document_visible_to(user: Any, pk: int) -> Any:
+    """A freelancer's document: for its owner and program officers only (None for anyone else)."""
+    from .models import VoucherDocument
+
+    if not user.is_authenticated:
+        return None
+    documents = VoucherDocument.objects.select_related("freelancer")
+    if not user.has_role(roles.PROGRAM_OFFICER):
+        documents = documents.filter(freelancer__user=user)
+    return documents.filter(pk=pk).first()
+
+
+def is_space_member(user: Any, space: Any) -> bool:
+    """Whether the user is one of the people of the space's operator (the operator's side of a voucher)."""
+    return bool(user.is_authenticated and space.operator.members.filter(pk=user.pk).exists())
+
+
+def vouchers_by_reference(references: list[str], state: str = V.APPLIED) -> list[Voucher]:
+    return list(Voucher.objects.filter(reference__in=references, state=state).select_related("round", "space"))
+
+
+def voucher_checks(voucher: Voucher) -> list[Check]:
+    """What the officer sees beside one voucher (the queue's checks)."""
+    return decision_checks(voucher)
+
+
+def waiting_list(round_: VoucherRound | None = None) -> QuerySet[Voucher]:
+    vouchers = Voucher.objects.filter(state=V.WAITLISTED).select_related("round", "space", "freelancer__user")
+    if round_ is not None:
+        vouchers = vouchers.filter(round=round_)
+    return vouchers.order_by("round", "division", "applied_at", "id")
+
+
+@dataclass(frozen=True)
+class ClaimLinePreview:
+    voucher: Voucher
+    days: int
+    days_in_month: int
+    fee: Decimal
+    subsidy: Decimal
+    own_share: Decimal
+
+
+def claim_preview(round_: VoucherRound, space: Any, month: dt.date) -> list[ClaimLinePreview]:
+    """The lines a month's claim would have at each voucher's fee (the operator may lower a fee)."""
+    days_in_month = month_end(month).day
+    lines = []
+    for voucher in seats_in_month(round_, space, month):
+        days = days_covered(voucher, month)
+        subsidy, own = seat_subsidy(round_, voucher.monthly_fee, days, days_in_month)
+        lines.append(ClaimLinePreview(voucher, days, days_in_month, voucher.monthly_fee, subsidy, own))
+    return lines
+
+
+def claim_lines_of(claim: SeatClaim) -> QuerySet[Any]:
+    return claim.lines.select_related("voucher").order_by("voucher__reference")
+
+
+def full_month_split(voucher: Voucher) -> tuple[Decimal, Decimal]:
+    """(what the government pays, what the holder pays) for a whole month at the voucher's fee."""
+    return seat_subsidy(voucher.round, voucher.monthly_fee, 30, 30)
+
+
+def months_left(voucher: Voucher) -> int:
+    """Subsidised months from this one on (all the round's months before the seat starts)."""
+    if voucher.state == V.APPROVED:
+        return voucher.round.months
+    if voucher.state != V.ACTIVE:
+        return 0
+    this_month = timezone.localdate().replace(day=1)
+    return sum(1 for month in voucher_months(voucher) if month.month >= this_month)
