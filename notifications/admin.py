@@ -7,4 +7,4 @@ from .models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "subject", "created_at", "read_at", "emailed_at")
     search_fields = ("recipient__email", "subject")
-    readonly_fields = ("recipient", "subject", "body", "url", "created_at", "read_at", "emailed_at")
+    readonly_fields = ("recipient", "subject", "body", "texts", "url", "created_at", "read_at", "emailed_at")

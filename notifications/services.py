@@ -5,8 +5,10 @@
 
 Each recipient reads in their own language. A subject or body given as a callable (a `Message`, e.g.
 `lambda: _("Tranche %(n)s paid") % {"n": 2}`) is rendered once per recipient, with the recipient's
-language (User.language, kept by accounts.middleware.RememberLanguage) active; a plain string is
-written as it is, in the language active for the caller.
+language (User.language, kept by accounts.middleware.RememberLanguage) active, into `subject`/`body`
+(what the email says); it is also rendered in every language of the site into `texts`, so that the
+inbox shows it in the language of the page being read (/ur/ in Urdu) whatever the recipient's profile
+said when it was written. A plain string is written as it is, in the language active for the caller.
 """
 
 import contextlib
@@ -44,6 +46,18 @@ def _render(message: Message) -> str:
     return str(message() if callable(message) else message)
 
 
+def _texts(subject: Message, body: Message) -> dict[str, dict[str, str]]:
+    """The notice rendered in each of the site's languages; empty when neither part is a callable
+    (a plain string is in one language only)."""
+    if not (callable(subject) or callable(body)):
+        return {}
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = {"subject": _render(subject)[:200], "body": _render(body)}
+    return texts
+
+
 def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = "") -> list[Notification]:
     """Write a notification for each distinct active recipient and email them after commit.
 
@@ -54,6 +68,7 @@ def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = 
     now = timezone.now()
     seen: set[int] = set()
     rows = []
+    texts = _texts(subject, body)
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue
@@ -63,7 +78,11 @@ def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = 
             text_subject, text_body = _render(subject), _render(body)
         # The link opens the page in the recipient's language too (/ur/… or unprefixed English).
         link = translate_url(url, language) if url else ""
-        rows.append(Notification(recipient=user, subject=text_subject[:200], body=text_body, url=link, created_at=now))
+        rows.append(
+            Notification(
+                recipient=user, subject=text_subject[:200], body=text_body, texts=texts, url=link, created_at=now
+            )
+        )
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)

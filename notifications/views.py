@@ -1,10 +1,13 @@
 """A person's notifications: the list (unread ones marked "new" and then read), opening one, and
 marking all read."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, get_language_from_path, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,11 +39,16 @@ def notification_list(request):
 def notification_open(request, pk):
     """Open one notification's link (only one's own; 404 otherwise), marking it read."""
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
+    reading = get_language()
     notification_mark_read(notification=notification, actor=request.user)
     if notification.url and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(notification.url)
+        # The link was written in the recipient's language then; open it in the language being read now
+        # (translate_url resolves the path in the language it names).
+        with override(get_language_from_path(notification.url) or settings.LANGUAGE_CODE):
+            link = translate_url(notification.url, reading)
+        return redirect(link)
     return redirect("grants:notification_list")
 
 
