@@ -269,6 +269,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onewindow.tasks.remind_expiring_certificates",
         "schedule": crontab(minute=55, hour=2),
     },
+    # Every morning: approved seat vouchers not started by their day lapse (their places offered to the
+    # waiting list in order), and vouchers whose months are over complete.
+    "vouchers-daily": {
+        "task": "vouchers.tasks.vouchers_daily",
+        "schedule": crontab(minute=5, hour=3),
+    },
     "integrity-grievance-escalations": {
         "task": "integrity.tasks.escalate_grievance_breaches",
         "schedule": crontab(minute=20),
