@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from spaces.geography import DIVISION_OF, PUNJAB_DIVISIONS
+from spaces.geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, place_label
 
 
 class DirectoryFilterForm(forms.Form):
@@ -13,11 +13,9 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["division"].choices = [("", _("All divisions"))] + [(d, d) for d in PUNJAB_DIVISIONS]
+        self.fields["division"].choices = [("", _("All divisions")), *DIVISION_CHOICES]
         # Grouped by division so a sighted user and a screen reader both hear where a district lies.
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (division, [(d, d) for d in districts]) for division, districts in PUNJAB_DIVISIONS.items()
-        ]
+        self.fields["district"].choices = [("", _("All districts")), *DISTRICT_CHOICES]
 
     def clean(self):
         data = super().clean()
@@ -26,9 +24,18 @@ class DirectoryFilterForm(forms.Form):
             self.add_error(
                 "district",
                 _("%(district)s is in %(right)s division, not %(given)s.")
-                % {"district": district, "right": DIVISION_OF[district], "given": division},
+                % {
+                    "district": place_label(district),
+                    "right": place_label(DIVISION_OF[district]),
+                    "given": place_label(division),
+                },
             )
         return data
+
+
+class _ProgramChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name  # the Urdu name on an Urdu page
 
 
 class AwardFilterForm(DirectoryFilterForm):
@@ -41,7 +48,7 @@ class AwardFilterForm(DirectoryFilterForm):
         ("amount_asc", _("Smallest amount first")),
     ]
 
-    program = forms.ModelChoiceField(label=_("Program"), queryset=None, required=False, empty_label=_("All programs"))
+    program = _ProgramChoiceField(label=_("Program"), queryset=None, required=False, empty_label=_("All programs"))
     instrument = forms.ChoiceField(label=_("Instrument"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     field_order = ["program", "instrument", "division", "district", "sort"]

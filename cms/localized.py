@@ -9,6 +9,8 @@ and nothing can be published in one language only by accident of a second tree.
 Templates read `page.i18n.<field>`: the Urdu field while Urdu is active and the field is filled
 in, otherwise the English one. `page.i18n.fallback.<field>` is true when English text is shown on
 an Urdu page, so the template can mark it `lang="en" dir="ltr"` for screen readers and layout.
+A page about a record that has its own Urdu name (a program page's program, a call page's call) falls
+back to that name before English: `urdu_from_data()` gives it.
 (Not named `localized`: Wagtail's Page.localized, the page in the active locale, keeps its meaning.)
 """
 
@@ -33,6 +35,13 @@ def is_urdu() -> bool:
     return (get_language() or "").split("-")[0] == URDU
 
 
+def _urdu_value(page, name: str):
+    urdu = getattr(page, f"{name}_{URDU}", None)
+    if not has_content(urdu) and hasattr(page, "urdu_from_data"):
+        urdu = page.urdu_from_data().get(name)
+    return urdu
+
+
 class _Fallback:
     def __init__(self, page):
         self._page = page
@@ -42,7 +51,7 @@ class _Fallback:
             raise AttributeError(name)
         if not is_urdu():
             return False
-        return not has_content(getattr(self._page, f"{name}_{URDU}", None))
+        return not has_content(_urdu_value(self._page, name))
 
 
 class LocalizedContent:
@@ -55,7 +64,7 @@ class LocalizedContent:
         if name.startswith("_"):
             raise AttributeError(name)
         if is_urdu():
-            urdu = getattr(self._page, f"{name}_{URDU}", None)
+            urdu = _urdu_value(self._page, name)
             if has_content(urdu):
                 return urdu
         return getattr(self._page, name)
@@ -71,3 +80,7 @@ class Localizable:
     @property
     def i18n(self) -> LocalizedContent:
         return LocalizedContent(self)
+
+    def urdu_from_data(self) -> dict[str, str]:
+        """Urdu text for a field left empty on the page, taken from the record the page is about."""
+        return {}

@@ -140,6 +140,9 @@ class ProgramPage(Localizable, Page):
     class Meta:
         verbose_name = _("program page")
 
+    def urdu_from_data(self) -> dict[str, str]:
+        return {"title": self.program.name_ur}
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import call_pages_with_status
 
@@ -167,6 +170,9 @@ class CallPage(Localizable, Page):
 
     class Meta:
         verbose_name = _("call page")
+
+    def urdu_from_data(self) -> dict[str, str]:
+        return {"title": self.call.title_ur}
 
     def clean(self):
         super().clean()

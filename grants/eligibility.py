@@ -53,7 +53,7 @@ def _spaces_in_punjab(application):
     outside = [space for space in spaces if DIVISION_OF.get(space.district) != space.division or not space.district]
     if outside:
         return False, _("Not in a known Punjab district: %(spaces)s.") % {"spaces": ", ".join(s.code for s in outside)}
-    return True, ", ".join(f"{s.code} ({s.district})" for s in spaces)
+    return True, ", ".join(f"{s.code} ({s.get_district_display()})" for s in spaces)
 
 
 def _amount_within_limits(application):

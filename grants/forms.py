@@ -46,7 +46,7 @@ class StartApplicationForm(forms.Form):
             (
                 call.reference,
                 _("%(call)s — %(program)s (closes %(date)s)")
-                % {"call": call.title, "program": call.program.name, "date": show_date(call.closes_at)},
+                % {"call": call.display_title, "program": call.program.display_name, "date": show_date(call.closes_at)},
             )
             for call in calls
         ]
@@ -235,8 +235,8 @@ class ScreeningQueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        programs = Program.objects.order_by("name").values_list("slug", "name")
-        self.filters["program"].extra["choices"] = list(programs)
+        programs = Program.objects.order_by("name").only("slug", "name", "name_ur")
+        self.filters["program"].extra["choices"] = [(program.slug, program.display_name) for program in programs]
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.form.is_valid() else queryset

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from .geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, district_in_division_q
+from .geography import DISTRICT_CHOICES, DIVISION_CHOICES, DIVISION_OF, district_in_division_q, place_label
 from .permissions import REGISTRY_IMPORT_JOBS, SPACES
 from .validators import (
     mask,
@@ -239,7 +239,7 @@ class Space(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.district})"
+        return f"{self.name} ({self.get_district_display()})"
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -253,7 +253,11 @@ class Space(models.Model):
             raise ValidationError(
                 {
                     "district": _("%(district)s is in %(right)s division, not %(given)s.")
-                    % {"district": self.district, "right": DIVISION_OF[self.district], "given": self.division}
+                    % {
+                        "district": place_label(self.district),
+                        "right": place_label(DIVISION_OF[self.district]),
+                        "given": place_label(self.division),
+                    }
                 }
             )
 

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language, shown_in_english
+
 from ..documents import DocumentType
 from ..fiscal import FiscalYear
 
@@ -26,6 +28,9 @@ class Program(models.Model):
         SEAT_VOUCHER = "seat_voucher", _("Seat voucher")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_ur = models.CharField(
+        _("name (Urdu)"), max_length=200, blank=True, help_text=_("Shown on Urdu pages; empty shows the English name.")
+    )
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     code = models.CharField(
         _("reference prefix"),
@@ -122,6 +127,15 @@ class Program(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the Urdu one on an Urdu page when it is filled in."""
+        return in_active_language(self.name, self.name_ur)
+
+    @property
+    def name_is_english_on_urdu_page(self) -> bool:
+        return shown_in_english(self.name_ur)
 
     def clean(self):
         errors = {}
@@ -220,6 +234,12 @@ class Call(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="calls")
     title = models.CharField(_("title"), max_length=200)
+    title_ur = models.CharField(
+        _("title (Urdu)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on Urdu pages; empty shows the English title."),
+    )
     reference = models.SlugField(_("reference"), max_length=60, unique=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
@@ -236,6 +256,15 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language: the Urdu one on an Urdu page when it is filled in."""
+        return in_active_language(self.title, self.title_ur)
+
+    @property
+    def title_is_english_on_urdu_page(self) -> bool:
+        return shown_in_english(self.title_ur)
 
     def clean(self):
         if self.program_id and self.program.instrument == Program.Instrument.SEAT_VOUCHER:
