@@ -41,13 +41,15 @@ from django.utils.translation import gettext as _
 
 from finance.models import PaymentInstruction, PaymentState
 from grants.fiscal import FiscalQuarter
-from grants.models import Application, BudgetCommitment
+from grants.models import Application, BudgetCommitment, Program
 from spaces.models import Space
 
 PAID_STATES = (PaymentState.PAID, PaymentState.RECONCILED)
 RETURNED_STATES = (PaymentState.FAILED, PaymentState.RETRIED)
 CHUNK_SIZE = 2000
 ZERO = Decimal("0.00")
+# The idempotency keys of seat-claim payments (finance.models.source_key of a vouchers.SeatClaim).
+SEAT_CLAIM_KEY = "vouchers.seatclaim:"
 
 # Detail rows: one per payment paid in the quarter, in the order of the Payments sheet's columns.
 DETAIL_FIELDS = (
@@ -191,7 +193,15 @@ def money_lines(quarter: FiscalQuarter) -> list[MoneyLine]:
         row["application"]: row
         for row in to_date.filter(application__isnull=False).values("application").annotate(**sums).order_by()
     }
-    unassigned = list(to_date.filter(application__isnull=True).values("space").annotate(**sums).order_by())
+    # Seat-voucher claims (issue #18) are paid per space, with no application: their own lines, under
+    # the seat-voucher program and instrument, not "Unassigned".
+    voucher_payment = Q(idempotency_key__startswith=SEAT_CLAIM_KEY)
+    unassigned = list(
+        to_date.filter(application__isnull=True).exclude(voucher_payment).values("space").annotate(**sums).order_by()
+    )
+    seat_claims = list(
+        to_date.filter(application__isnull=True).filter(voucher_payment).values("space").annotate(**sums).order_by()
+    )
 
     several = _("Several spaces")
     unassigned_label = _("Unassigned")
@@ -224,16 +234,22 @@ def money_lines(quarter: FiscalQuarter) -> list[MoneyLine]:
                     paid_to_date=paid.get("to_date") or ZERO,
                 )
             )
-    space_ids = [row["space"] for row in unassigned if row["space"] is not None]
+    space_ids = [row["space"] for row in [*unassigned, *seat_claims] if row["space"] is not None]
     spaces = {
         s["pk"]: s for s in Space.objects.filter(pk__in=space_ids).values("pk", "code", "name", "district", "division")
     }
-    for row in unassigned:
+    voucher_program = Program.objects.filter(instrument=Program.Instrument.SEAT_VOUCHER).values_list(
+        "name", flat=True
+    ).first() or _("Seat vouchers")
+    for row, program, instrument in [
+        *((row, unassigned_label, "") for row in unassigned),
+        *((row, voucher_program, Program.Instrument.SEAT_VOUCHER.value) for row in seat_claims),
+    ]:
         space = spaces.get(row["space"])
         lines.append(
             MoneyLine(
-                program=unassigned_label,
-                instrument="",
+                program=program,
+                instrument=instrument,
                 division=space["division"] if space else unassigned_label,
                 district=space["district"] if space else unassigned_label,
                 space_code=space["code"] if space else unassigned_label,

@@ -17,6 +17,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
 from grants.fiscal import FiscalQuarter
+from vouchers.selectors import voucher_seats
 
 from . import selectors
 from .pdf import BRAND, build_landscape, figures_table
@@ -151,6 +152,26 @@ def build_utilization_pdf(quarter: FiscalQuarter, path: Path, progress=None) -> 
             styles["Normal"],
         )
     )
+    seats = voucher_seats(start, end)
+    if seats:
+        divisions_seats: dict[str, list[int]] = {}
+        for row in seats:
+            figures = divisions_seats.setdefault(row.division, [0, 0, 0])
+            figures[0] += row.seats
+            figures[1] += row.women
+            figures[2] += row.men
+        story += [
+            Paragraph(escape(_("Seat-voucher seats by division")), styles["Heading2"]),
+            figures_table(
+                [_("Division"), _("Seats"), _("Women"), _("Men")],
+                [[division, *(_int(n) for n in figures)] for division, figures in sorted(divisions_seats.items())],
+                1,
+            ),
+            Paragraph(
+                escape(_("Spaces, districts and age bands are in the Excel workbook's “Voucher seats” sheet.")),
+                styles["Normal"],
+            ),
+        ]
     build_landscape(path, story, title=_("Space utilization — %(quarter)s") % {"quarter": quarter.label})
     if progress:
         progress(95)

@@ -18,6 +18,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.utils import get_column_letter
 
 from grants.fiscal import FiscalQuarter
+from vouchers.selectors import AGE_BANDS, age_band, voucher_seats
 
 from . import selectors
 from .excel import CellStyles, excel_local, safe_text, set_widths, stream_cells_directly, write_header
@@ -77,7 +78,8 @@ SHEET_MONTHS = "Months by division"
 SHEET_DISTRICTS = "Months by district"
 SHEET_DETAIL = "Spaces by month"
 SHEET_MISSING = "Did not file"
-SHEETS = (SHEET_SUMMARY, SHEET_MONTHS, SHEET_DISTRICTS, SHEET_DETAIL, SHEET_MISSING)
+SHEET_VOUCHERS = "Voucher seats"
+SHEETS = (SHEET_SUMMARY, SHEET_MONTHS, SHEET_DISTRICTS, SHEET_DETAIL, SHEET_MISSING, SHEET_VOUCHERS)
 
 # Shared write-only helpers (reporting/excel.py), under the names this module has always used.
 _Styles = CellStyles
@@ -241,6 +243,30 @@ def _missing_sheet(wb: Workbook, start, end) -> None:
     ws.auto_filter.ref = f"A1:G{len(rows) + 1}"
 
 
+def _vouchers_sheet(wb: Workbook, start, end) -> None:
+    """Seat-voucher seats subsidised for a day or more in the quarter (issue #18), by space with its
+    division and district: seats, women and men, age bands (on each round's day) and the subsidy paid
+    for the quarter's months. Counts only: no person is named."""
+    ws = wb.create_sheet(SHEET_VOUCHERS)
+    styles = _Styles(ws)
+    bands = [age_band(low) for low, _high in AGE_BANDS]
+    _widths(ws, [16, 18, 30, 9, 9, 9, 9, *(9 for _b in bands), 16])
+    ws.freeze_panes = "D2"
+    headers = [_("Division"), _("District"), _("Space"), _("Seats"), _("Women"), _("Men"), _("Other")]
+    _header(ws, styles, [*headers, *(_("Ages %(band)s") % {"band": band} for band in bands), _("Subsidy paid (PKR)")])
+    rows = voucher_seats(start, end)
+    for row in rows:
+        ws.append(
+            [
+                *(safe_text(text) for text in (row.division, row.district, row.space)),
+                *(styles.cell(n, FMT_INT) for n in (row.seats, row.women, row.men, row.other)),
+                *(styles.cell(row.by_age[band], FMT_INT) for band in bands),
+                styles.cell(row.subsidy_paid, "#,##0.00"),
+            ]
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(8 + len(bands))}{len(rows) + 1}"
+
+
 def build_utilization_xlsx(quarter: FiscalQuarter, path: Path, progress: Progress = None) -> None:
     """Write the quarter's utilization workbook to `path` (the caller renames it into place)."""
     start, end = quarter.start, quarter.end
@@ -258,6 +284,7 @@ def build_utilization_xlsx(quarter: FiscalQuarter, path: Path, progress: Progres
         progress=(lambda pct: progress(10 + pct * 80 // 100)) if progress else None,
     )
     _missing_sheet(wb, start, end)
+    _vouchers_sheet(wb, start, end)
     if progress:
         progress(95)
     wb.save(path)
