@@ -301,6 +301,10 @@ class PerformancePage(SectionPage):
         context["programs"] = program_performance()
         # The one window: this fiscal year by default, all time on ?one_window=all.
         context["one_window"] = one_window_performance(all_time=request.GET.get("one_window") == "all")
+        # Seat vouchers (issue #18): counts only, never a person.
+        from vouchers.selectors import public_figures
+
+        context["vouchers"] = public_figures()
         return context
 
 

@@ -119,3 +119,15 @@ def test_the_performance_page_shows_the_figures(client, performance_page, db):
     assert "<h2>Growth Grant</h2>" in html
     assert "1 application submitted." in html
     assert "2.5" in html and "not yet measured" in html
+
+
+def test_the_performance_page_counts_seat_vouchers_and_names_nobody(client, performance_page, db):
+    from tests.vouchers.conftest import make_freelancer, make_offer, make_round
+    from vouchers.services.vouchers import voucher_apply
+
+    round_ = make_round()
+    voucher_apply(actor=make_freelancer(), round=round_, offer=make_offer(round_), seat_type="hot_desk")
+    html = client.get(performance_page.url).content.decode()
+    assert 'id="seat-vouchers-heading"' in html
+    assert "<dt>On the waiting list</dt><dd>0</dd>" in html and "<dt>Issued</dt><dd>0</dd>" in html
+    assert "Person" not in html.split('id="seat-vouchers"')[1]
