@@ -127,7 +127,7 @@ def test_the_public_figures_and_their_csv_count_per_department(client, scheduled
     page = client.get(reverse("integrity:public_figures") + "?fy=2026-27")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Registered visits in FY2026-27" in body
+    assert 'Registered visits in <bdi dir="ltr">FY2026-27</bdi>' in body
     rows = list(
         csv.reader(
             io.StringIO(client.get(reverse("integrity:public_figures_csv") + "?fy=2026").content.decode("utf-8-sig"))
@@ -142,7 +142,7 @@ def test_the_public_figures_and_their_csv_count_per_department(client, scheduled
 def test_an_operator_sees_the_inspection_burden_of_each_space(client, scheduled, operator_user):
     client.force_login(operator_user)
     page = client.get(reverse("integrity:portal_visits")).content.decode()
-    assert "Inspection burden in FY2026-27" in page
+    assert 'Inspection burden in <bdi dir="ltr">FY2026-27</bdi>' in page
     assert "Punjab Revenue Authority: 1" in page
     assert scheduled.code in page
 
