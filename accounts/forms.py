@@ -49,7 +49,8 @@ class SignUpForm(forms.Form):
         choices=User.SignedUpAs.choices,
         initial=User.SignedUpAs.OPERATOR,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Say whether you run a coworking space or are a freelancer.")},
+        # Pre-selected on the page; a post without it (an older form, a script) signs up an operator.
+        required=False,
     )
     email = forms.EmailField(
         label=_("Email address"),
@@ -89,6 +90,9 @@ class SignUpForm(forms.Form):
         error_messages={"required": _("Type your password again.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_signed_up_as(self):
+        return self.cleaned_data.get("signed_up_as") or User.SignedUpAs.OPERATOR
 
     def clean_email(self):
         # Whether the address has an account is never said here (security issue #14): the service

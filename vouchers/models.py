@@ -366,24 +366,24 @@ class Voucher(ConcurrentTransitionMixin, models.Model):
     def withdraw(self, *, at):
         self.closed_at = at
 
-    @transition(field=state, source=V.APPROVED, target=V.ACTIVE)
+    @transition(field=state, source=V.APPROVED, target=V.ACTIVE, permission=VOUCHERS.predicate("start"))
     def start(self, *, start_date, planned_end):
         self.start_date = start_date
         self.planned_end = planned_end
 
-    @transition(field=state, source=V.ACTIVE, target=V.ENDED)
+    @transition(field=state, source=V.ACTIVE, target=V.ENDED, permission=VOUCHERS.predicate("end"))
     def end(self, *, ended_on, reason, note, at):
         self.ended_on = ended_on
         self.end_reason = reason
         self.end_note = note
         self.closed_at = at
 
-    @transition(field=state, source=V.APPROVED, target=V.LAPSED)
+    @transition(field=state, source=V.APPROVED, target=V.LAPSED, permission=VOUCHERS.predicate("lapse"))
     def lapse(self, *, note, at):
         self.end_note = note
         self.closed_at = at
 
-    @transition(field=state, source=V.ACTIVE, target=V.COMPLETED)
+    @transition(field=state, source=V.ACTIVE, target=V.COMPLETED, permission=VOUCHERS.predicate("complete"))
     def complete(self, *, at):
         self.closed_at = at
 
@@ -553,11 +553,21 @@ class SeatClaim(ConcurrentTransitionMixin, models.Model):
         self.rejection_reason = reason
         self.rejected_at = at
 
-    @transition(field=state, source=SeatClaimState.APPROVED, target=SeatClaimState.PAID)
+    @transition(
+        field=state,
+        source=SeatClaimState.APPROVED,
+        target=SeatClaimState.PAID,
+        permission=SEAT_CLAIMS.predicate("mark_paid"),
+    )
     def mark_paid(self, *, at):
         self.paid_at = at
 
-    @transition(field=state, source=SeatClaimState.PAID, target=SeatClaimState.APPROVED)
+    @transition(
+        field=state,
+        source=SeatClaimState.PAID,
+        target=SeatClaimState.APPROVED,
+        permission=SEAT_CLAIMS.predicate("payment_returned"),
+    )
     def payment_returned(self):
         self.paid_at = None
 

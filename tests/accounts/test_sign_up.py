@@ -289,3 +289,21 @@ def test_signing_in_is_still_throttled_after_five_failures(client):
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_freelancer_who_signs_up_gets_the_freelancer_role_and_lands_on_the_voucher_page(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks, signed_up_as="freelancer")
+    client.post(link_path(mail.outbox[0]))
+    user = User.objects.get()
+    assert user.has_role(roles.FREELANCER) and not user.has_role(roles.OPERATOR)
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("vouchers:home")
+    event = AuditEvent.objects.get(action="user.verify_email")
+    assert event.data["role_added"] == roles.FREELANCER
+
+
+def test_the_sign_up_page_asks_operator_or_freelancer_as_a_group_of_choices(client):
+    html = client.get(reverse("accounts:sign_up")).content.decode()
+    assert "<legend>I am</legend>" in html
+    assert 'value="operator"' in html and 'value="freelancer"' in html

@@ -11,7 +11,21 @@ from django_fsm import FSMFieldMixin
 from core.workflow import PermissionTable
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "audit", "cms", "core", "finance", "grants", "loans", "notifications", "reporting", "spaces"]
+APPS = [
+    "accounts",
+    "audit",
+    "cms",
+    "core",
+    "finance",
+    "grants",
+    "integrity",
+    "loans",
+    "notifications",
+    "onewindow",
+    "reporting",
+    "spaces",
+    "vouchers",
+]
 
 
 def app_sources():
@@ -41,6 +55,10 @@ def test_there_are_state_machines_to_check():
         "finance.PaymentBatch",
         "loans.Loan",
         "reporting.ReportJob",
+        "integrity.InspectionVisit",
+        "onewindow.ServiceRequest",
+        "vouchers.Voucher",
+        "vouchers.SeatClaim",
     } <= labels
 
 
@@ -58,7 +76,15 @@ def test_permission_predicates_come_from_a_table():
 
     tables = [
         obj
-        for module in ("grants.permissions", "finance.permissions", "loans.permissions", "reporting.permissions")
+        for module in (
+            "grants.permissions",
+            "finance.permissions",
+            "loans.permissions",
+            "reporting.permissions",
+            "integrity.permissions",
+            "onewindow.permissions",
+            "vouchers.permissions",
+        )
         for obj in vars(__import__(module, fromlist=["*"])).values()
         if isinstance(obj, PermissionTable)
     ]

@@ -727,14 +727,14 @@ def voucher_report_overcharge(*, actor: User, voucher: Voucher, charged: Any, wh
         "charged": f"{amount:,.2f}",
         "share": f"{own_share:,.2f}",
     }
-    filed = grievance_file(
-        category="overcharge",
-        what_happened=f"{summary}\n\n{text}",
-        channel="portal",
-        filed_by=actor,
-        about_operator=voucher.space.operator,
-    )
-    with transaction.atomic():
+    with transaction.atomic():  # the grievance and the voucher's event together, or neither
+        filed = grievance_file(
+            category="overcharge",
+            what_happened=f"{summary}\n\n{text}",
+            channel="portal",
+            filed_by=actor,
+            about_operator=voucher.space.operator,
+        )
         workflow.record(
             actor=actor,
             event=E.OVERCHARGE_REPORTED,
