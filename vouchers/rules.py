@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.dates import show_date
+from spaces.geography import place_label
 
 from .models import (
     HOLDING_STATES,
@@ -197,7 +198,7 @@ def decision_checks(voucher: Voucher) -> list[Check]:
             "quota",
             used < quota,
             _("%(division)s: %(used)s of %(quota)s vouchers given.")
-            % {"division": voucher.division, "used": used, "quota": quota},
+            % {"division": place_label(voucher.division), "used": used, "quota": quota},
         )
     )
     taken = seats_taken(voucher.offer)

@@ -26,6 +26,7 @@ from core import workflow
 from core.calendar import add_working_days, working_days_between
 from core.money import percent
 from core.uploads import read_upload
+from spaces.geography import place_label
 
 from .. import messages
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -349,7 +350,7 @@ def voucher_approve(*, actor: User, voucher: Voucher) -> Decision:
                 messages.VOUCHER_WAITLISTED,
                 voucher_url(voucher),
                 reference=voucher.reference,
-                division=voucher.division,
+                division=lambda: str(place_label(voucher.division)),
                 space=voucher.space.name,
                 position=position,
             )
@@ -410,7 +411,7 @@ def voucher_offer(*, actor: User | None, voucher: Voucher) -> Voucher:
         if voucher.state == V.WAITLISTED and not _has_place(voucher, quota, offer):
             raise InvalidTransition(
                 _("No place is free in %(division)s or at %(space)s yet.")
-                % {"division": voucher.division, "space": voucher.space.name}
+                % {"division": place_label(voucher.division), "space": voucher.space.name}
             )
         now = timezone.now()
         start_by = _start_by(voucher, timezone.localdate(now))
