@@ -28,7 +28,8 @@ demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Sahulat runs at http://$(HOST):$(PORT)/ — demo logins are listed in README.md"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	# Links in emails (verification, notifications) name the address the demo is served at, port included.
+	WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL, as CI does).
 test: dev-venv

@@ -4,6 +4,8 @@ Conventions as in applications.py."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -306,7 +308,9 @@ def application_documents(request, reference):
                 _("“%(name)s” is uploaded as %(type)s.")
                 % {"name": document.original_filename, "type": document.get_document_type_display()},
             )
-            return redirect("grants:portal_documents", reference=reference)
+            # The type just uploaded stays chosen: people upload several files of one type in a row.
+            url = reverse("grants:portal_documents", kwargs={"reference": reference})
+            return redirect(f"{url}?{urlencode({'type': document.document_type})}")
     return render(
         request,
         "grants/portal/documents.html",
