@@ -102,6 +102,7 @@ QUEUE_FIELDS = (
     "submitted_at",
     "closed_at",
     "call__program__name",
+    "call__program__name_ur",
     "call__program__code",
     "operator__legal_name",
     "space__name",
