@@ -148,6 +148,11 @@ class ProgramPage(Localizable, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["calls"] = call_pages_with_status(self)
+        if self.program.instrument == "seat_voucher":
+            # A seat-voucher program opens rounds for freelancers, not calls (issue #18).
+            from vouchers.selectors import open_rounds
+
+            context["voucher_rounds"] = open_rounds().filter(program=self.program)
         return context
 
 

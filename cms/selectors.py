@@ -136,7 +136,10 @@ def _stage_durations() -> dict[int, dict[str, dt.timedelta]]:
 
 def program_performance() -> list[ProgramPerformance]:
     """For each active program: submitted applications per stage, and the median days each stage took."""
-    programs = list(Program.objects.filter(is_active=True).order_by("name"))
+    # Seat-voucher programs have no applications of operators: their figures are their own section.
+    programs = list(
+        Program.objects.filter(is_active=True).exclude(instrument=Program.Instrument.SEAT_VOUCHER).order_by("name")
+    )
     counts: dict[tuple[int, str], int] = defaultdict(int)
     program_of: dict[int, int] = {}
     for pk, program_id, state in (
