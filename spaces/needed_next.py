@@ -12,7 +12,9 @@ program sets one:
 - last month's utilization return of each space that files returns, not yet filed (due now; the
   program sets no day of the month);
 - a one-window request on which another department asked for information, to answer;
-- an inspection visit, to answer for, within VISIT_ANSWER_DAYS of the visit.
+- an inspection visit, to answer for, within VISIT_ANSWER_DAYS of the visit;
+- a freelancer's approved seat voucher at one of its spaces, whose start to record, by its start-by day;
+- last month's seat claim of each space with voucher seats in it, not yet filed (issue #18).
 
 Reads only; a fixed number of queries whatever the size of the company.
 """
@@ -178,6 +180,46 @@ def _visits(operator: Operator, now: dt.datetime) -> list[OwedAction]:
     ]
 
 
+def _vouchers(operator: Operator, today: dt.date) -> list[OwedAction]:
+    from vouchers.models import SeatClaim, Voucher, VoucherState
+    from vouchers.selectors import seats_in_month
+
+    actions = [
+        OwedAction(
+            kind="voucher_start",
+            text=_("Record the start of voucher %(reference)s at %(space)s (or report a no-show)")
+            % {"reference": voucher.reference, "space": voucher.space.name},
+            url=reverse("vouchers:voucher", kwargs={"reference": voucher.reference}),
+            due=voucher.start_by,
+        )
+        for voucher in Voucher.objects.filter(space__operator=operator, state=VoucherState.APPROVED)
+        .select_related("space")
+        .order_by("start_by", "reference")
+    ]
+    month = last_closed_month(today)
+    claimed = set(
+        SeatClaim.objects.filter(space__operator=operator, month=month)
+        .exclude(state=SeatClaim.State.REJECTED)
+        .values_list("round_id", "space_id")
+    )
+    offers = operator.spaces.filter(voucher_rounds__isnull=False).values_list("voucher_rounds__round_id", "pk", "name")
+    for round_id, space_id, name in offers.order_by("name").distinct():
+        if (round_id, space_id) in claimed:
+            continue
+        if not seats_in_month(round_id, space_id, month):
+            continue
+        actions.append(
+            OwedAction(
+                kind="seat_claim",
+                text=_("Claim the voucher seats of %(space)s for %(month)s")
+                % {"space": name, "month": month_label(month)},
+                url=reverse("vouchers:claim_new"),
+                due=None,
+            )
+        )
+    return actions
+
+
 def operator_owed_actions(operator: Operator | None, *, now: dt.datetime | None = None) -> list[OwedAction]:
     """Every action the company owes, soonest deadline first, then those without a deadline."""
     if operator is None:
@@ -191,5 +233,6 @@ def operator_owed_actions(operator: Operator | None, *, now: dt.datetime | None 
         *_returns(operator, today),
         *_one_window(operator),
         *_visits(operator, now),
+        *_vouchers(operator, today),
     ]
     return sorted(actions, key=_sort_key)
