@@ -264,7 +264,7 @@ def _award_letter_pdf(award, *, verify_url: str, rtl: bool) -> bytes:
         (_("Sanction number"), award.sanction_number),
         (_("Date"), _day(offered.date())),
         (_("Application"), application.reference),
-        (_("Program"), f"{program.name} ({program.get_instrument_display()})"),
+        (_("Program"), f"{program.display_name} ({program.get_instrument_display()})"),
         (_("Fiscal year"), award.fiscal_year_label),
     ]
     amount_style = ParagraphStyle("amount", parent=w.heading, fontSize=14, leading=22 if rtl else 17)
@@ -282,7 +282,7 @@ def _award_letter_pdf(award, *, verify_url: str, rtl: bool) -> bytes:
                 "I am pleased to inform you that %(by_whom)s has approved your application %(reference)s to the "
                 "%(program)s. The amount sanctioned is:"
             )
-            % {"by_whom": by_whom, "reference": application.reference, "program": program.name},
+            % {"by_whom": by_whom, "reference": application.reference, "program": program.display_name},
             w.body,
         ),
         Spacer(1, 2 * mm),

@@ -260,7 +260,9 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
             raise ValidationFailed(*problems)
         _transition(application, "submit", actor)
         ref = application.reference
-        _tell_operator(application, *messages.TO_OPERATOR_SUBMITTED.render(ref=ref, call=application.call.title))
+        call = application.call
+        # The call's title as each person reads it (a callable is rendered in their language).
+        _tell_operator(application, *messages.TO_OPERATOR_SUBMITTED.render(ref=ref, call=lambda: call.display_title))
         _tell_officers(
             application,
             messages.TO_OFFICERS_SUBMITTED,

@@ -246,8 +246,10 @@ def review_assign(*, application: Application, actor: "User", reviewers: "Iterab
             data={"reference": application.reference, "reviewers": [user.pk for user in reviewers]},
             at=now,
         )
+        program = application.call.program
+        # The program's name as each reviewer reads it (a callable is rendered in their language).
         subject, body = messages.TO_REVIEWERS_ASSIGNED.render(
-            ref=application.reference, program=application.call.program.name
+            ref=application.reference, program=lambda: program.display_name
         )
         notify(
             recipients=reviewers,

@@ -41,3 +41,28 @@ def test_open_calls_and_the_start_form_use_the_urdu_names(client, grant_call, op
     assert f"{URDU_CALL} — {URDU_PROGRAM}" in html
     html = client.get(english_calls).content.decode()
     assert "Growth Grant" in html and grant_call.title in html and URDU_PROGRAM not in html
+
+
+def test_notices_name_the_program_in_the_language_they_are_read_in(grant_call, operator, space, operator_user):
+    from accounts import roles
+    from grants import services
+    from notifications.models import Notification
+
+    from .conftest import complete_grant, make_reviewers, to_state
+    from .factories import UserFactory
+
+    program = grant_call.program
+    program.name_ur = URDU_PROGRAM
+    program.save(update_fields=["name_ur"])
+    officer = UserFactory(roles=[roles.PROGRAM_OFFICER])
+    app = to_state(
+        complete_grant(grant_call, operator, space, operator_user),
+        "in_review",
+        operator_user=operator_user,
+        officer=officer,
+    )
+    reviewers = make_reviewers(2)
+    services.review_assign(application=app, actor=officer, reviewers=reviewers)
+    note = Notification.objects.filter(recipient=reviewers[0]).latest("pk")
+    assert "Growth Grant" in note.texts["en"]["body"] + note.texts["en"]["subject"]
+    assert URDU_PROGRAM in note.texts["ur"]["body"] + note.texts["ur"]["subject"]
