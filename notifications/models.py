@@ -1,14 +1,21 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import Channel, Kind
+
 
 class Notification(models.Model):
-    """A message to one person: shown in their portal or workbench, and sent once by email.
+    """A message to one person: shown in their portal or workbench, sent once by email and, when they
+    chose it and have a mobile number, once by SMS.
 
-    Write through `notifications.services.notify` only; `emailed_at` makes the email task idempotent.
+    Write through `notifications.services.notify` only; `emailed_at` and `sms_at` make the email and
+    SMS tasks idempotent. `by_email`/`by_sms` are the channels the recipient's preferences asked for
+    when it was written (notifications.kinds).
     """
 
     recipient = models.ForeignKey(
@@ -24,6 +31,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("sent"), db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.GENERAL)
+    by_email = models.BooleanField(_("to be emailed"), default=True)
+    by_sms = models.BooleanField(_("to be sent by SMS"), default=False)
+    sms_at = models.DateTimeField(_("sent by SMS"), null=True, blank=True)
+    # Set while a worker is sending the SMS (a claim taken by one conditional UPDATE, no transaction
+    # held open during the gateway call); cleared when it fails, so the retry may claim it again.
+    sms_claimed_at = models.DateTimeField(_("SMS being sent since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -35,6 +49,8 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(read_at__isnull=True) | Q(read_at__gte=F("created_at")), name="notification_read_after_sent"
             ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="notification_kind_valid"),
+            models.CheckConstraint(condition=Q(sms_at__isnull=True) | Q(by_sms=True), name="notification_sms_if_asked"),
         ]
 
     def __str__(self):
@@ -67,3 +83,63 @@ class Notification(models.Model):
     @property
     def shown_body(self) -> str:
         return self.body_in()
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind on one channel (email or SMS; the portal is always on). No row:
+    the kind's default (notifications.kinds.default_enabled). Written through
+    `notifications.services.notification_preferences_set` only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    enabled = models.BooleanField(_("wanted"))
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="notificationpreference_one_per_choice"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="notificationpreference_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="notificationpreference_channel_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.channel}: {self.enabled}"
+
+
+class ReminderSent(models.Model):
+    """A reminder sent once: the reminder's code, what it is about (any row: a space, a loan, a question,
+    an award), the date it counts from (the due date, or the day asked or offered) and the offset in
+    days from it. The unique constraint is what makes a second run, or two runs at once, send nothing
+    twice. Written through `notifications.services.reminder_record` only."""
+
+    code = models.CharField(_("reminder"), max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("about (type)"))
+    object_id = models.PositiveBigIntegerField(_("about (id)"))
+    subject = GenericForeignKey("content_type", "object_id")
+    due_on = models.DateField(_("due or counted from"))
+    offset_days = models.SmallIntegerField(_("days from that date"))
+    sent_at = models.DateTimeField(_("sent"))
+    recipients = models.PositiveIntegerField(_("people reminded"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "content_type", "object_id", "due_on", "offset_days"], name="remindersent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.content_type_id}:{self.object_id} {self.due_on} {self.offset_days:+d}"

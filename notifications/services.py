@@ -9,24 +9,34 @@ language (User.language, kept by accounts.middleware.RememberLanguage) active, i
 (what the email says); it is also rendered in every language of the site into `texts`, so that the
 inbox shows it in the language of the page being read (/ur/ in Urdu) whatever the recipient's profile
 said when it was written. A plain string is written as it is, in the language active for the caller.
+
+Each notice has a kind (notifications.kinds: decision, information request, payment, reminder, visit,
+general); the recipient's preferences for that kind decide whether it is also emailed and sent by SMS
+(the portal always shows it; legal notices are always emailed). The SMS goes only to a person with a
+usable mobile number, as its own Celery task per row, queued on commit like the email.
 """
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterable, Iterator
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
 
-from .models import Notification
+from .kinds import Channel, Kind, always_on, default_enabled
+from .models import Notification, NotificationPreference, ReminderSent
+from .sms import sms_number
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Demo data loading creates notifications but sends no email (see fixtures/demo_applications.py).
+# Demo data loading creates notifications but sends no email or SMS (see fixtures/demo_applications.py).
 _emails_suppressed = contextvars.ContextVar("notifications_emails_suppressed", default=False)
 
 
@@ -58,21 +68,51 @@ def _texts(subject: Message, body: Message) -> dict[str, dict[str, str]]:
     return texts
 
 
-def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = "") -> list[Notification]:
-    """Write a notification for each distinct active recipient and email them after commit.
+def _chosen(users: list["User"], kind: str) -> dict[tuple[int, str], bool]:
+    """The recipients' choices for `kind`, {(user id, channel): wanted}, in one query."""
+    rows = NotificationPreference.objects.filter(user__in=[u.pk for u in users], kind=kind)
+    return {(row.user_id, row.channel): row.enabled for row in rows}
 
-    Pre: `subject` is non-empty. A callable subject or body is rendered per recipient in the
-    recipient's language; a string is written as it is. Post: one unread row per recipient; the email
-    task is queued once, on commit, with the new rows' ids.
+
+def wants(user: "User", kind: str, channel: str, chosen: Mapping[tuple[int, str], bool] | None = None) -> bool:
+    """Whether `user` gets `kind` on `channel`: always for a legal notice by email; else their choice,
+    or the kind's default when they made none. SMS also needs a usable mobile number."""
+    if channel == Channel.SMS and sms_number(user.mobile) is None:
+        return False
+    if always_on(kind, channel):
+        return True
+    if chosen is None:
+        chosen = _chosen([user], kind)
+    return chosen.get((user.pk, channel), default_enabled(kind, channel))
+
+
+def notify(
+    *, recipients: Iterable, subject: Message, body: Message, url: str = "", kind: str = Kind.GENERAL
+) -> list[Notification]:
+    """Write a notification for each distinct active recipient; email them and send them an SMS after
+    commit, as their preferences for `kind` say.
+
+    Pre: `subject` is non-empty; `kind` is one of notifications.kinds.Kind. A callable subject or body
+    is rendered per recipient in the recipient's language; a string is written as it is. Post: one
+    unread row per recipient, with the channels chosen; on commit the email task is queued once with
+    the rows to email, and one SMS task per row to send by SMS.
     """
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
     now = timezone.now()
     seen: set[int] = set()
-    rows = []
-    texts = _texts(subject, body)
+    users = []
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
+        users.append(user)
+    if not users:
+        return []
+    chosen = _chosen(users, kind)
+    rows = []
+    texts = _texts(subject, body)
+    for user in users:
         language = getattr(user, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
             text_subject, text_body = _render(subject), _render(body)
@@ -80,17 +120,27 @@ def notify(*, recipients: Iterable, subject: Message, body: Message, url: str = 
         link = translate_url(url, language) if url else ""
         rows.append(
             Notification(
-                recipient=user, subject=text_subject[:200], body=text_body, texts=texts, url=link, created_at=now
+                recipient=user,
+                subject=text_subject[:200],
+                body=text_body,
+                texts=texts,
+                url=link,
+                created_at=now,
+                kind=kind,
+                by_email=wants(user, kind, Channel.EMAIL, chosen),
+                by_sms=wants(user, kind, Channel.SMS, chosen),
             )
         )
-    if not rows:
-        return []
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
     if not _emails_suppressed.get():
-        from .tasks import send_notification_emails
+        from .tasks import send_notification_emails, send_notification_sms
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        email_ids = [n.pk for n in created if n.by_email]
+        sms_ids = [n.pk for n in created if n.by_sms]
+        if email_ids:
+            transaction.on_commit(lambda: send_notification_emails.delay(email_ids))
+        for pk in sms_ids:
+            transaction.on_commit(functools.partial(send_notification_sms.delay, pk))
     return created
 
 
@@ -102,3 +152,47 @@ def notification_mark_read(*, notification: Notification, actor: "User") -> Noti
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notification_preferences_set(
+    *, actor: "User", choices: Mapping[tuple[str, str], bool]
+) -> list[NotificationPreference]:
+    """Keep the actor's own choices, {(kind, channel): wanted}, for email and SMS (the portal is always
+    on). A legal notice's email cannot be turned off: that choice is ignored. Post: one row per kind
+    and channel given; the rest keep their defaults."""
+    now = timezone.now()
+    kept = []
+    with transaction.atomic():
+        for (kind, channel), enabled in choices.items():
+            if kind not in Kind.values or channel not in Channel.values:
+                raise ValueError(f"Unknown kind or channel: {kind!r}, {channel!r}.")
+            if always_on(kind, channel):
+                continue
+            row, _created = NotificationPreference.objects.update_or_create(
+                user=actor, kind=kind, channel=channel, defaults={"enabled": bool(enabled), "updated_at": now}
+            )
+            kept.append(row)
+    return kept
+
+
+def reminder_record(
+    *, code: str, subject: models.Model, due_on: dt.date, offset_days: int, recipients: int = 0
+) -> ReminderSent | None:
+    """Record that reminder `code` about `subject` (counted from `due_on`, `offset_days` from it) is sent,
+    in the caller's transaction; None when it was recorded before (by an earlier run, or by another run
+    at the same moment: the unique constraint decides). The caller notifies only when a row is
+    returned, in the same transaction, so a reminder is sent exactly once."""
+    content_type = ContentType.objects.get_for_model(subject)
+    try:
+        with transaction.atomic():
+            return ReminderSent.objects.create(
+                code=code,
+                content_type=content_type,
+                object_id=subject.pk,
+                due_on=due_on,
+                offset_days=offset_days,
+                sent_at=timezone.now(),
+                recipients=recipients,
+            )
+    except IntegrityError:
+        return None

@@ -279,6 +279,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrity.tasks.escalate_grievance_breaches",
         "schedule": crontab(minute=20),
     },
+    # Every morning at 08:00 Pakistan time (people read them at the start of the day): reminders of
+    # returns, instalments, unanswered questions and awards not accepted, each sent once.
+    "notifications-reminders": {
+        "task": "notifications.reminders.send_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -329,6 +335,33 @@ GRIEVANCE_REOPEN_DAYS = int(os.environ.get("GRIEVANCE_REOPEN_DAYS", "30"))
 # Anonymous filings from one client address per hour (integrity/views/grievances.py): more are refused
 # with a message saying when to try again or to call the helpline; none is dropped silently.
 GRIEVANCE_PUBLIC_LIMIT_PER_HOUR = int(os.environ.get("GRIEVANCE_PUBLIC_LIMIT_PER_HOUR", "5"))
+
+# SMS (notifications/sms.py): the backend, as Django's EMAIL_BACKEND. The console backend prints each
+# message (the demo); notifications.sms.HttpGatewayBackend posts to a gateway configured below. A send
+# that fails or times out is retried by Celery with back-off (notifications/tasks.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID", "SAHULAT")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))  # seconds
+SMS_MAX_CHARS = int(os.environ.get("SMS_MAX_CHARS", "200"))  # link included
+
+
+def env_days(name: str, default: str) -> tuple[int, ...]:
+    return tuple(int(item) for item in env_list(name, default))
+
+
+# Reminders (notifications/reminders.py; beat's "notifications-reminders" every morning). Offsets are
+# days from the date each reminder counts from; a reminder is sent once per subject, date and offset
+# (a ReminderSent row). One missed by a stopped beat is still sent within REMINDER_CATCH_UP_DAYS.
+# The month's utilization return is due on this day of the next month (the program set no day; the
+# portal asks for it from the 1st).
+UTILIZATION_RETURN_DUE_DAY = int(os.environ.get("UTILIZATION_RETURN_DUE_DAY", "10"))
+REMINDER_RETURN_OFFSETS = env_days("REMINDER_RETURN_OFFSETS", "-3,0,3")  # before, on and after the day
+REMINDER_INSTALMENT_OFFSETS = env_days("REMINDER_INSTALMENT_OFFSETS", "-5,1")  # from the due date
+REMINDER_INFORMATION_DAYS = env_days("REMINDER_INFORMATION_DAYS", "5,10")  # after the question, unanswered
+REMINDER_AWARD_ACCEPT_DAYS = env_days("REMINDER_AWARD_ACCEPT_DAYS", "7")  # after the offer, not accepted
+REMINDER_CATCH_UP_DAYS = int(os.environ.get("REMINDER_CATCH_UP_DAYS", "2"))
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

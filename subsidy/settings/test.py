@@ -12,6 +12,7 @@ AUDIT_HMAC_KEY = "test-only-audit-key-9d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f"  # noqa:
 IDENTIFIER_DIGEST_KEY = "test-only-identifier-key-3a5c7e9b1d3f5a7c9e1b3d5f"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests hold no secrets
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "notifications.sms.LocmemBackend"  # notifications.sms.outbox
 CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_RESULT_BACKEND = None
