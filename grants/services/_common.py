@@ -18,6 +18,7 @@ from accounts import roles
 from core import workflow
 from core.messages import Notice
 from integrity.selectors.grievances import retaliation_flag
+from notifications.kinds import Kind
 from notifications.services import Message, notify
 from spaces.models import Operator
 
@@ -82,14 +83,15 @@ def application_url(application: Application, *, staff: bool) -> str:
         return ""
 
 
-def _tell_operator(application: Application, subject: Message, body: Message) -> None:
+def _tell_operator(application: Application, subject: Message, body: Message, kind: str = Kind.GENERAL) -> None:
     """Notify the operator's people, each in their own language: `subject, body` from a grants.messages
-    notice's `render(...)` (see core.messages)."""
+    notice's `render(...)` (see core.messages); `kind` decides the channels (notifications.kinds)."""
     notify(
         recipients=_members(application.operator),
         subject=subject,
         body=body,
         url=application_url(application, staff=False),
+        kind=kind,
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.dates import show_datetime
 from core.uploads import read_upload
+from notifications.kinds import Kind
 from notifications.services import notify
 from spaces.models import Operator, Space
 
@@ -346,6 +347,7 @@ def application_request_information(*, application: Application, actor: "User", 
         _tell_operator(
             application,
             *messages.TO_OPERATOR_INFORMATION_REQUESTED.render(ref=application.reference, question=question),
+            kind=Kind.INFORMATION_REQUEST,
         )
     return request
 
@@ -359,7 +361,11 @@ def application_screen_out(*, application: Application, actor: "User", reason: s
         _guard(application, "screen_out", actor)
         _raise_if(errors)
         _transition(application, "screen_out", actor, reason=reason)
-        _tell_operator(application, *messages.TO_OPERATOR_SCREENED_OUT.render(ref=application.reference, reason=reason))
+        _tell_operator(
+            application,
+            *messages.TO_OPERATOR_SCREENED_OUT.render(ref=application.reference, reason=reason),
+            kind=Kind.DECISION,
+        )
     return application
 
 

@@ -40,6 +40,7 @@ from accounts import roles
 from core import workflow
 from core.dates import show_date
 from core.messages import joined
+from notifications.kinds import Kind
 
 from .. import messages
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -252,7 +253,7 @@ def _approve(application: Application, decision: Decision, actor: "User", transi
     )
     if award.conditions:
         body = joined(body, "\n\n", messages.AWARD_CONDITIONS, "\n", award.conditions)
-    _tell_operator(application, subject, body)
+    _tell_operator(application, subject, body, kind=Kind.DECISION)
     return award
 
 
@@ -532,7 +533,9 @@ def board_decision_record(
             _approve(application, decision, actor, "approve")
         elif outcome == DecisionOutcome.REJECT:
             _transition(application, "reject", actor, reason=reasons, data=data)
-            _tell_operator(application, *messages.TO_OPERATOR_REJECTED.render(ref=ref, reasons=reasons))
+            _tell_operator(
+                application, *messages.TO_OPERATOR_REJECTED.render(ref=ref, reasons=reasons), kind=Kind.DECISION
+            )
         else:
             workflow.record(
                 actor=actor,
@@ -547,5 +550,5 @@ def board_decision_record(
             subject, body = messages.TO_OPERATOR_DEFERRED.render(ref=ref)
             if reasons:
                 body = joined(body, "\n\n", reasons)
-            _tell_operator(application, subject, body)
+            _tell_operator(application, subject, body, kind=Kind.DECISION)
     return decision

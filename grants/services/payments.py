@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.uploads import read_upload
+from notifications.kinds import Kind
 
 from .. import messages
 from ..award_money import award_record_payment
@@ -470,4 +471,5 @@ def tranche_payment_moved(instruction: "PaymentInstruction", from_state: str, to
                     amount=pkr(instruction.amount),
                     ref=instruction.reference,
                 ),
+                kind=Kind.PAYMENT,
             )
