@@ -12,7 +12,8 @@ def run_check(env_changes: dict, settings: str = "subsidy.settings.production"):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "AUDIT_HMAC_KEY", "IDENTIFIER_DIGEST_KEY"}
+        if k
+        not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "AUDIT_HMAC_KEY", "IDENTIFIER_DIGEST_KEY"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": settings, **env_changes})
     return subprocess.run(
@@ -46,7 +47,9 @@ def test_production_starts_with_a_secret_and_debug_off():
 
 def test_production_refuses_to_start_without_the_identifier_digest_key():
     # Seat vouchers keep a freelancer's CNIC only as a keyed digest (issue #18): the key is required.
-    result = run_check({"SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3, "AUDIT_HMAC_KEY": "a" * 16 + "0123456789abcdef" * 2})
+    result = run_check(
+        {"SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3, "AUDIT_HMAC_KEY": "a" * 16 + "0123456789abcdef" * 2}
+    )
     assert result.returncode != 0
     assert "IDENTIFIER_DIGEST_KEY must be set" in result.stderr
 

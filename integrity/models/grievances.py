@@ -195,7 +195,9 @@ class Grievance(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(state__in=S.values), name="grievance_state_valid"),
             models.CheckConstraint(
-                condition=Q(category__in=["money_demand", "unregistered_visit", "delay", "misconduct", "overcharge", "other"]),
+                condition=Q(
+                    category__in=["money_demand", "unregistered_visit", "delay", "misconduct", "overcharge", "other"]
+                ),
                 name="grievance_category_valid",
             ),
             models.CheckConstraint(
