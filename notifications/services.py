@@ -19,7 +19,6 @@ usable mobile number, as its own Celery task per row, queued on commit like the 
 import contextlib
 import contextvars
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -66,6 +65,15 @@ def _texts(subject: Message, body: Message) -> dict[str, dict[str, str]]:
         with translation.override(code):
             texts[code] = {"subject": _render(subject)[:200], "body": _render(body)}
     return texts
+
+
+def _queue_sms(pk: int) -> Callable[[], None]:
+    def queue_sms() -> None:
+        from .tasks import send_notification_sms
+
+        send_notification_sms.delay(pk)
+
+    return queue_sms
 
 
 def _chosen(users: list["User"], kind: str) -> dict[tuple[int, str], bool]:
@@ -133,14 +141,16 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if not _emails_suppressed.get():
-        from .tasks import send_notification_emails, send_notification_sms
+        from .tasks import send_notification_emails
 
         email_ids = [n.pk for n in created if n.by_email]
         sms_ids = [n.pk for n in created if n.by_sms]
         if email_ids:
             transaction.on_commit(lambda: send_notification_emails.delay(email_ids))
+        # robust: where tasks run in the web process (no broker), a gateway that still fails after its
+        # retries is logged, never turned into an error page for a change already committed.
         for pk in sms_ids:
-            transaction.on_commit(functools.partial(send_notification_sms.delay, pk))
+            transaction.on_commit(_queue_sms(pk), robust=True)
     return created
 
 
