@@ -165,7 +165,13 @@ def test_a_heads_file_that_is_not_heads_is_refused(tmp_path):
 
 def test_production_refuses_to_start_without_the_audit_key():
     env = {k: v for k, v in os.environ.items() if k not in {"AUDIT_HMAC_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="subsidy.settings.production", SECRET_KEY="x" * 64, ALLOWED_HOSTS="a.pk")
+    # The other required key (the CNIC digests', issue #18) is given, so only the audit key is missing.
+    env.update(
+        DJANGO_SETTINGS_MODULE="subsidy.settings.production",
+        SECRET_KEY="x" * 64,
+        ALLOWED_HOSTS="a.pk",
+        IDENTIFIER_DIGEST_KEY="i" * 48,
+    )
     code = "import django; django.setup()"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert done.returncode != 0 and "AUDIT_HMAC_KEY must be set" in done.stderr
