@@ -251,7 +251,7 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
                 _("The call “%(call)s” closed on %(closed)s; the application can no longer be submitted.")
                 % {
                     "call": application.call.title,
-                    "closed": timezone.localtime(application.call.closes_at).strftime("%d %b %Y %H:%M"),
+                    "closed": show_datetime(application.call.closes_at),
                 }
             )
         problems += missing_for_submit(application)

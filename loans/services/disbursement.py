@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.dates import show_date
 from core.money import pkr
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
@@ -225,9 +226,9 @@ def disbursement_payment_moved(instruction: "PaymentInstruction", from_state: st
             *messages.TO_BORROWER_DISBURSED.render(
                 s=loan.sanction_number,
                 amount=pkr(instruction.amount),
-                day=paid_on.strftime("%d %b %Y"),
+                day=lambda: show_date(paid_on),
                 first=pkr(first.instalment),
-                due=first.due_date.strftime("%d %b %Y"),
+                due=lambda due=first.due_date: show_date(due),
             ),
         )
     elif to_state == "cancelled" and loan.state == S.DISBURSEMENT_REQUESTED:

@@ -208,7 +208,7 @@ def _apply(
     subject, body = messages.TO_BORROWER_REPAYMENT_RECEIVED.render(
         s=loan.sanction_number,
         amount=pkr(amount),
-        day=received_on.strftime("%d %b %Y"),
+        day=lambda: show_date(received_on),
         ref=bank_reference,
         principal=pkr(allocation.principal),
         interest=pkr(allocation.interest),

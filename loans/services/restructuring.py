@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import show_date
 from core.money import pkr
 
 from .. import messages, positions
@@ -140,7 +141,7 @@ def loan_restructure(
                 s=loan.sanction_number,
                 principal=pkr(principal),
                 months=months,
-                due=first_due.strftime("%d %b %Y"),
+                due=lambda: show_date(first_due),
                 reason=reason,
             ),
         )
