@@ -76,7 +76,9 @@ def _visible_vouchers(user: Any) -> QuerySet[Voucher]:
     vouchers = Voucher.objects.select_related("round", "space__operator", "freelancer__user", "offer")
     if not user.is_authenticated:
         return vouchers.none()
-    if user.has_role(roles.PROGRAM_OFFICER) or user.has_role(roles.MINISTRY_VIEWER):
+    # A voucher names a person: the officers who decide on it, the holder and the space's people only
+    # (the ministry reads the aggregate figures).
+    if user.has_role(roles.PROGRAM_OFFICER):
         return vouchers
     return vouchers.filter(Q(freelancer__user=user) | Q(space__operator__members=user)).distinct()
 

@@ -462,3 +462,10 @@ def test_every_page_renders_in_urdu_without_showing_the_cnic(client, started, of
             assert len(re.findall(r"<h1[ >]", page)) == 1, url
     client.logout()
     assert "فری لانسرز کے لیے نشست واؤچر" in text(client.get("/ur" + home))
+
+
+def test_a_ministry_viewer_or_finance_sees_no_freelancers_voucher(client, round_, offer):
+    voucher = voucher_apply(actor=make_freelancer(), round=round_, offer=offer, seat_type="hot_desk")
+    for role in (roles.MINISTRY_VIEWER, roles.FINANCE_MAKER, roles.FINANCE_CHECKER):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.get(f"/vouchers/{voucher.reference}/").status_code == 404
