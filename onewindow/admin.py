@@ -10,25 +10,15 @@ desk pages, and the admin would show every department's cases to anyone holding 
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import NoDeletes
 from spaces.models import Operator
 
 from .models import Bundle, Service, ServiceDocument, ServiceQuestion
 from .services import catalogue
 
 URDU = {"dir": "rtl", "lang": "ur"}
-
-
-class NoDeletes:
-    """Kept by stewards, never deleted: history stays."""
-
-    def delete_model(self, request, obj):
-        raise PermissionDenied
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceAdminForm(forms.ModelForm):

@@ -5,7 +5,8 @@ name, and a freelancer's profile is personal data."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+
+from core.admin_mixins import NoDeletes
 
 from .models import DivisionQuota, RoundSpace, VoucherRound
 from .services.rounds import offer_problems, round_part_save, round_problems
@@ -63,14 +64,6 @@ class RoundSpaceForm(ChecksForm):
     class Meta:
         model = RoundSpace
         fields = ("space", "seats", "hot_desk_fee", "dedicated_desk_fee")
-
-
-class NoDeletes:
-    def delete_model(self, request, obj):
-        raise PermissionDenied
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RoundSpaceInline(NoDeletes, admin.TabularInline):

@@ -333,15 +333,17 @@ class Voucher(ConcurrentTransitionMixin, models.Model):
     # --- transitions: state and the fields derived from it only ------------------------------------
 
     @transition(field=state, source=V.APPLIED, target=V.APPROVED, permission=VOUCHERS.predicate("approve"))
-    def approve(self, *, at, start_by):
+    def approve(self, *, at, start_by, by):
         self.approved_at = at
         self.decided_at = at
+        self.decided_by = by
         self.start_by = start_by
 
     @transition(field=state, source=V.APPLIED, target=V.WAITLISTED, permission=VOUCHERS.predicate("waitlist"))
-    def waitlist(self, *, at):
+    def waitlist(self, *, at, by):
         self.waitlisted_at = at
         self.decided_at = at
+        self.decided_by = by
 
     @transition(field=state, source=V.WAITLISTED, target=V.APPROVED, permission=VOUCHERS.predicate("offer_place"))
     def offer_place(self, *, at, start_by):
@@ -352,8 +354,9 @@ class Voucher(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[V.APPLIED, V.WAITLISTED], target=V.REFUSED, permission=VOUCHERS.predicate("refuse")
     )
-    def refuse(self, *, at, reason):
+    def refuse(self, *, at, reason, by):
         self.decided_at = at
+        self.decided_by = by
         self.refusal_reason = reason
         self.closed_at = at
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.calendar import add_working_days, working_days_between
+from core.dates import show_date
 from core.money import percent
 from core.uploads import read_upload
 from spaces.geography import place_label
@@ -325,24 +326,24 @@ def voucher_approve(*, actor: User, voucher: Voucher) -> Decision:
             workflow.transition(
                 voucher,
                 workflow.Step(
-                    "approve", E.APPROVED, kwargs={"at": now, "start_by": start_by}, data={"start_by": str(start_by)}
+                    "approve",
+                    E.APPROVED,
+                    kwargs={"at": now, "start_by": start_by, "by": actor},
+                    data={"start_by": str(start_by)},
                 ),
                 actor=actor,
                 table=VOUCHERS,
                 wrong_state=_("Only an applied voucher can be approved."),
             )
-            voucher.decided_by = actor
-            Voucher.objects.filter(pk=voucher.pk).update(decided_by=actor)
             transaction.on_commit(lambda: _tell_approved(voucher, messages.VOUCHER_APPROVED))
             return Decision(voucher, "approved", _("%(reference)s approved.") % {"reference": voucher.reference})
         workflow.transition(
             voucher,
-            workflow.Step("waitlist", E.WAITLISTED, kwargs={"at": now}),
+            workflow.Step("waitlist", E.WAITLISTED, kwargs={"at": now, "by": actor}),
             actor=actor,
             table=VOUCHERS,
             wrong_state=_("Only an applied voucher can be approved."),
         )
-        Voucher.objects.filter(pk=voucher.pk).update(decided_by=actor)
         position = waiting_position(voucher)
         transaction.on_commit(
             lambda: tell(
@@ -383,12 +384,11 @@ def voucher_refuse(*, actor: User, voucher: Voucher, reason: str) -> Voucher:
         now = timezone.now()
         workflow.transition(
             voucher,
-            workflow.Step("refuse", E.REFUSED, kwargs={"at": now, "reason": reason}, reason=reason),
+            workflow.Step("refuse", E.REFUSED, kwargs={"at": now, "reason": reason, "by": actor}, reason=reason),
             actor=actor,
             table=VOUCHERS,
             wrong_state=_("Only an applied or waiting voucher can be refused."),
         )
-        Voucher.objects.filter(pk=voucher.pk).update(decided_by=actor)
         voucher = _load(voucher)
         transaction.on_commit(
             lambda: tell(
@@ -486,12 +486,12 @@ def voucher_start(*, actor: User, voucher: Voucher, start_date: dt.date) -> Vouc
             errors.append(_("The start date cannot be in the future."))
         elif approved_on and start_date < approved_on:
             errors.append(
-                _("A seat cannot start before the voucher's approval on %(day)s.") % {"day": _show(approved_on)}
+                _("A seat cannot start before the voucher's approval on %(day)s.") % {"day": show_date(approved_on)}
             )
         elif start_date > voucher.round.last_start_date:
             errors.append(
                 _("The round's last start date was %(day)s; the voucher cannot start after it.")
-                % {"day": _show(voucher.round.last_start_date)}
+                % {"day": show_date(voucher.round.last_start_date)}
             )
         if errors and voucher.state == V.APPROVED and voucher.space.operator.members.filter(pk=actor.pk).exists():
             raise ValidationFailed(field_errors={"start_date": errors})
@@ -525,12 +525,6 @@ def voucher_start(*, actor: User, voucher: Voucher, start_date: dt.date) -> Vouc
     return voucher
 
 
-def _show(value: dt.date) -> str:
-    from core.dates import show_date
-
-    return show_date(value)
-
-
 def voucher_end(*, actor: User, voucher: Voucher, ended_on: dt.date, reason: str, note: str = "") -> Voucher:
     """The operator records that an active seat ended early, with the reason the freelancer reads."""
     if reason not in EndReason.values:
@@ -547,7 +541,7 @@ def voucher_end(*, actor: User, voucher: Voucher, ended_on: dt.date, reason: str
                 raise ValidationFailed(
                     field_errors={
                         "ended_on": [
-                            _("A seat cannot end before it started (%(day)s).") % {"day": _show(voucher.start_date)}
+                            _("A seat cannot end before it started (%(day)s).") % {"day": show_date(voucher.start_date)}
                         ]
                     }
                 )
@@ -636,7 +630,7 @@ def vouchers_lapse_overdue(today: dt.date | None = None) -> int:
             voucher = _load(_lock(Voucher(pk=pk)))
             if voucher.state != V.APPROVED or voucher.start_by is None or voucher.start_by >= today:
                 continue
-            note = _("The seat was not started by %(day)s.") % {"day": _show(voucher.start_by)}
+            note = _("The seat was not started by %(day)s.") % {"day": show_date(voucher.start_by)}
             _lapse(voucher, "system", note)
             count += 1
     return count
