@@ -51,6 +51,7 @@ bench: dev-venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/disbursements.py
+	$(BIN)/python bench/matches.py
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \

@@ -199,6 +199,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "onewindow.view_bundle",
         "onewindow.add_bundle",
         "onewindow.change_bundle",
+        # The texts of notifications (issue #19), checked and audited by notifications.services.
+        "notifications.view_notificationtemplate",
+        "notifications.add_notificationtemplate",
+        "notifications.change_notificationtemplate",
     ],
 }
 

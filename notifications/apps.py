@@ -8,6 +8,6 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The reminders' Celery task lives in notifications/reminders.py (not tasks.py, which every
-        # concern reaches through notify): import it so the worker knows it.
-        from . import reminders  # noqa: F401
+        # The reminders' and the digest's Celery tasks live in notifications/reminders.py and digest.py
+        # (not tasks.py, which every concern reaches through notify): import them so the worker knows.
+        from . import digest, reminders  # noqa: F401

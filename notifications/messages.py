@@ -51,3 +51,28 @@ AWARD_NOT_ACCEPTED = Notice(
         "award in the portal: nothing is paid before it is accepted."
     ),
 )
+MILESTONE_DUE = Notice(
+    _("Tranche %(n)s of %(ref)s: its milestone is due, ask for it"),
+    _(
+        "The milestone “%(milestone)s” of %(ref)s was due on %(due)s and tranche %(n)s has not been asked for. "
+        "When the milestone is reached, ask for the tranche in the portal with its evidence."
+    ),
+)
+REVIEW_DUE = Notice(
+    _("Your review of %(ref)s is due before the board meets on %(meeting)s"),
+    _(
+        "The board meets on %(meeting)s and your review of %(ref)s (%(program)s) is not submitted. Declare any "
+        "conflict of interest and submit your scores in the workbench before then."
+    ),
+)
+ARREARS_WORSE = Notice(
+    _("Loans entering a worse arrears bucket: %(count)s this week"),
+    _(
+        "These loans moved into a worse arrears bucket in the week to %(day)s:\n\n%(loans)s\n\nThe loan book "
+        "has each one."
+    ),
+)
+STAFF_DIGEST = Notice(
+    _("Your Sahulat digest of %(day)s"),
+    _("Since your last digest:\n\n%(summary)s\n\nPast their clock and waiting for you:\n\n%(late)s"),
+)

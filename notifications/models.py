@@ -143,3 +143,77 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.content_type_id}:{self.object_id} {self.due_on} {self.offset_days:+d}"
+
+
+class NotificationTemplate(models.Model):
+    """A data steward's subject and body for one notice of the catalogue (notifications.catalogue), in
+    English and Urdu, with `{placeholder}`s the notice declares. A blank field keeps the code's default
+    for that part and language; no row: the defaults throughout. Written through
+    `notifications.services.notification_template_save` only (checked and audited)."""
+
+    code = models.CharField(_("notice"), max_length=40, unique=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (English)"), blank=True)
+    subject_ur = models.CharField(_("subject (Urdu)"), max_length=200, blank=True)
+    body_ur = models.TextField(_("message (Urdu)"), blank=True)
+    updated_at = models.DateTimeField(_("changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification text")
+        verbose_name_plural = _("notification texts")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=~Q(code=""), name="notificationtemplate_code_given")]
+
+    def __str__(self):
+        return self.code
+
+    def part(self, name: str, language: str) -> str:
+        """The steward's `subject` or `body` in `language` ("" when they kept the default)."""
+        return str(getattr(self, f"{name}_{language}", "") or "")
+
+
+class EmailDelivery(models.Model):
+    """How a member of staff wants their emails: each one as it comes (no row) or one digest every
+    morning. Written through `notifications.services.email_delivery_set` only."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each email as it comes")
+        DAILY = "daily", _("One digest email every morning")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_delivery", verbose_name=_("person")
+    )
+    mode = models.CharField(_("emails"), max_length=12, choices=Mode.choices, default=Mode.IMMEDIATE)
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        constraints = [models.CheckConstraint(condition=Q(mode__in=["immediate", "daily"]), name="emaildelivery_mode")]
+
+    def __str__(self):
+        return f"{self.user}: {self.mode}"
+
+
+class DigestSent(models.Model):
+    """One person's digest of one morning: written once (unique person and day) in the transaction
+    that marks the notifications it carries emailed, so a second run sends nothing twice. Written by
+    notifications.digest only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests", verbose_name=_("person")
+    )
+    day = models.DateField(_("morning of"))
+    notifications = models.PositiveIntegerField(_("notifications in it"), default=0)
+    past_clock = models.PositiveIntegerField(_("items past their clock"), default=0)
+    emailed = models.BooleanField(_("emailed"), default=False)
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        ordering = ["-day", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digestsent_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} {self.day}"

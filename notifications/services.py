@@ -27,9 +27,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from .kinds import Channel, Kind, always_on, default_enabled
-from .models import Notification, NotificationPreference, ReminderSent
+from core import reference, workflow
+from core.errors import PermissionDenied
+
+from .events import NotificationsEvent
+from .kinds import LEGAL_KINDS, Channel, Kind, always_on, default_enabled
+from .models import EmailDelivery, Notification, NotificationPreference, NotificationTemplate, ReminderSent
 from .sms import sms_number
 
 if TYPE_CHECKING:
@@ -94,6 +99,14 @@ def wants(user: "User", kind: str, channel: str, chosen: Mapping[tuple[int, str]
     return chosen.get((user.pk, channel), default_enabled(kind, channel))
 
 
+def _on_digest(users: list["User"]) -> set[int]:
+    return set(
+        EmailDelivery.objects.filter(user__in=[u.pk for u in users], mode=EmailDelivery.Mode.DAILY).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def notify(
     *, recipients: Iterable, subject: Message, body: Message, url: str = "", kind: str = Kind.GENERAL
 ) -> list[Notification]:
@@ -118,6 +131,8 @@ def notify(
     if not users:
         return []
     chosen = _chosen(users, kind)
+    # Staff on the daily digest get this by email in tomorrow morning's digest (a legal notice: now).
+    digest = set() if kind in LEGAL_KINDS else _on_digest(users)
     rows = []
     texts = _texts(subject, body)
     for user in users:
@@ -143,7 +158,7 @@ def notify(
     if not _emails_suppressed.get():
         from .tasks import send_notification_emails
 
-        email_ids = [n.pk for n in created if n.by_email]
+        email_ids = [n.pk for n in created if n.by_email and n.recipient_id not in digest]
         sms_ids = [n.pk for n in created if n.by_sms]
         if email_ids:
             transaction.on_commit(lambda: send_notification_emails.delay(email_ids))
@@ -162,6 +177,18 @@ def notification_mark_read(*, notification: Notification, actor: "User") -> Noti
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notifications_mark_read(*, actor: "User", case: str | None = None) -> int:
+    """Mark read every unread notification of the actor's own (those of one case, a selectors.case_key,
+    when given); returns how many. Nobody else's are touched."""
+    from .selectors import unread_in_case
+
+    ids = unread_in_case(actor, case)
+    with transaction.atomic():
+        return Notification.objects.filter(pk__in=ids, recipient=actor, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
 
 
 def notification_preferences_set(
@@ -206,3 +233,95 @@ def reminder_record(
             )
     except IntegrityError:
         return None
+
+
+# --- the staff digest's choice ----------------------------------------------------------------------
+
+
+def may_choose_digest(user: "User") -> bool:
+    """Staff (any workbench role) may take their emails as one digest each morning; operators and
+    freelancers get each email as it comes (their notices carry deadlines and legal effect)."""
+    from accounts.roles import STAFF_ROLES
+
+    return workflow.is_active_person(user) and any(user.has_role(role) for role in STAFF_ROLES)
+
+
+def email_delivery_set(*, actor: "User", mode: str) -> EmailDelivery:
+    """Keep the actor's own choice: each email as it comes, or one digest every morning.
+
+    Pre: the actor holds a staff role (else PermissionDenied); `mode` is an EmailDelivery.Mode. Post:
+    one row for the actor with that mode; a change is audited (`email_delivery.set`)."""
+    if mode not in EmailDelivery.Mode.values:
+        raise ValueError(f"Unknown email delivery {mode!r}.")
+    if not may_choose_digest(actor):
+        raise PermissionDenied(_("Only staff may take their emails as a daily digest."))
+    with transaction.atomic():
+        row = EmailDelivery.objects.select_for_update().filter(user=actor).first()
+        if row is not None and row.mode == mode:
+            return row
+        before = row.mode if row is not None else EmailDelivery.Mode.IMMEDIATE
+        if row is None:
+            row = EmailDelivery(user=actor)
+        row.mode = mode
+        row.updated_at = timezone.now()
+        row.save()
+        workflow.record(
+            actor=actor,
+            event=NotificationsEvent.EMAIL_DELIVERY_SET,
+            obj=row,
+            from_state=before,
+            to_state=mode,
+        )
+    return row
+
+
+def email_delivery_of(user: "User") -> str:
+    row = EmailDelivery.objects.filter(user=user).first()
+    return row.mode if row is not None else EmailDelivery.Mode.IMMEDIATE
+
+
+# --- the texts kept by data stewards ----------------------------------------------------------------
+
+
+def template_problems(template: NotificationTemplate) -> dict[str, list[str]]:
+    """What is wrong with a steward's texts, per field, each problem naming its line: an unknown notice,
+    an unknown placeholder (the catalogue declares which each notice may use), a brace not closed."""
+    from . import catalogue, templating
+
+    if template.code not in catalogue.BY_CODE:
+        return {"code": [str(_("Choose a notice of the catalogue."))]}
+    allowed = catalogue.BY_CODE[template.code].placeholders
+    found: dict[str, list[str]] = {}
+    for language, _name in settings.LANGUAGES:
+        for part in ("subject", "body"):
+            text = template.part(part, language)
+            problems = templating.problems(text, allowed, single_line=part == "subject") if text else []
+            if problems:
+                found[f"{part}_{language}"] = problems
+    return found
+
+
+def notification_template_save(*, actor: "User", template: NotificationTemplate) -> NotificationTemplate:
+    """Add or change a data steward's texts for one notice of the catalogue.
+
+    Pre: the actor holds the add (new) or change permission on notification texts (data stewards,
+    accounts/roles.py). Post: every filled-in text uses only its notice's placeholders and its braces
+    are closed, the row is saved, and one audit event `notification_template.save` names the changed
+    fields; saved unchanged, nothing is written. Raises PermissionDenied or ValidationFailed (per
+    field, each problem with its line)."""
+    template.updated_at = timezone.now()
+    with transaction.atomic():
+        if template.pk is not None:
+            stored = NotificationTemplate.objects.filter(pk=template.pk).values(
+                "subject_en", "body_en", "subject_ur", "body_ur"
+            )
+            if stored and all(getattr(template, k) == v for k, v in stored[0].items()):
+                return template
+        saved, _fields = reference.steward_save(
+            actor=actor,
+            obj=template,
+            event=NotificationsEvent.TEMPLATE_SAVE,
+            refusal=_("Only a data steward may change the texts of notifications."),
+            extra_checks=template_problems,
+        )
+    return saved

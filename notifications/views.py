@@ -1,5 +1,6 @@
-"""A person's notifications: the list (unread ones marked "new" and then read), opening one, marking
-all read, and choosing how each kind reaches them (email, SMS; the portal always)."""
+"""A person's notifications: the inbox (what needs them, then the notifications grouped by case),
+opening one, marking all (or a case's) read, and choosing how each kind reaches them (email, SMS; the
+portal always; staff: each email or a daily digest)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,27 +14,38 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .forms import PreferencesForm, field_name
 from .kinds import KIND_HINTS, LEGAL_KINDS, Channel, Kind
-from .selectors import notifications_for, preferences_for, unread_notifications_for
-from .services import notification_mark_read, notification_preferences_set
+from .needs_you import needs_you_for_request
+from .selectors import cases_of, notifications_for, preferences_for
+from .services import (
+    email_delivery_of,
+    email_delivery_set,
+    may_choose_digest,
+    notification_mark_read,
+    notification_preferences_set,
+    notifications_mark_read,
+)
 from .sms import sms_number
 
-PAGE_SIZE = 50
+PAGE_SIZE = 200
 
 
 @login_required
 @require_GET
 def notification_list(request):
-    """The newest notifications. Those unread until now are shown as new, then marked read: seeing
-    the list is reading them (each is short; the full text is on the page)."""
+    """The inbox: "what needs you" first (actions with their deadline, from the same selector as the
+    dashboard), then the newest notifications grouped by case, each case with its unread count. A
+    notification is read when it is opened, or with "mark all read" (for one case or all)."""
     notifications = list(notifications_for(request.user)[:PAGE_SIZE])
-    new_ids = {n.pk for n in notifications if not n.is_read}
-    for notification in notifications:
-        if notification.pk in new_ids:
-            notification_mark_read(notification=notification, actor=request.user)
     return render(
         request,
         "notifications/list.html",
-        {"notifications": notifications, "new_ids": new_ids, "page_size": PAGE_SIZE},
+        {
+            "needs": needs_you_for_request(request),
+            "cases": cases_of(notifications),
+            "unread": sum(1 for n in notifications if not n.is_read),
+            "shown": len(notifications),
+            "page_size": PAGE_SIZE,
+        },
     )
 
 
@@ -58,10 +70,13 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def mark_all_read(request):
-    unread = list(unread_notifications_for(request.user))
-    for notification in unread:
-        notification_mark_read(notification=notification, actor=request.user)
-    messages.success(request, _("All your notifications are marked read."))
+    """Mark read every unread notification of the person, or only those of one case (`case`)."""
+    case = request.POST.get("case", "")
+    marked = notifications_mark_read(actor=request.user, case=case or None)
+    if case:
+        messages.success(request, _("The notifications of this case are marked read (%(n)s).") % {"n": marked})
+    else:
+        messages.success(request, _("All your notifications are marked read."))
     return redirect("grants:notification_list")
 
 
@@ -72,9 +87,14 @@ def preferences(request):
     number that can receive it; without one the boxes are disabled and the page says why."""
     user = request.user
     sms_possible = sms_number(user.mobile) is not None
-    form = PreferencesForm(request.POST or None, current=preferences_for(user), sms_possible=sms_possible)
+    delivery = email_delivery_of(user) if may_choose_digest(user) else None
+    form = PreferencesForm(
+        request.POST or None, current=preferences_for(user), sms_possible=sms_possible, delivery=delivery
+    )
     if request.method == "POST" and form.is_valid():
         notification_preferences_set(actor=user, choices=form.choices())
+        if delivery is not None:
+            email_delivery_set(actor=user, mode=form.cleaned_data["email_delivery"])
         messages.success(request, _("Your choices are saved."))
         return redirect("grants:notification_preferences")
     kinds = [
@@ -91,5 +111,11 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "kinds": kinds, "sms_possible": sms_possible, "has_mobile": bool(user.mobile.strip())},
+        {
+            "form": form,
+            "kinds": kinds,
+            "sms_possible": sms_possible,
+            "has_mobile": bool(user.mobile.strip()),
+            "delivery": form["email_delivery"] if delivery is not None else None,
+        },
     )

@@ -297,10 +297,18 @@ def operator_verify(*, actor: "User", operator: Operator, note: str = "") -> Ope
     """A program officer confirms a company's registration after checking its documents.
 
     Before: the company is pending; the actor may verify operators and is not one of its members (no
-    one verifies their own company). After: verified, with the time, and an audit event.
+    one verifies their own company); no duplicate match holds the company (matches.gates; the checks
+    run first and keep what they find). After: verified, with the time, and an audit event.
     """
+    from matches import gates
+    from matches import messages as match_messages
+    from matches.services.checks import matches_check_operator
+
     if not actor.has_perm("spaces.verify_operator"):
         raise PermissionDenied("Only program officers verify operators.")
+    # The duplicate checks (issue #20) run first and keep what they find even when the gate below
+    # refuses: a match found is a fact, and it holds the company until someone decides it.
+    matches_check_operator(operator=operator, actor=actor)
     with transaction.atomic():
         operator = Operator.objects.select_for_update().get(pk=operator.pk)
         if operator.members.filter(pk=actor.pk).exists():
@@ -310,6 +318,9 @@ def operator_verify(*, actor: "User", operator: Operator, note: str = "") -> Ope
                 _("This company is not waiting for verification (it is %(status)s).")
                 % {"status": operator.get_verification_status_display()}
             )
+        held = gates.refusal([operator.pk], action=match_messages.VERIFY_COMPANY)
+        if held is not None:
+            raise RegistryError(held)
         from_state = operator.verification_status
         operator.verification_status = Operator.Verification.VERIFIED
         operator.verified_at = timezone.now()

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("workbench/operators/", include("spaces.urls_workbench")),
     path("vouchers/", include("vouchers.urls")),
     path("workbench/vouchers/", include("vouchers.urls_workbench")),
+    path("workbench/matches/", include("matches.urls")),
     path("", include("grants.urls")),
     path("", include("reporting.urls")),
     path("finance/", include("finance.urls")),

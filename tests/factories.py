@@ -57,7 +57,7 @@ class OperatorFactory(factory.django.DjangoModelFactory):
     principal_name = "Ayesha Malik"
     principal_cnic = factory.Sequence(lambda n: f"35202-{1000000 + n:07d}-2")
     contact_email = factory.Sequence(lambda n: f"info{n}@cowork.example.pk")
-    contact_mobile = "0300-1234567"
+    contact_mobile = factory.Sequence(lambda n: f"0300-{1000000 + n:07d}")
     bank_account_title = factory.SelfAttribute("legal_name")
     iban = factory.Sequence(lambda n: make_iban(n + 1))
     registered_address = "12 Jail Road, Lahore"

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import workflow
+from matches import gates as match_gates
+from matches import messages as match_messages
 from spaces.models import Operator, Space
 from spaces.validators import normalize_iban
 
@@ -160,12 +162,16 @@ def payment_prepare(
 ) -> PaymentInstruction:
     """requested -> prepared. The maker confirms the amount and the IBAN the bank will pay.
 
+    Refused while a duplicate match holds the payee (matches.gates), naming the match.
     Post: `iban_snapshot` is a valid Pakistani IBAN (the payee's registered one unless a corrected one
     is given; a difference is recorded and shown to the checker) and `payee_name_snapshot` is the
     payee's account title.
     """
     with transaction.atomic():
         instruction = _lock(instruction)
+        # Duplicate checks (issue #20): no payment is prepared to a company a match holds (an open
+        # confirmed-kind match, or one with the integrity office until its case is resolved).
+        match_gates.refuse_while_matched([instruction.payee_id], action=match_messages.PREPARE_PAYMENT)
         if amount is not None and _check_amount(amount) != instruction.amount:
             message = _("The amount you confirmed (PKR %(typed)s) is not the amount requested (PKR %(amount)s).") % {
                 "typed": f"{Decimal(amount):,.2f}",

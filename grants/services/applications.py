@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.dates import show_datetime
 from core.uploads import read_upload
+from matches import gates as match_gates
+from matches import messages as match_messages
+from matches.services.checks import matches_check_application
 from notifications.kinds import Kind
 from notifications.services import notify
 from spaces.models import Operator, Space
@@ -260,6 +263,9 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
         if problems:
             raise ValidationFailed(*problems)
         _transition(application, "submit", actor)
+        # Duplicate checks (issue #20): the company, its connections and documents against the
+        # registry (a few indexed queries); a match found holds the case at send to review.
+        matches_check_application(application=application, actor=actor)
         ref = application.reference
         call = application.call
         # The call's title as each person reads it (a callable is rendered in their language).
@@ -381,6 +387,7 @@ def application_send_to_review(*, application: Application, actor: "User") -> Ap
         failing = [f"{check.label}: {check.detail}" for check in results if not check.passed]
         if failing:
             raise ValidationFailed(*failing)
+        match_gates.refuse_while_matched([application.operator_id], action=match_messages.SEND_TO_REVIEW)
         checks = {check.code: check.passed for check in results}
         _transition(application, "send_to_review", actor, data={"eligibility": checks})
         _tell_operator(application, *messages.TO_OPERATOR_SENT_TO_REVIEW.render(ref=application.reference))

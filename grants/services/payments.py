@@ -43,6 +43,9 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.uploads import read_upload
+from matches import gates as match_gates
+from matches import messages as match_messages
+from matches.services.checks import matches_check_tranche
 from notifications.kinds import Kind
 
 from .. import messages
@@ -291,6 +294,9 @@ def tranche_request(
                 },
                 kwargs=dict(by=actor, at=at, note=note),
             )
+            # Duplicate checks (issue #20): the evidence against every stored file; what they find is
+            # an open match the officer sees, and it holds the verification (below).
+            matches_check_tranche(tranche=tranche, actor=actor)
             _tell_officers(
                 application,
                 messages.TO_OFFICERS_TRANCHE_TO_VERIFY,
@@ -409,6 +415,7 @@ def tranche_verify(*, tranche: Tranche, actor: "User") -> Tranche:
         _require_officer(application, actor, _("verify tranches"))
         if tranche.state != TrancheState.REQUESTED:
             raise _tranche_state_refusal(tranche)
+        match_gates.refuse_while_matched([application.operator_id], action=match_messages.VERIFY_TRANCHE)
         _move(
             tranche,
             "verify",

@@ -39,6 +39,9 @@ from django.utils.translation import gettext as _
 
 from core.dates import show_date
 from core.uploads import read_upload
+from matches import gates as match_gates
+from matches import messages as match_messages
+from matches.services.checks import matches_check_claim
 
 from .. import messages
 from ..award_money import award_record_payment
@@ -241,6 +244,9 @@ def utility_claim_submit(
                     "sha256": columns["sha256"],
                 },
             )
+            # Duplicate checks (issue #20): the bill file, the same figures in another month, the
+            # connection enrolled elsewhere; an open match holds the verification (below).
+            matches_check_claim(claim=claim, actor=actor)
             _tell_officers(
                 application,
                 messages.TO_OFFICERS_CLAIM_TO_VERIFY,
@@ -290,6 +296,7 @@ def utility_claim_verify(
         _require_officer(application, actor, _("verify utility claims"))
         if claim.state != UtilityClaimState.SUBMITTED:
             raise _claim_state_refusal(claim)
+        match_gates.refuse_while_matched([application.operator_id], action=match_messages.VERIFY_CLAIM)
         eligible = claim.bill_amount
         if eligible_amount not in (None, ""):
             parsed, problem = parse_money(eligible_amount, _("the eligible amount"))

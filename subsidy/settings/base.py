@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "integrity",
     "onewindow",
     "vouchers",
+    "matches",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
     "wagtail.contrib.forms",
@@ -275,6 +276,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vouchers.tasks.vouchers_daily",
         "schedule": crontab(minute=5, hour=3),
     },
+    # Every night: the duplicate sweep over the whole registry (issue #20); idempotent, a match found
+    # twice is one match.
+    "matches-nightly-sweep": {
+        "task": "matches.tasks.find_duplicates",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "integrity-grievance-escalations": {
         "task": "integrity.tasks.escalate_grievance_breaches",
         "schedule": crontab(minute=20),
@@ -284,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reminders": {
         "task": "notifications.reminders.send_reminders",
         "schedule": crontab(minute=0, hour=8),
+    },
+    # Every morning after the reminders, one digest email to each member of staff who chose it
+    # (notifications/digest.py); a row per person and day, so a second run sends nothing.
+    "notifications-staff-digest": {
+        "task": "notifications.digest.send_digests",
+        "schedule": crontab(minute=30, hour=8),
     },
 }
 
@@ -362,6 +375,16 @@ REMINDER_INSTALMENT_OFFSETS = env_days("REMINDER_INSTALMENT_OFFSETS", "-5,1")  #
 REMINDER_INFORMATION_DAYS = env_days("REMINDER_INFORMATION_DAYS", "5,10")  # after the question, unanswered
 REMINDER_AWARD_ACCEPT_DAYS = env_days("REMINDER_AWARD_ACCEPT_DAYS", "7")  # after the offer, not accepted
 REMINDER_CATCH_UP_DAYS = int(os.environ.get("REMINDER_CATCH_UP_DAYS", "2"))
+REMINDER_MILESTONE_OFFSETS = env_days("REMINDER_MILESTONE_OFFSETS", "0,7")  # from the milestone's due date
+# The board meets monthly on this day (1-28); reviews not submitted are reminded before it.
+BOARD_MEETING_DAY = int(os.environ.get("BOARD_MEETING_DAY", "25"))
+REMINDER_REVIEW_OFFSETS = env_days("REMINDER_REVIEW_OFFSETS", "-3")  # from the next board meeting
+REMINDER_ARREARS_WEEKDAY = int(os.environ.get("REMINDER_ARREARS_WEEKDAY", "0"))  # 0 Monday ... 6 Sunday
+# Staff clocks (the staff digest's "past their clock", and "what needs you"): days an item may wait.
+STAFF_CLOCK_SCREENING_DAYS = int(os.environ.get("STAFF_CLOCK_SCREENING_DAYS", "5"))  # submitted or screening
+STAFF_CLOCK_TRANCHE_DAYS = int(os.environ.get("STAFF_CLOCK_TRANCHE_DAYS", "7"))  # a tranche asked for
+STAFF_CLOCK_CLAIM_DAYS = int(os.environ.get("STAFF_CLOCK_CLAIM_DAYS", "7"))  # a utility claim submitted
+STAFF_CLOCK_CHECKER_DAYS = int(os.environ.get("STAFF_CLOCK_CHECKER_DAYS", "2"))  # a payment prepared
 
 # Uploaded documents.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -460,12 +460,14 @@ def test_notifications_page_shows_new_ones_and_marks_them_read(client, grant_cal
     app = complete_grant(grant_call, operator, space, operator_user)
     services.application_submit(application=app, actor=operator_user)
     client.force_login(operator_user)
-    assert "Notifications (1 unread)" in body(client.get(reverse("portal:dashboard")))
+    # The header counts what needs the person's action (issue #19), not every message.
+    assert "Notifications (0 to do)" in body(client.get(reverse("portal:dashboard")))
 
     page = body(client.get(reverse("grants:notification_list")))
     assert f"Application {app.reference} submitted" in page and "New" in page
+    client.post(reverse("grants:notifications_mark_read"))
     assert not Notification.objects.filter(recipient=operator_user, read_at__isnull=True).exists()
-    assert "Notifications (0 unread)" in body(client.get(reverse("grants:notification_list")))
+    assert "New" not in body(client.get(reverse("grants:notification_list"))).split('id="for-information"')[1]
 
     notification = Notification.objects.get(recipient=operator_user)
     response = client.get(reverse("grants:notification_open", args=[notification.pk]))

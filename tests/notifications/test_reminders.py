@@ -23,7 +23,15 @@ from tests.loans.conftest import disburse, repay
 
 pytestmark = pytest.mark.django_db
 KARACHI = dt.timezone(dt.timedelta(hours=5))
-NONE_SENT = {"utilization_return": 0, "loan_instalment": 0, "information_request": 0, "award_accept": 0}
+NONE_SENT = {
+    "utilization_return": 0,
+    "loan_instalment": 0,
+    "information_request": 0,
+    "award_accept": 0,
+    "milestone_tranche": 0,
+    "review_due": 0,
+    "arrears_worse": 0,
+}
 
 
 def _urdu(text: str) -> bool:
