@@ -4,8 +4,10 @@ refused while a match holds the case, each refusal naming the match and what to 
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from core.errors import DomainError
 from finance import services as finance
 from grants import services
 from integrity.models import Grievance
+from integrity.services.grievances import grievance_assign, grievance_investigate, grievance_resolve
 from matches.models import Match
 from matches.services.decisions import match_clear, match_confirm
 from matches.services.sweep import matches_sweep
@@ -27,6 +30,7 @@ from tests.grants.payments import accepted_enrolment, accepted_grant, finance_pe
 pytestmark = pytest.mark.django_db
 
 SHARED_CNIC = "35202-9999888-1"
+KHI = ZoneInfo("Asia/Karachi")
 
 
 @pytest.fixture
@@ -124,7 +128,16 @@ def test_tranche_verification_and_payment_are_refused_while_a_match_holds_the_co
         lambda: finance.payment_prepare(instruction=instruction, actor=maker), match, "preparing the payment"
     )
     assert match.grievance.reference in text
-    Grievance.objects.filter(pk=match.grievance_id).update(state="resolved", resolved_at=timezone.now())
+    # The integrity office works its case to a resolution, through its own services.
+    grievance, investigator = match.grievance, people["integrity"]
+    grievance_assign(grievance=grievance, actor=investigator, officer=investigator)
+    grievance = grievance_investigate(grievance=grievance, actor=investigator)
+    with pytest.raises(DomainError):  # still investigating: payments held
+        finance.payment_prepare(instruction=instruction, actor=maker)
+    grievance_resolve(
+        grievance=grievance, actor=investigator, outcome="not_substantiated", action_taken="Two firms; cleared."
+    )
+    assert Grievance.objects.get(pk=grievance.pk).state == "resolved"
     assert finance.payment_prepare(instruction=instruction, actor=maker).state == "prepared"
 
 
@@ -151,12 +164,22 @@ def test_claim_verification_is_refused_while_a_match_holds_the_company(people):
 
 
 def test_a_bill_reused_in_another_month_is_found_at_claim_submit(people):
-    call = CallFactory(program=UtilityProgramFactory())
-    award = accepted_enrolment(call, people["operator"], [people["space"]], people["operator_user"], people["officer"])
+    with time_machine.travel(dt.datetime(2026, 7, 10, 11, 0, tzinfo=KHI), tick=False) as clock:
+        # Enrolled in July; bills are covered from then, so in October two months' bills can be claimed.
+        call = CallFactory(program=UtilityProgramFactory())
+        award = accepted_enrolment(
+            call, people["operator"], [people["space"]], people["operator_user"], people["officer"]
+        )
+        clock.move_to(dt.datetime(2026, 10, 15, 11, 0, tzinfo=KHI))
+        submit_two_bills(award, people)
+    match = Match.objects.get(rule="repeated_bill")
+    assert match.found_by == "utility claim" and match.kind == "potential"
+    assert match.detail["months"] == ["2026-08-01", "2026-09-01"]
+
+
+def submit_two_bills(award, people):
     conn = award.application.connections.get()
-    this_month = timezone.localdate().replace(day=1)
-    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
-    for month in (last_month, this_month):
+    for month in (dt.date(2026, 8, 1), dt.date(2026, 9, 1)):
         services.utility_claim_submit(
             connection=conn,
             actor=people["operator_user"],
@@ -167,5 +190,3 @@ def test_a_bill_reused_in_another_month_is_found_at_claim_submit(people):
             bill_amount=Decimal("150000"),
             file=ContentFile(unique_pdf(f"bill {month}"), name="bill.pdf"),
         )
-    match = Match.objects.get(rule="repeated_bill")
-    assert match.found_by == "utility claim" and match.kind == "potential"
