@@ -33,9 +33,10 @@ from .rules import (
     NAME_SIMILARITY,
     OPERATOR_FIELDS,
     SPACE_DISTANCE_M,
+    NameForms,
     is_placeholder,
+    name_forms,
     normalise_address,
-    normalise_name,
 )
 
 CHUNK = 500  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
@@ -271,38 +272,54 @@ def sweep_repeated_bill() -> Iterator[Candidate]:
 # --- legal names alike, in one district --------------------------------------------------------------
 
 
-def _name_pairs(block: dict[int, tuple[str, str]], district: str, only: set[int] | None = None) -> Iterator[Candidate]:
-    """Compare the normalised names of one district's operators (rapidfuzz, in C); `only`: compare just
-    these operators with the rest (a check), otherwise every operator with those after it (the sweep)."""
+NameBlock = dict[int, tuple[NameForms, str]]  # operator id -> (its name's forms, its name)
+
+
+def _name_pairs(block: NameBlock, district: str, only: set[int] | None = None) -> Iterator[Candidate]:
+    """Compare the names of one district's operators (rapidfuzz, in C), only those with the same numbers;
+    `only`: compare just these operators with the rest (a check), otherwise every operator with those
+    after it (the sweep)."""
     operator_type = type_id(Operator)
-    ids = [pk for pk, (normal, _name) in block.items() if normal]
-    names = [block[pk][0] for pk in ids]
-    for i, pk in enumerate(ids):
-        if only is not None and pk not in only:
+    by_numbers: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pk, (forms, _name) in block.items():
+        if forms.words:
+            by_numbers[forms.numbers].append(pk)
+    for ids in by_numbers.values():
+        if len(ids) < 2:
             continue
-        others = names if only is not None else names[i + 1 :]
-        offset = 0 if only is not None else i + 1
-        hits = process.extract(names[i], others, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=None)
-        for _choice, score, j in hits:
-            other = ids[offset + j]
-            if other == pk:
+        words = [block[pk][0].words for pk in ids]
+        letters = [block[pk][0].letters for pk in ids]
+        for i, pk in enumerate(ids):
+            if only is not None and pk not in only:
                 continue
-            yield Candidate(
-                "legal_name",
-                Side(operator_type, pk, pk),
-                Side(operator_type, other, other),
-                f"{block[pk][1]} ~ {block[other][1]}"[:300],
-                {"score": round(float(score), 1), "district": district},
-            )
+            offset = 0 if only is not None else i + 1
+            scores: dict[int, float] = {}
+            for forms in (words, letters):
+                hits = process.extract(
+                    forms[i], forms[offset:], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
+                )
+                for _choice, score, j in hits:
+                    scores[offset + j] = max(scores.get(offset + j, 0.0), float(score))
+            for k, score in scores.items():
+                other = ids[k]
+                if other == pk:
+                    continue
+                yield Candidate(
+                    "legal_name",
+                    Side(operator_type, pk, pk),
+                    Side(operator_type, other, other),
+                    f"{block[pk][1]} ~ {block[other][1]}"[:300],
+                    {"score": round(score, 1), "district": district},
+                )
 
 
 def sweep_legal_name() -> Iterator[Candidate]:
-    blocks: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
-    normal: dict[int, tuple[str, str]] = {}
+    blocks: dict[str, NameBlock] = defaultdict(dict)
+    normal: dict[int, tuple[NameForms, str]] = {}
     rows = Space.objects.values_list("district", "operator_id", "operator__legal_name").distinct().order_by()
     for district, operator_id, name in rows.iterator(chunk_size=20_000):
         if operator_id not in normal:
-            normal[operator_id] = (normalise_name(name), name)
+            normal[operator_id] = (name_forms(name), name)
         blocks[district][operator_id] = normal[operator_id]
     seen: set[tuple[str, int, int, int, int]] = set()
     for district, block in sorted(blocks.items()):
@@ -446,10 +463,10 @@ def _space_checks(operator: Operator) -> list[Candidate]:
     own = [row for row in rows if row[1] == operator.pk]
     others = [row for row in rows if row[1] != operator.pk]
     # Names: the company against every other company with a space in one of its districts.
-    by_district: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    by_district: dict[str, NameBlock] = defaultdict(dict)
     for _pk, op_id, district, _lat, _lon, _address, name in rows:
         if op_id not in by_district[district]:
-            by_district[district][op_id] = (normalise_name(name), name)
+            by_district[district][op_id] = (name_forms(name), name)
     seen: set[tuple[str, int, int, int, int]] = set()
     for district, block in by_district.items():
         if operator.pk in block:

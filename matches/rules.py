@@ -100,7 +100,11 @@ OPERATOR_FIELDS = {
     "mobile": "contact_mobile",
 }
 
-# Names: token_sort_ratio (rapidfuzz) of the normalised names, 0-100; at or above this it is a lead.
+# Names: the better of two rapidfuzz ratios (0-100) of the normalised names, one on the words sorted
+# (word order does not count: token_sort_ratio), one on the letters without spaces ("Co-Working",
+# "Co Working" and "Coworking" are one word); at or above this it is a lead. Names whose numbers
+# differ ("Hub 1", "Hub 2") are never alike: a number is how a firm tells its entities apart, and the
+# same person behind both is what the identifier rules find.
 NAME_SIMILARITY = 90
 # Spaces: within this many metres of each other.
 SPACE_DISTANCE_M = 25.0
@@ -126,6 +130,23 @@ def _plain(value: str) -> str:
 def normalise_name(name: str) -> str:
     """A legal name compared with others: `_plain`, without the legal-form words."""
     return " ".join(token for token in _plain(name).split() if token not in _LEGAL_WORDS)
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """The forms a legal name is compared in: its words sorted, its letters without spaces, and its
+    numbers (only names with the same numbers are compared)."""
+
+    words: str
+    letters: str
+    numbers: tuple[str, ...]
+
+
+def name_forms(name: str) -> NameForms:
+    normal = normalise_name(name)
+    tokens = normal.split()
+    numbers = tuple(sorted(str(int(n)) for n in re.findall(r"\d+", normal)))
+    return NameForms(" ".join(sorted(tokens)), "".join(tokens), numbers)
 
 
 def normalise_address(address: str) -> str:

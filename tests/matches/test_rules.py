@@ -139,15 +139,29 @@ def test_legal_names_alike_after_normalisation_in_one_district_are_a_potential_m
     assert normalise_name("Ravi ۱۲ (Private) Limited") == normalise_name("RAVI 12 Pvt. Ltd.") == "ravi 12"
 
 
+def test_names_split_or_joined_differently_are_alike_but_names_with_other_numbers_are_not():
+    a = company(legal_name="Margalla Co Working Studio (Pvt.) Ltd.")
+    b = company(legal_name="Margalla Coworking-Studio Private Limited")
+    c = company(legal_name="Chenab Desk 1 (Pvt.) Ltd.")
+    d = company(legal_name="Chenab Desk ۱ SMC-Private Limited")  # Urdu digit one: the same number
+    company(legal_name="Chenab Desk 2 (Pvt.) Ltd.")  # another number: another firm
+    company(legal_name="Chenab Desk 12 (Pvt.) Ltd.")
+    assert found("legal_name") == {frozenset((a.pk, b.pk)), frozenset((c.pk, d.pk))}
+
+
 def test_spaces_within_25_metres_under_two_operators_match_but_30_metres_do_not():
     a, b, c = company(), company(), company()
     here = a.spaces.get()
     b.spaces.update(latitude=here.latitude + Decimal("0.000150"), longitude=here.longitude)  # about 17 m
     c.spaces.update(latitude=here.latitude - Decimal("0.000270"), longitude=here.longitude)  # about 30 m
-    SpaceFactory(operator=a, code="LHR-990", latitude=here.latitude, longitude=here.longitude, address="x")
+    # a's second space at the very spot of its first: a company's own spaces never match each other,
+    # but this one is 17 m from b's space too, under another operator, so it is a match with b's.
+    own = SpaceFactory(operator=a, code="LHR-990", latitude=here.latitude, longitude=here.longitude, address="x")
+    theirs = b.spaces.get()
     result = found("space_position")
-    assert result == {frozenset((here.pk, b.spaces.get().pk))}
-    assert 15 < Match.objects.get(rule="space_position").detail["distance_m"] < 20
+    assert result == {frozenset((here.pk, theirs.pk)), frozenset((own.pk, theirs.pk))}
+    assert frozenset((here.pk, own.pk)) not in result
+    assert all(15 < m.detail["distance_m"] < 20 for m in Match.objects.filter(rule="space_position"))
     assert 29 < distance_m(31.4, 74.2, 31.4 - 0.00027, 74.2) < 31
 
 
