@@ -2,6 +2,7 @@
 show (identifiers masked for whoever may not see them), and formula-safe CSV cells."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts import roles
@@ -47,12 +48,23 @@ def test_the_worklist_is_for_the_integrity_office_and_data_stewards(client, matc
         assert counts["principal_cnic"] == 1 and counts["iban"] == 0
 
 
-def test_a_data_steward_sees_the_cnic_masked_an_integrity_officer_in_full(client, match):
+def test_the_cnic_is_masked_for_whoever_may_not_see_identifiers_and_in_full_for_who_may(client, match):
+    # Data stewards keep the registry and may see full identifiers (accounts.roles,
+    # spaces.selectors.can_see_identifiers), like the integrity office: in full.
     client.force_login(UserFactory(roles=[roles.DATA_STEWARD]))
-    body = client.get(reverse("matches:worklist")).content.decode()
-    assert CNIC not in body and "888-1" in body
+    assert CNIC in client.get(reverse("matches:worklist")).content.decode()
     client.force_login(UserFactory(roles=[roles.INTEGRITY_OFFICER]))
     assert CNIC in client.get(reverse("matches:match", args=[match.pk])).content.decode()
+    # Where the stewards' role is given no full identifiers, the worklist, the match's page and the
+    # export show the last four characters only.
+    Group.objects.get(name=roles.DATA_STEWARD).permissions.remove(
+        Permission.objects.get(content_type__app_label="spaces", codename="view_sensitive_identifiers")
+    )
+    client.force_login(UserFactory(roles=[roles.DATA_STEWARD]))
+    masked = "•" * 11 + "88-1"
+    for url in (reverse("matches:worklist"), reverse("matches:match", args=[match.pk]), reverse("matches:export")):
+        body = client.get(url).content.decode("utf-8-sig")
+        assert CNIC not in body and masked in body and "Twin Desk" in body, url
 
 
 def test_the_csv_export_escapes_formula_like_cells(client, match):
