@@ -83,6 +83,9 @@ class DigestSentAdmin(ReadOnlyAdmin):
 URDU = {"dir": "rtl", "lang": "ur"}
 
 
+TEMPLATE_FIELDS = ("code", "subject_en", "body_en", "subject_ur", "body_ur")
+
+
 class NotificationTemplateForm(forms.ModelForm):
     """The steward's texts; the placeholders and the line at fault are checked here (and again by the
     service, which the admin saves through)."""
@@ -91,7 +94,7 @@ class NotificationTemplateForm(forms.ModelForm):
 
     class Meta:
         model = NotificationTemplate
-        fields = ("code", "subject_en", "body_en", "subject_ur", "body_ur")
+        fields = TEMPLATE_FIELDS
         widgets = {
             "subject_en": forms.TextInput(attrs={"size": 90}),
             "body_en": forms.Textarea(attrs={"rows": 6, "cols": 90}),
@@ -100,10 +103,14 @@ class NotificationTemplateForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        draft = NotificationTemplate(**{name: cleaned.get(name) or "" for name in self.Meta.fields})
+        # The admin's form class adds its read-only fields to Meta.fields, and on a change the code is one
+        # of them: the draft takes what the form does not carry from the text being changed.
+        draft = NotificationTemplate(
+            **{name: cleaned.get(name, getattr(self.instance, name)) or "" for name in TEMPLATE_FIELDS}
+        )
         for name, problems in services.template_problems(draft).items():
             for problem in problems:
                 self.add_error(name if name in self.fields else None, problem)

@@ -82,10 +82,10 @@ def test_mark_one_case_read_then_all(client, people):
     case = f"/portal/applications/{asked.reference}/"
     client.post(reverse("grants:notifications_mark_read"), {"case": case})
     unread = Notification.objects.filter(recipient=bilal, read_at__isnull=True)
-    assert not [n for n in unread if case_key(n.url) == case]
-    assert unread.exists()  # the other application's messages are still unread
+    assert not [n for n in unread.all() if case_key(n.url) == case]
+    assert unread.all().exists()  # the other application's messages are still unread
     client.post(reverse("grants:notifications_mark_read"))
-    assert not unread.exists()
+    assert not unread.all().exists()  # .all(): a fresh query, not the list read above
     assert Notification.objects.get(recipient=stranger).read_at is None  # nobody else's
     assert "0 unread." in html_of(client)
 

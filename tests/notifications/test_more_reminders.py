@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from grants import services as grants
@@ -110,7 +111,7 @@ def test_reviews_not_submitted_are_reminded_3_days_before_the_meeting_and_the_ch
         recommendation="approve",
         comments="Sound.",
     )
-    meeting = next_board_meeting(dt.date.today() + dt.timedelta(days=10))
+    meeting = next_board_meeting(timezone.localdate() + dt.timedelta(days=10))
     assert run(meeting - dt.timedelta(days=4))["review_due"] == 0
     assert run(meeting - dt.timedelta(days=3))["review_due"] == 1
     assert run(meeting - dt.timedelta(days=3))["review_due"] == 0
@@ -122,8 +123,8 @@ def test_reviews_not_submitted_are_reminded_3_days_before_the_meeting_and_the_ch
 
     # The chair's board page lists the review not submitted, late, with the day the reviewer was reminded.
     chair = UserFactory(roles=[roles.BOARD_CHAIR])
-    client.force_login(chair)
     with time_machine.travel(dt.datetime.combine(meeting - dt.timedelta(days=1), dt.time(10), KARACHI), tick=False):
+        client.force_login(chair)  # signed in that day: a session from today would have expired by then
         html = client.get(reverse("grants:workbench_board_agenda")).content.decode()
     assert "Reviews not yet submitted" in html
     row = html[html.index(f'data-review="{reviews[0].pk}"') :].split("</tr>")[0]
