@@ -294,9 +294,9 @@ def _name_pairs(block: NameBlock, district: str, only: set[int] | None = None) -
                 continue
             offset = 0 if only is not None else i + 1
             scores: dict[int, float] = {}
-            for forms in (words, letters):
+            for compared in (words, letters):
                 hits = process.extract(
-                    forms[i], forms[offset:], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
+                    compared[i], compared[offset:], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
                 )
                 for _choice, score, j in hits:
                     scores[offset + j] = max(scores.get(offset + j, 0.0), float(score))

@@ -35,3 +35,12 @@ NOT_OPEN = _("Match %(ref)s is no longer open (it is %(state)s).")
 OWN_COMPANY = _("No one decides a match on a company they act for.")
 RACED = _("Someone else decided match %(ref)s at the same moment. Reload it.")
 GONE = _("This match no longer exists.")
+
+# Where a match was found (Match.found_by keeps the plain code; pages show these).
+FOUND_BY = {
+    "company verification": _("company verification"),
+    "application submit": _("application submit"),
+    "tranche request": _("tranche request"),
+    "utility claim": _("utility claim"),
+    "nightly sweep": _("nightly sweep"),
+}

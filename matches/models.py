@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from .messages import FOUND_BY
 from .permissions import MATCHES
 from .rules import RULE_BY_CODE, RULE_CHOICES, MatchKind, MatchRule
 
@@ -113,6 +114,12 @@ class Match(ConcurrentTransitionMixin, models.Model):
     @property
     def rule_entry(self) -> MatchRule:
         return RULE_BY_CODE[self.rule]
+
+    @property
+    def found_by_label(self) -> str:
+        """Where it was found, in the reader's language (messages.FOUND_BY)."""
+        label = FOUND_BY.get(self.found_by)
+        return str(label) if label is not None else self.found_by
 
     @property
     def is_confirmed_kind(self) -> bool:
