@@ -110,9 +110,11 @@ def utility_call(db):
 
 
 def upload_required(application, actor):
+    # Each upload its own bytes: the same file on two operators' cases is a duplicate match (issue #20)
+    # that holds the case at send to review.
     for code in application.call.program.required_documents:
         services.application_upload_document(
-            application=application, actor=actor, document_type=code, file=pdf(f"{code}.pdf")
+            application=application, actor=actor, document_type=code, file=fresh_pdf(f"{code}.pdf")
         )
 
 
