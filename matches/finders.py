@@ -13,9 +13,11 @@ Both return Candidates; matches.services.checks stores them (a pair found twice 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
@@ -71,8 +73,20 @@ class Candidate:
         return (self.rule, left.type_id, left.obj_id, right.type_id, right.obj_id)
 
 
+# The models whose records a match pairs: their content types are read in one query, then cached.
+RECORD_MODELS: tuple[type[Model], ...] = (
+    Operator,
+    Space,
+    UtilityConnection,
+    ApplicationDocument,
+    TrancheEvidence,
+    UtilityClaim,
+)
+
+
 def type_id(model: type[Model]) -> int:
-    return ContentType.objects.get_for_model(model).pk  # cached by Django after the first call
+    # Django caches content types per process: the first call reads those of every record model at once.
+    return ContentType.objects.get_for_models(model, *RECORD_MODELS)[model].pk
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
@@ -451,69 +465,132 @@ def for_operator(operator: Operator) -> list[Candidate]:
     return found
 
 
+_URDU_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _holds_number(normal_address: str) -> Q:
+    """Addresses whose text holds the longest number of this normalised address, in any of the digits
+    the normal form reads as 0-9: a prefilter (a number in the normal form is a run of digits in the
+    raw address), so only a few addresses are normalised in Python."""
+    number = max(re.findall(r"\d+", normal_address), key=len)
+    return (
+        Q(address__contains=number)
+        | Q(address__contains=number.translate(_URDU_DIGITS))
+        | Q(address__contains=number.translate(_ARABIC_DIGITS))
+    )
+
+
 def _space_checks(operator: Operator) -> list[Candidate]:
+    """The company's spaces against the registry (three queries): its name against the names of the
+    companies with a space in one of its districts; each space against the spaces in a box of one grid
+    cell around it (positions, any district, as the sweep) and those of its district holding its
+    address's number (addresses)."""
+    own = list(
+        Space.objects.filter(operator_id=operator.pk)
+        .order_by()
+        .values_list("id", "district", "latitude", "longitude", "address")
+    )
+    if not own:
+        return []
     found: list[Candidate] = []
     space_type = type_id(Space)
-    districts = Space.objects.filter(operator_id=operator.pk).values("district")
-    rows = list(
-        Space.objects.filter(district__in=districts)
-        .order_by()
-        .values_list("id", "operator_id", "district", "latitude", "longitude", "address", "operator__legal_name")
-    )
-    own = [row for row in rows if row[1] == operator.pk]
-    others = [row for row in rows if row[1] != operator.pk]
     # Names: the company against every other company with a space in one of its districts.
+    districts = sorted({row[1] for row in own})
     by_district: dict[str, NameBlock] = defaultdict(dict)
-    for _pk, op_id, district, _lat, _lon, _address, name in rows:
-        if op_id not in by_district[district]:
-            by_district[district][op_id] = (name_forms(name), name)
+    forms: dict[int, tuple[NameForms, str]] = {operator.pk: (name_forms(operator.legal_name), operator.legal_name)}
+    rows = (
+        Space.objects.filter(district__in=districts)
+        .exclude(operator_id=operator.pk)
+        .order_by()
+        .values_list("district", "operator_id", "operator__legal_name")
+        .distinct()
+    )
+    for district, op_id, name in rows:
+        if op_id not in forms:
+            forms[op_id] = (name_forms(name), name)
+        by_district[district][op_id] = forms[op_id]
     seen: set[tuple[str, int, int, int, int]] = set()
-    for district, block in by_district.items():
-        if operator.pk in block:
-            for candidate in _name_pairs(block, district, only={operator.pk}):
-                if candidate.key not in seen:
-                    seen.add(candidate.key)
-                    found.append(candidate)
-    # Positions and addresses: each own space against the others of its district.
-    for pk, op_id, district, lat, lon, address, _name in own:
-        mine = (pk, op_id, float(lat), float(lon))
-        normal = normalise_address(address)
-        for o_pk, o_op, o_district, o_lat, o_lon, o_address, _o_name in others:
-            if o_district != district:
-                continue
-            pair = _position_pair(mine, (o_pk, o_op, float(o_lat), float(o_lon)), space_type)
+    for district in districts:
+        block = by_district[district]
+        block[operator.pk] = forms[operator.pk]
+        for candidate in _name_pairs(block, district, only={operator.pk}):
+            if candidate.key not in seen:
+                seen.add(candidate.key)
+                found.append(candidate)
+    # Positions and addresses: one query for the neighbours of every own space.
+    lat_box, lon_box = Decimal(str(GRID_LAT)), Decimal(str(GRID_LON))
+    near = Q()
+    normals: dict[int, str] = {}
+    for pk, district, lat, lon, address in own:
+        near |= Q(latitude__range=(lat - lat_box, lat + lat_box), longitude__range=(lon - lon_box, lon + lon_box))
+        normals[pk] = normalise_address(address)
+        if normals[pk]:
+            near |= Q(district=district) & _holds_number(normals[pk])
+    others = (
+        Space.objects.filter(near)
+        .exclude(operator_id=operator.pk)
+        .order_by()
+        .values_list("id", "operator_id", "district", "latitude", "longitude", "address")
+    )
+    other_normals: dict[int, str] = {}
+    for o_pk, o_op, o_district, o_lat, o_lon, o_address in others:
+        for pk, district, lat, lon, _address in own:
+            pair = _position_pair(
+                (pk, operator.pk, float(lat), float(lon)), (o_pk, o_op, float(o_lat), float(o_lon)), space_type
+            )
             if pair is not None:
                 found.append(pair)
-            if normal and normalise_address(o_address) == normal:
-                found.append(
-                    Candidate("space_address", Side(space_type, pk, op_id), Side(space_type, o_pk, o_op), normal)
-                )
+            if normals[pk] and o_district == district:
+                if o_pk not in other_normals:
+                    other_normals[o_pk] = normalise_address(o_address)
+                if other_normals[o_pk] == normals[pk]:
+                    found.append(
+                        Candidate(
+                            "space_address",
+                            Side(space_type, pk, operator.pk),
+                            Side(space_type, o_pk, o_op),
+                            normals[pk],
+                        )
+                    )
     return found
 
 
 def for_application(application: Application) -> list[Candidate]:
-    """The company's checks, the enrolled connections and the documents of one application."""
+    """The company's checks, the enrolled connections and the documents of one application (two
+    queries besides the company's)."""
     found = for_operator(application.operator)
-    own = list(_connection_rows(Q(application_id=application.pk)))
+    # Connections: the application's own and every connection with one of their bill references.
+    references = UtilityConnection.objects.filter(application_id=application.pk).values("bill_reference")
+    rows = list(
+        UtilityConnection.objects.filter(bill_reference__in=references).values_list(
+            "id", "disco", "bill_reference", "application__operator_id", "application_id"
+        )
+    )
+    own = {(disco, reference) for _pk, disco, reference, _op, app_id in rows if app_id == application.pk}
     if own:
-        q = Q()
-        for _pk, disco, reference, _op in own:
-            q |= Q(disco=disco, bill_reference=reference)
-        others = [row for row in _connection_rows(q) if row[3] != application.operator_id]
-        found.extend(c for c in _connection_pairs(own + others) if c.a.operator_id != c.b.operator_id)
-    digests = list(ApplicationDocument.objects.filter(application_id=application.pk).values_list("sha256", flat=True))
-    found.extend(_files_touching(digests, application.operator_id))
+        found.extend(
+            c
+            for c in _connection_pairs(row[:4] for row in rows if (row[1], row[2]) in own)
+            if application.operator_id in (c.a.operator_id, c.b.operator_id)
+        )
+    # Documents: every stored file with the SHA-256 of one of the application's documents.
+    digests = ApplicationDocument.objects.filter(application_id=application.pk).exclude(sha256="").values("sha256")
+    found.extend(_files_matching(_file_rows(Q(sha256__in=digests)), application.operator_id))
     return found
+
+
+def _files_matching(rows: list[tuple[int, int, str, int]], operator_id: int) -> list[Candidate]:
+    if all(row[3] == operator_id for row in rows):
+        return []
+    return [c for c in _file_pairs(rows) if operator_id in (c.a.operator_id, c.b.operator_id)]
 
 
 def _files_touching(digests: list[str], operator_id: int) -> list[Candidate]:
     digests = [d for d in set(digests) if d and not is_placeholder(d)]
     if not digests:
         return []
-    rows = _file_rows(Q(sha256__in=digests))
-    if all(row[3] == operator_id for row in rows):
-        return []
-    return [c for c in _file_pairs(rows) if operator_id in (c.a.operator_id, c.b.operator_id)]
+    return _files_matching(_file_rows(Q(sha256__in=digests)), operator_id)
 
 
 def for_tranche(tranche: Tranche) -> list[Candidate]:

@@ -26,17 +26,18 @@ STORE_BATCH = 1000
 
 
 def _existing(keys: list[tuple[str, int, int, int, int]]) -> set[tuple[str, int, int, int, int]]:
-    """Which of these (rule, left type, left id, right type, right id) are stored already."""
+    """Which of these (rule, left type, left id, right type, right id) are stored already: one query
+    for a check's few keys (the unique index of the pairs), one per 500 left ids in a sweep."""
+    wanted = set(keys)
+    rules = sorted({key[0] for key in keys})
+    left_types = sorted({key[1] for key in keys})
+    left_ids = sorted({key[2] for key in keys})
     found: set[tuple[str, int, int, int, int]] = set()
-    by_rule: dict[str, list[int]] = {}
-    for rule, _lt, left_id, _rt, _rid in keys:
-        by_rule.setdefault(rule, []).append(left_id)
-    for rule, left_ids in by_rule.items():
-        for start in range(0, len(left_ids), finders.CHUNK):
-            rows = Match.objects.filter(rule=rule, left_id__in=left_ids[start : start + finders.CHUNK]).values_list(
-                "rule", "left_type_id", "left_id", "right_type_id", "right_id"
-            )
-            found.update(rows)
+    for start in range(0, len(left_ids), finders.CHUNK):
+        rows = Match.objects.filter(
+            rule__in=rules, left_type_id__in=left_types, left_id__in=left_ids[start : start + finders.CHUNK]
+        ).values_list("rule", "left_type_id", "left_id", "right_type_id", "right_id")
+        found.update(row for row in rows if row in wanted)
     return found
 
 

@@ -37,3 +37,26 @@ def test_the_submit_check_finds_a_shared_file_and_counts_its_writes():
     assert [m.rule for m in found] == ["file"] and Match.objects.count() == 1
     assert matches_check_application(application=app) == []  # found again: still one match
     assert len(queries) < 25
+
+
+def test_the_company_check_finds_a_space_next_door_across_a_district_line_and_one_address_in_urdu_digits():
+    from decimal import Decimal
+
+    from matches.services.checks import matches_check_operator
+    from tests.factories import SpaceFactory
+
+    mine, neighbour, same_address, elsewhere = company(), company(), company(), company()
+    here = mine.spaces.get()
+    here_address = "12-B, Main Rd., Gulberg III, Lahore"
+    mine.spaces.update(address=here_address)
+    # 17 m north, over the line in Kasur: the sweep's grid knows no districts, nor does the check.
+    neighbour.spaces.update(
+        latitude=here.latitude + Decimal("0.000150"), longitude=here.longitude, district="Kasur", division="Lahore"
+    )
+    same_address.spaces.update(address="۱۲ B MAIN ROAD GULBERG III LAHORE")
+    SpaceFactory(operator=elsewhere, address="12-B, Main Rd., Gulberg III, Multan", district="Multan", division="Multan")
+    found = {(m.rule, m.left_operator_id, m.right_operator_id) for m in matches_check_operator(operator=mine)}
+    assert found == {
+        ("space_position", *sorted((mine.pk, neighbour.pk))),
+        ("space_address", *sorted((mine.pk, same_address.pk))),
+    }
