@@ -171,10 +171,9 @@ def seed() -> dict[str, int]:
             for _k in range(per_application):
                 n = written
                 written += 1
-                digest = (
-                    f"{(n - per_application if n % 50000 == 7 else n):064x}"  # planted: a file of the previous case
-                )
-                planted["file"] += n % 50000 == 7
+                reused = n % 50000 == per_application + 7  # planted: a file of the previous case
+                digest = f"{(n - per_application if reused else n):064x}"
+                planted["file"] += reused
                 rows.append(
                     ApplicationDocument(
                         application_id=application_id,
