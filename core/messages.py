@@ -3,7 +3,9 @@ translated, and `Notice.render(**params)` gives the subject and body as callable
 notifications.services.notify renders once per recipient, in that recipient's language.
 
 A parameter may itself be a callable (e.g. a month's name) so it is rendered in the recipient's
-language too; other parameters (references, amounts, names) are the same in every language.
+language too; other parameters (references, names, what a person typed) are the same in every language,
+and in an Urdu text each is isolated (U+2068 ... U+2069) so that a Latin name or a reference keeps its
+own direction and the punctuation around it stays in place.
 """
 
 from collections.abc import Callable
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+
+from .bilingual import isolated
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Notice:
 
     def render(self, **params: Any) -> tuple[Callable[[], str], Callable[[], str]]:
         def values() -> dict[str, Any]:
-            return {key: value() if callable(value) else value for key, value in params.items()}
+            return {key: value() if callable(value) else isolated(value) for key, value in params.items()}
 
         return (lambda: str(self.subject) % values()), (lambda: str(self.body) % values())
 

@@ -6,6 +6,7 @@ precision of the number *before* quantizing, so `1e30` or `1e-30` gets a message
 """
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -23,14 +24,20 @@ _AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{2,3})*|\d+)(\.\d+)?$")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٬٫", "01234567890123456789,.")
 
 
-def pkr(amount: Decimal | None) -> str:
-    """'PKR 1,234,567' (paisas shown only when there are any)."""
+def pkr(amount: Decimal | None, *, paisas: bool = False) -> str:
+    """'PKR 1,234,567' in English, '1,234,567 روپے' on an Urdu page (the catalogue's "PKR %(amount)s");
+    paisas shown when there are any, or always with `paisas` (payments)."""
     if amount is None:
         return "—"
     amount = Decimal(amount)
-    if amount == amount.to_integral_value():
-        return f"PKR {amount:,.0f}"
-    return f"PKR {amount:,.2f}"
+    digits = f"{amount:,.2f}" if paisas or amount != amount.to_integral_value() else f"{amount:,.0f}"
+    return _("PKR %(amount)s") % {"amount": digits}
+
+
+def pkr_each(amount: Decimal | None, *, paisas: bool = False) -> Callable[[], str]:
+    """An amount for a notice's parameters: written when the notice is rendered, so each recipient reads
+    it in their own language (core.messages.Notice)."""
+    return lambda: pkr(amount, paisas=paisas)
 
 
 def percent(value: Decimal) -> str:

@@ -1,5 +1,5 @@
 """Money for the grants app: the project's one parser and formatter live in core.money."""
 
-from core.money import MONEY_CEILING, PAISA, parse_money, percent, pkr
+from core.money import MONEY_CEILING, PAISA, parse_money, percent, pkr, pkr_each
 
-__all__ = ["MONEY_CEILING", "PAISA", "parse_money", "percent", "pkr"]
+__all__ = ["MONEY_CEILING", "PAISA", "parse_money", "percent", "pkr", "pkr_each"]

@@ -35,7 +35,7 @@ def _loans(limit: int) -> list[tuple[Any, Any]]:
 
 
 def instalments_due(limit: int) -> Cases:
-    from core.money import pkr
+    from core.money import pkr_each
 
     return [
         (
@@ -43,7 +43,7 @@ def instalments_due(limit: int) -> Cases:
             {
                 "sanction": loan.sanction_number,
                 "due": reminders._day(position.next_due_date),
-                "amount": pkr(position.next_due_amount),
+                "amount": pkr_each(position.next_due_amount),
             },
         )
         for loan, position in _loans(limit)
@@ -52,7 +52,7 @@ def instalments_due(limit: int) -> Cases:
 
 
 def instalments_past_due(limit: int) -> Cases:
-    from core.money import pkr
+    from core.money import pkr_each
 
     return [
         (
@@ -60,7 +60,7 @@ def instalments_past_due(limit: int) -> Cases:
             {
                 "sanction": loan.sanction_number,
                 "due": reminders._day(position.next_due_date or timezone.localdate()),
-                "overdue": pkr(position.overdue_amount),
+                "overdue": pkr_each(position.overdue_amount),
             },
         )
         for loan, position in _loans(limit)

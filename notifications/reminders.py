@@ -47,7 +47,7 @@ from django.utils.formats import date_format
 
 from accounts import roles
 from accounts.models import User
-from core.money import pkr
+from core.money import pkr_each
 from grants.models import ApplicationState, Award, AwardState, InformationRequest, Review, Tranche, TrancheState
 from loans.models import SERVICING_STATES, ArrearsBucket, Instalment, Loan
 from loans.positions import Bucket
@@ -200,7 +200,7 @@ def _instalment_reminders(today: dt.date) -> int:
             params: dict[str, Any] = {
                 "sanction": loan.sanction_number,
                 "due": _day(row.due_date),
-                "amount": pkr(position.next_due_amount),
+                "amount": pkr_each(position.next_due_amount),
             }
         else:
             position = on_today.get(loan.pk)
@@ -210,7 +210,7 @@ def _instalment_reminders(today: dt.date) -> int:
             params = {
                 "sanction": loan.sanction_number,
                 "due": _day(row.due_date),
-                "overdue": pkr(position.overdue_amount),
+                "overdue": pkr_each(position.overdue_amount),
             }
         sent += _send(
             code=INSTALMENT,

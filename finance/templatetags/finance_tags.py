@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import template
 
+from core import money
+
 from ..models import PaymentState
 
 register = template.Library()
@@ -25,7 +27,7 @@ def rupees(amount) -> str:
     """'PKR 1,250,000.00' — payments always show their paisas."""
     if amount in (None, ""):
         return "—"
-    return f"PKR {Decimal(amount):,.2f}"
+    return money.pkr(Decimal(amount), paisas=True)
 
 
 @register.filter

@@ -32,7 +32,7 @@ from ..models import (
     Program,
     is_active_person,
 )
-from ..money import pkr
+from ..money import pkr_each
 from ..sections import missing_for_submit
 from ._common import (
     S,
@@ -275,7 +275,7 @@ def application_submit(*, application: Application, actor: "User") -> Applicatio
             messages.TO_OFFICERS_SUBMITTED,
             operator=str(application.operator),
             ref=ref,
-            amount=pkr(application.amount_requested),
+            amount=pkr_each(application.amount_requested),
         )
     return application
 

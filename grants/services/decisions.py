@@ -64,7 +64,7 @@ from ..models import (
     is_program_officer,
     staff_may,
 )
-from ..money import pkr
+from ..money import pkr, pkr_each
 from ..permissions import APPLICATIONS
 from ._common import (
     S,
@@ -249,7 +249,7 @@ def _approve(application: Application, decision: Decision, actor: "User", transi
         at=at,
     )
     subject, body = messages.TO_OPERATOR_APPROVED.render(
-        ref=application.reference, sanction=award.sanction_number, amount=pkr(award.amount)
+        ref=application.reference, sanction=award.sanction_number, amount=pkr_each(award.amount)
     )
     if award.conditions:
         body = joined(body, "\n\n", messages.AWARD_CONDITIONS, "\n", award.conditions)
@@ -356,7 +356,7 @@ def award_accept(*, award: Award, actor: "User") -> Award:
             messages.TO_OFFICERS_AWARD_ACCEPTED,
             operator=str(application.operator),
             sanction=award.sanction_number,
-            amount=pkr(award.amount),
+            amount=pkr_each(award.amount),
             ref=application.reference,
         )
     return award

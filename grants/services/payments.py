@@ -63,7 +63,7 @@ from ..models import (
     is_program_officer,
     remember_membership,
 )
-from ..money import pkr
+from ..money import pkr_each
 from ..selectors import people_who_touched
 from ._common import (
     _tell_officers,
@@ -302,7 +302,7 @@ def tranche_request(
                 messages.TO_OFFICERS_TRANCHE_TO_VERIFY,
                 operator=str(application.operator),
                 n=tranche.position,
-                amount=pkr(tranche.amount),
+                amount=pkr_each(tranche.amount),
                 title=tranche.title,
                 sanction=award.sanction_number,
             )
@@ -431,7 +431,7 @@ def tranche_verify(*, tranche: Tranche, actor: "User") -> Tranche:
             *messages.TO_OPERATOR_TRANCHE_VERIFIED.render(
                 n=tranche.position,
                 sanction=award.sanction_number,
-                amount=pkr(tranche.amount),
+                amount=pkr_each(tranche.amount),
                 ref=instruction.reference,
             ),
         )
@@ -475,7 +475,7 @@ def tranche_payment_moved(instruction: "PaymentInstruction", from_state: str, to
                 *messages.TO_OPERATOR_TRANCHE_PAID.render(
                     n=tranche.position,
                     sanction=tranche.award.sanction_number,
-                    amount=pkr(instruction.amount),
+                    amount=pkr_each(instruction.amount),
                     ref=instruction.reference,
                 ),
                 kind=Kind.PAYMENT,

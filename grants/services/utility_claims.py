@@ -60,7 +60,7 @@ from ..models import (
     is_applicant,
     remember_membership,
 )
-from ..money import parse_money, pkr
+from ..money import parse_money, pkr, pkr_each
 from ..selectors import people_who_touched
 from ._common import (
     MAX_MONTHLY_BILL,
@@ -252,8 +252,8 @@ def utility_claim_submit(
                 messages.TO_OFFICERS_CLAIM_TO_VERIFY,
                 claim=str(claim),
                 operator=str(application.operator),
-                subsidy=pkr(subsidy),
-                bill=pkr(amount),
+                subsidy=pkr_each(subsidy),
+                bill=pkr_each(amount),
                 month=lambda: month_label(month),
                 space=connection.space.name,
             )
@@ -414,7 +414,7 @@ def utility_claim_approve(*, claim: UtilityClaim, actor: "User") -> UtilityClaim
             *messages.TO_OPERATOR_CLAIM_APPROVED.render(
                 bill=str(claim),
                 month=lambda: month_label(claim.billing_month),
-                subsidy=pkr(claim.subsidy_amount),
+                subsidy=pkr_each(claim.subsidy_amount),
                 ref=instruction.reference,
             ),
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.dates import show_date
-from core.money import pkr
+from core.money import pkr_each
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
 from grants.selectors import people_who_touched
@@ -138,7 +138,9 @@ def loan_request_disbursement(*, award: Award, actor: "User") -> Loan:
             )
             _tell_operator(
                 loan,
-                *messages.TO_BORROWER_DISBURSEMENT_REQUESTED.render(s=loan.sanction_number, amount=pkr(loan.principal)),
+                *messages.TO_BORROWER_DISBURSEMENT_REQUESTED.render(
+                    s=loan.sanction_number, amount=pkr_each(loan.principal)
+                ),
             )
     return loan
 
@@ -225,9 +227,9 @@ def disbursement_payment_moved(instruction: "PaymentInstruction", from_state: st
             loan,
             *messages.TO_BORROWER_DISBURSED.render(
                 s=loan.sanction_number,
-                amount=pkr(instruction.amount),
+                amount=pkr_each(instruction.amount),
                 day=lambda: show_date(paid_on),
-                first=pkr(first.instalment),
+                first=pkr_each(first.instalment),
                 due=lambda due=first.due_date: show_date(due),
             ),
         )

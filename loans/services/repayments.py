@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.dates import show_date
 from core.messages import joined
-from core.money import pkr
+from core.money import pkr, pkr_each
 
 from .. import messages, positions
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -207,12 +207,12 @@ def _apply(
     )
     subject, body = messages.TO_BORROWER_REPAYMENT_RECEIVED.render(
         s=loan.sanction_number,
-        amount=pkr(amount),
+        amount=pkr_each(amount),
         day=lambda: show_date(received_on),
         ref=bank_reference,
-        principal=pkr(allocation.principal),
-        interest=pkr(allocation.interest),
-        outstanding=pkr(after.outstanding_principal),
+        principal=pkr_each(allocation.principal),
+        interest=pkr_each(allocation.interest),
+        outstanding=pkr_each(after.outstanding_principal),
     )
     if loan.state == S.CLOSED:
         body = joined(body, " ", messages.LOAN_CLOSED)

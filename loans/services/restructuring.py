@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import show_date
-from core.money import pkr
+from core.money import pkr_each
 
 from .. import messages, positions
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -139,7 +139,7 @@ def loan_restructure(
             loan,
             *messages.TO_BORROWER_RESTRUCTURED.render(
                 s=loan.sanction_number,
-                principal=pkr(principal),
+                principal=pkr_each(principal),
                 months=months,
                 due=lambda: show_date(first_due),
                 reason=reason,
@@ -186,7 +186,7 @@ def loan_write_off(*, loan: Loan, actor: "User", reason: str) -> Loan:
         _tell_operator(
             loan,
             *messages.TO_BORROWER_WRITTEN_OFF.render(
-                s=loan.sanction_number, amount=pkr(position.outstanding_principal), reason=reason
+                s=loan.sanction_number, amount=pkr_each(position.outstanding_principal), reason=reason
             ),
         )
     return loan

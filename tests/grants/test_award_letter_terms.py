@@ -63,9 +63,11 @@ def test_a_loan_letter_in_urdu_has_an_urdu_body_with_the_terms(loan_award):
     assert arabic_reshaper.reshape(acceptance) in text
     assert urdu(heading) != heading
     assert "Terms of the loan" not in text and "I am pleased to inform you" not in text
-    # Latin runs (the sanction number, PKR amounts) are kept, drawn in a font that has them.
+    # Latin runs (the sanction number, the amounts' digits) are kept, drawn in a font that has them; the
+    # amounts are written in rupees in Urdu ("4,166.67 روپے"), not "PKR".
     assert loan_award.sanction_number in text
-    assert "PKR 4,166.67" in text and "5.00" in text
+    assert "4,166.67" in text and "5.00" in text and "PKR" not in text
+    assert arabic_reshaper.reshape("روپے") in text
     assert "2027" in text
 
 
