@@ -1,6 +1,7 @@
 """What the match checks tell people (lazily translated, rendered in the reader's language)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The refusal at each gate: what waits, which match holds it, and what to do next.
 OPEN_MATCH_REFUSAL = _(
@@ -36,11 +37,11 @@ OWN_COMPANY = _("No one decides a match on a company they act for.")
 RACED = _("Someone else decided match %(ref)s at the same moment. Reload it.")
 GONE = _("This match no longer exists.")
 
-# Where a match was found (Match.found_by keeps the plain code; pages show these).
+# Where a match was found (Match.found_by keeps the plain code; pages show these, after the date).
 FOUND_BY = {
-    "company verification": _("company verification"),
-    "application submit": _("application submit"),
-    "tranche request": _("tranche request"),
-    "utility claim": _("utility claim"),
-    "nightly sweep": _("nightly sweep"),
+    "company verification": pgettext_lazy("where a match was found", "company verification"),
+    "application submit": pgettext_lazy("where a match was found", "application submit"),
+    "tranche request": pgettext_lazy("where a match was found", "tranche request"),
+    "utility claim": pgettext_lazy("where a match was found", "utility claim"),
+    "nightly sweep": pgettext_lazy("where a match was found", "nightly sweep"),
 }
