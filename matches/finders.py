@@ -430,8 +430,9 @@ SWEEPS = {
 # --- the checks: the records one action touches ------------------------------------------------------
 
 
-def for_operator(operator: Operator) -> list[Candidate]:
-    """The company's identifiers, its people and its spaces against the registry (3 queries)."""
+def for_operator(operator: Operator, *, names: bool = True) -> list[Candidate]:
+    """The company's identifiers, its people, its spaces and (`names`) its legal name against the
+    registry (six queries, four without the name)."""
     found: list[Candidate] = []
     operator_type = type_id(Operator)
     me = Side(operator_type, operator.pk, operator.pk)
@@ -460,8 +461,9 @@ def for_operator(operator: Operator) -> list[Candidate]:
     for side, email in rows:
         groups[email].append((side, email))
     found.extend(c for c in _pairs("member_email", groups) if me in (c.a, c.b))
-    # 3. The spaces in the districts of its spaces: names, positions and addresses (one query).
-    found.extend(_space_checks(operator))
+    # 3. Its spaces against their neighbours and the addresses of their districts; its name against
+    # the companies of those districts.
+    found.extend(_space_checks(operator, names=names))
     return found
 
 
@@ -481,11 +483,11 @@ def _holds_number(normal_address: str) -> Q:
     )
 
 
-def _space_checks(operator: Operator) -> list[Candidate]:
-    """The company's spaces against the registry (three queries): its name against the names of the
-    companies with a space in one of its districts; each space against the spaces in a box of one grid
-    cell around it (positions, any district, as the sweep) and those of its district holding its
-    address's number (addresses)."""
+def _space_checks(operator: Operator, *, names: bool = True) -> list[Candidate]:
+    """The company's spaces against the registry: each against the spaces in a box of one grid cell
+    around it (positions, in any district, as the sweep) and those of its district holding its
+    address's number (addresses); with `names`, the company's legal name against the names of the
+    companies with a space in one of its districts. Three queries, five with the names."""
     own = list(
         Space.objects.filter(operator_id=operator.pk)
         .order_by()
@@ -493,23 +495,87 @@ def _space_checks(operator: Operator) -> list[Candidate]:
     )
     if not own:
         return []
-    found: list[Candidate] = []
+    found = _position_checks(operator, own) + _address_checks(operator, own)
+    if names:
+        found.extend(_name_checks(operator, sorted({row[1] for row in own})))
+    return found
+
+
+OwnSpace = tuple[int, str, Decimal, Decimal, str]
+
+
+def _position_checks(operator: Operator, own: list[OwnSpace]) -> list[Candidate]:
     space_type = type_id(Space)
-    # Names: the company against every other company with a space in one of its districts.
-    districts = sorted({row[1] for row in own})
+    lat_box, lon_box = Decimal(str(GRID_LAT)), Decimal(str(GRID_LON))
+    near = Q()
+    for _pk, _district, lat, lon, _address in own:
+        near |= Q(latitude__range=(lat - lat_box, lat + lat_box), longitude__range=(lon - lon_box, lon + lon_box))
+    found: list[Candidate] = []
+    others = (
+        Space.objects.filter(near)
+        .exclude(operator_id=operator.pk)
+        .order_by()
+        .values_list("id", "operator_id", "latitude", "longitude")
+    )
+    for o_pk, o_op, o_lat, o_lon in others:
+        for pk, _district, lat, lon, _address in own:
+            pair = _position_pair(
+                (pk, operator.pk, float(lat), float(lon)), (o_pk, o_op, float(o_lat), float(o_lon)), space_type
+            )
+            if pair is not None:
+                found.append(pair)
+    return found
+
+
+def _address_checks(operator: Operator, own: list[OwnSpace]) -> list[Candidate]:
+    space_type = type_id(Space)
+    normals = {pk: normalise_address(address) for pk, _district, _lat, _lon, address in own}
+    holding = Q()
+    for pk, district, _lat, _lon, _address in own:
+        if normals[pk]:
+            holding |= Q(district=district) & _holds_number(normals[pk])
+    if not holding:
+        return []
+    found: list[Candidate] = []
+    # The index on (district, address, operator, id) answers this without reading the table.
+    others = (
+        Space.objects.filter(holding)
+        .exclude(operator_id=operator.pk)
+        .order_by()
+        .values_list("id", "operator_id", "district", "address")
+    )
+    for o_pk, o_op, o_district, o_address in others:
+        normal = normalise_address(o_address)
+        for pk, district, _lat, _lon, _address in own:
+            if normals[pk] and o_district == district and normal == normals[pk]:
+                found.append(
+                    Candidate("space_address", Side(space_type, pk, operator.pk), Side(space_type, o_pk, o_op), normal)
+                )
+    return found
+
+
+def _name_checks(operator: Operator, districts: list[str]) -> list[Candidate]:
+    """The company's legal name against every other company with a space in one of its districts."""
     by_district: dict[str, NameBlock] = defaultdict(dict)
     forms: dict[int, tuple[NameForms, str]] = {operator.pk: (name_forms(operator.legal_name), operator.legal_name)}
-    rows = (
+    # Who has a space there (the district index alone), then their names by primary key: two queries,
+    # as a join lets the planner read every company to hash them.
+    present = list(
         Space.objects.filter(district__in=districts)
         .exclude(operator_id=operator.pk)
         .order_by()
-        .values_list("district", "operator_id", "operator__legal_name")
+        .values_list("district", "operator_id")
         .distinct()
     )
-    for district, op_id, name in rows:
+    names: dict[int, str] = {}
+    ids = sorted({op_id for _district, op_id in present})
+    for start in range(0, len(ids), 5000):
+        names.update(Operator.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "legal_name"))
+    for district, op_id in present:
         if op_id not in forms:
-            forms[op_id] = (name_forms(name), name)
+            forms[op_id] = (name_forms(names[op_id]), names[op_id])
         by_district[district][op_id] = forms[op_id]
+    found: list[Candidate] = []
     seen: set[tuple[str, int, int, int, int]] = set()
     for district in districts:
         block = by_district[district]
@@ -518,48 +584,15 @@ def _space_checks(operator: Operator) -> list[Candidate]:
             if candidate.key not in seen:
                 seen.add(candidate.key)
                 found.append(candidate)
-    # Positions and addresses: one query for the neighbours of every own space.
-    lat_box, lon_box = Decimal(str(GRID_LAT)), Decimal(str(GRID_LON))
-    near = Q()
-    normals: dict[int, str] = {}
-    for pk, district, lat, lon, address in own:
-        near |= Q(latitude__range=(lat - lat_box, lat + lat_box), longitude__range=(lon - lon_box, lon + lon_box))
-        normals[pk] = normalise_address(address)
-        if normals[pk]:
-            near |= Q(district=district) & _holds_number(normals[pk])
-    others = (
-        Space.objects.filter(near)
-        .exclude(operator_id=operator.pk)
-        .order_by()
-        .values_list("id", "operator_id", "district", "latitude", "longitude", "address")
-    )
-    other_normals: dict[int, str] = {}
-    for o_pk, o_op, o_district, o_lat, o_lon, o_address in others:
-        for pk, district, lat, lon, _address in own:
-            pair = _position_pair(
-                (pk, operator.pk, float(lat), float(lon)), (o_pk, o_op, float(o_lat), float(o_lon)), space_type
-            )
-            if pair is not None:
-                found.append(pair)
-            if normals[pk] and o_district == district:
-                if o_pk not in other_normals:
-                    other_normals[o_pk] = normalise_address(o_address)
-                if other_normals[o_pk] == normals[pk]:
-                    found.append(
-                        Candidate(
-                            "space_address",
-                            Side(space_type, pk, operator.pk),
-                            Side(space_type, o_pk, o_op),
-                            normals[pk],
-                        )
-                    )
     return found
 
 
 def for_application(application: Application) -> list[Candidate]:
-    """The company's checks, the enrolled connections and the documents of one application (two
-    queries besides the company's)."""
-    found = for_operator(application.operator)
+    """The company's checks but its name, the enrolled connections and the documents of one
+    application (seven queries). The legal name is compared at company verification (a new legal name
+    sends the company back to it, spaces.services.operator_update) and in the nightly sweep: it is
+    not a record the submit touches, and comparing it reads every company of the district."""
+    found = for_operator(application.operator, names=False)
     # Connections: the application's own and every connection with one of their bill references.
     references = UtilityConnection.objects.filter(application_id=application.pk).values("bill_reference")
     rows = list(

@@ -106,12 +106,13 @@ def store_matches(candidates: Iterable[finders.Candidate], *, found_by: str, act
 
 
 def matches_check_operator(*, operator: Operator, actor: Any = None) -> list[Match]:
-    """At company verification: the company's identifiers, people and spaces."""
+    """At company verification: the company's identifiers, people, spaces and legal name."""
     return store_matches(finders.for_operator(operator), found_by="company verification", actor=actor)
 
 
 def matches_check_application(*, application: Application, actor: Any = None) -> list[Match]:
-    """At application submit: the company, the enrolled connections and the documents."""
+    """At application submit: the company's identifiers, people and spaces, the enrolled connections
+    and the documents (seven indexed queries; the legal name is compared at company verification)."""
     return store_matches(finders.for_application(application), found_by="application submit", actor=actor)
 
 

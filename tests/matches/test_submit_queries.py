@@ -1,13 +1,16 @@
 """The check at application submit: a few indexed queries whatever the registry holds."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from matches import finders
 from matches.models import Match
-from matches.services.checks import matches_check_application
+from matches.services.checks import matches_check_application, matches_check_operator
 from spaces.models import Operator
+from tests.factories import SpaceFactory
 
 from .conftest import application_of, company, document, sha
 
@@ -40,11 +43,6 @@ def test_the_submit_check_finds_a_shared_file_and_counts_its_writes():
 
 
 def test_the_company_check_finds_a_space_next_door_across_a_district_line_and_one_address_in_urdu_digits():
-    from decimal import Decimal
-
-    from matches.services.checks import matches_check_operator
-    from tests.factories import SpaceFactory
-
     mine, neighbour, same_address, elsewhere = company(), company(), company(), company()
     here = mine.spaces.get()
     here_address = "12-B, Main Rd., Gulberg III, Lahore"
@@ -54,9 +52,20 @@ def test_the_company_check_finds_a_space_next_door_across_a_district_line_and_on
         latitude=here.latitude + Decimal("0.000150"), longitude=here.longitude, district="Kasur", division="Lahore"
     )
     same_address.spaces.update(address="۱۲ B MAIN ROAD GULBERG III LAHORE")
-    SpaceFactory(operator=elsewhere, address="12-B, Main Rd., Gulberg III, Multan", district="Multan", division="Multan")
+    SpaceFactory(
+        operator=elsewhere, address="12-B, Main Rd., Gulberg III, Multan", district="Multan", division="Multan"
+    )
     found = {(m.rule, m.left_operator_id, m.right_operator_id) for m in matches_check_operator(operator=mine)}
     assert found == {
         ("space_position", *sorted((mine.pk, neighbour.pk))),
         ("space_address", *sorted((mine.pk, same_address.pk))),
     }
+
+
+def test_names_are_compared_at_company_verification_not_at_each_submit():
+    mine = company(legal_name="Shalimar Tech Hub (Pvt.) Ltd.")
+    alike = company(legal_name="SHALIMAR TECH-HUB Private Limited")
+    app = application_of(mine)
+    assert matches_check_application(application=app) == []  # the submit touches no name
+    found = matches_check_operator(operator=mine)
+    assert [(m.rule, {m.left_operator_id, m.right_operator_id}) for m in found] == [("legal_name", {mine.pk, alike.pk})]
