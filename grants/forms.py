@@ -317,10 +317,10 @@ class ReviewForm(forms.Form):
         for criterion in self.criteria:
             self.fields[f"score_{criterion.code}"] = forms.ChoiceField(
                 label=_("%(criterion)s (weight %(weight)s)")
-                % {"criterion": criterion.title, "weight": f"{criterion.weight.normalize():f}"},
+                % {"criterion": criterion.display_title, "weight": f"{criterion.weight.normalize():f}"},
                 choices=scale,
                 widget=forms.RadioSelect(attrs={"class": "scale"}),
-                help_text=criterion.guidance,
+                help_text=criterion.display_guidance,
             )
         self.fields["recommendation"].choices = Recommendation.choices
         self.order_fields([f"score_{c.code}" for c in self.criteria] + ["recommendation", "comments", "conditions"])

@@ -291,7 +291,9 @@ class RubricCriterion(models.Model):
     position = models.PositiveSmallIntegerField(_("order"))
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("criterion"), max_length=120)
+    title_ur = models.CharField(_("criterion in Urdu"), max_length=120, blank=True)
     guidance = models.TextField(_("what reviewers look for"), blank=True)
+    guidance_ur = models.TextField(_("what reviewers look for, in Urdu"), blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
 
     class Meta:
@@ -306,3 +308,12 @@ class RubricCriterion(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.weight})"
+
+    @property
+    def display_title(self) -> str:
+        """The criterion in the active language: the Urdu one on an Urdu page when it is filled in."""
+        return in_active_language(self.title, self.title_ur)
+
+    @property
+    def display_guidance(self) -> str:
+        return in_active_language(self.guidance, self.guidance_ur)

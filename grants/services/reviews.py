@@ -80,21 +80,46 @@ S = ApplicationState
 # The rubric a program gets when its officer first assigns reviewers and none was configured (the
 # Django admin edits it per program). Weights are relative.
 STANDARD_RUBRIC = [
-    ("need", "Need", "How much the space and its members need this support.", Decimal("25")),
-    ("feasibility", "Feasibility", "Whether the plan, budget and milestones can be delivered.", Decimal("25")),
+    (
+        "need",
+        "Need",
+        "ضرورت",
+        "How much the space and its members need this support.",
+        "اسپیس اور اس کے اراکین کو اس معاونت کی کتنی ضرورت ہے۔",
+        Decimal("25"),
+    ),
+    (
+        "feasibility",
+        "Feasibility",
+        "قابلِ عمل ہونا",
+        "Whether the plan, budget and milestones can be delivered.",
+        "کیا منصوبہ، بجٹ اور سنگِ میل پورے کیے جا سکتے ہیں۔",
+        Decimal("25"),
+    ),
     (
         "underserved_reach",
         "Reach in underserved districts",
+        "پسماندہ اضلاع تک رسائی",
         "Seats and services outside the big cities, where coworking is scarce.",
+        "بڑے شہروں سے باہر نشستیں اور خدمات، جہاں کوورکنگ کم ہے۔",
         Decimal("20"),
     ),
     (
         "womens_participation",
         "Women's participation",
+        "خواتین کی شرکت",
         "Women members, women-only hours or spaces, childcare, safe transport.",
+        "خواتین اراکین، خواتین کے لیے مخصوص اوقات یا جگہیں، بچوں کی نگہداشت، محفوظ آمد و رفت۔",
         Decimal("15"),
     ),
-    ("value_for_money", "Value for money", "Seats and jobs per rupee, and the operator's own stake.", Decimal("15")),
+    (
+        "value_for_money",
+        "Value for money",
+        "رقم کا بہتر استعمال",
+        "Seats and jobs per rupee, and the operator's own stake.",
+        "فی روپیہ نشستیں اور روزگار، اور آپریٹر کا اپنا حصہ۔",
+        Decimal("15"),
+    ),
 ]
 
 
@@ -128,8 +153,17 @@ def rubric_ensure(program: Program) -> list[RubricCriterion]:
         return criteria
     RubricCriterion.objects.bulk_create(
         [
-            RubricCriterion(program=program, position=i, code=code, title=title, guidance=guidance, weight=weight)
-            for i, (code, title, guidance, weight) in enumerate(STANDARD_RUBRIC, start=1)
+            RubricCriterion(
+                program=program,
+                position=i,
+                code=code,
+                title=title,
+                title_ur=title_ur,
+                guidance=guidance,
+                guidance_ur=guidance_ur,
+                weight=weight,
+            )
+            for i, (code, title, title_ur, guidance, guidance_ur, weight) in enumerate(STANDARD_RUBRIC, start=1)
         ],
         ignore_conflicts=True,
     )
@@ -367,7 +401,7 @@ def review_submit(
             if number is None or not SCORE_MIN <= number <= SCORE_MAX or str(number) != str(value).strip():
                 errors.setdefault(f"score_{criterion.code}", []).append(
                     _("Score “%(criterion)s” with a whole number from %(low)s to %(high)s.")
-                    % {"criterion": criterion.title, "low": SCORE_MIN, "high": SCORE_MAX}
+                    % {"criterion": criterion.display_title, "low": SCORE_MIN, "high": SCORE_MAX}
                 )
             else:
                 given[criterion.pk] = number
