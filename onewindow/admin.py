@@ -42,14 +42,18 @@ class ServiceAdminForm(forms.ModelForm):
             "legal_forms",
             "is_active",
             "fee",
+            "fee_ur",
             "promised_working_days",
             "legal_basis",
+            "legal_basis_ur",
             "outcome",
             "validity_months",
         )
         widgets = {
             "name_ur": forms.TextInput(attrs=URDU),
             "description_ur": forms.Textarea(attrs={**URDU, "rows": 4}),
+            "fee_ur": forms.TextInput(attrs={**URDU, "size": 60}),
+            "legal_basis_ur": forms.TextInput(attrs={**URDU, "size": 60}),
         }
 
     def clean_legal_forms(self):
@@ -108,7 +112,17 @@ class ServiceAdmin(NoDeletes, admin.ModelAdmin):
         (_("Who may ask"), {"fields": ("legal_forms", "is_active")}),
         (
             _("Fee, time and outcome"),
-            {"fields": ("fee", "promised_working_days", "legal_basis", "outcome", "validity_months")},
+            {
+                "fields": (
+                    "fee",
+                    "fee_ur",
+                    "promised_working_days",
+                    "legal_basis",
+                    "legal_basis_ur",
+                    "outcome",
+                    "validity_months",
+                )
+            },
         ),
     )
 

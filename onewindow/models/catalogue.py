@@ -35,10 +35,12 @@ class Service(models.Model):
         max_length=200,
         help_text=_("Shown to the operator; nothing is collected through Sahulat."),
     )
+    fee_ur = models.CharField(_("fee, in Urdu"), max_length=200, blank=True)
     promised_working_days = models.PositiveSmallIntegerField(
         _("promised time (working days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     legal_basis = models.CharField(_("law or promise the time comes from"), max_length=250, blank=True)
+    legal_basis_ur = models.CharField(_("law or promise, in Urdu"), max_length=250, blank=True)
     outcome = models.CharField(_("what the operator receives"), max_length=20, choices=Outcome.choices)
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Empty when what is issued does not expire.")
@@ -66,6 +68,14 @@ class Service(models.Model):
     @property
     def local_description(self) -> str:
         return self.description_ur if get_language() == "ur" and self.description_ur else self.description
+
+    @property
+    def local_fee(self) -> str:
+        return self.fee_ur if get_language() == "ur" and self.fee_ur else self.fee
+
+    @property
+    def local_legal_basis(self) -> str:
+        return self.legal_basis_ur if get_language() == "ur" and self.legal_basis_ur else self.legal_basis
 
 
 class ServiceDocument(models.Model):
