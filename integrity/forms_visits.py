@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import isolated
 from spaces.models import Space
 
 from .models import InspectionVisit, VisitPurpose
@@ -15,14 +16,14 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class SpaceChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} — {obj.get_district_display()}"
+        return f"{isolated(obj.name)} — {obj.get_district_display()}"
 
 
 class VisitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _("%(reference)s: %(department)s, %(date)s %(start)s–%(end)s") % {
-            "reference": obj.reference,
-            "department": obj.department.name,
+            "reference": isolated(obj.reference),
+            "department": obj.department.local_name,
             "date": obj.window_date.isoformat(),
             "start": obj.window_start.strftime("%H:%M"),
             "end": obj.window_end.strftime("%H:%M"),

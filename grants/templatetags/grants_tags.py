@@ -5,7 +5,6 @@ its own rows through the selector)."""
 import datetime as dt
 
 from django import template
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,16 +32,6 @@ STATE_TAG = {
 @register.filter
 def has_role(user, role: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_role(role))
-
-
-@register.filter
-def ltr(code) -> str:
-    """A code or reference written left to right ("FY2026-27", "GR-2026-00007") isolated from the
-    right-to-left text around it on Urdu pages, so its parts keep their order. Not for <title> or an
-    attribute (it is markup)."""
-    if code in (None, ""):
-        return ""
-    return format_html('<bdi dir="ltr">{}</bdi>', code)
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language
 from spaces.validators import mask, normalize_cnic, validate_cnic
 
 
@@ -38,7 +39,12 @@ class Department(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The Urdu name on an Urdu page when it is kept, else the English one (forms' choices, pages)."""
+        return in_active_language(self.name, self.name_ur)
 
 
 class VisitPurpose(models.Model):
@@ -64,7 +70,11 @@ class VisitPurpose(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.department}: {self.name}"
+        return f"{self.department}: {self.local_name}"
+
+    @property
+    def local_name(self) -> str:
+        return in_active_language(self.name, self.name_ur)
 
 
 class Association(models.Model):
@@ -81,7 +91,11 @@ class Association(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return in_active_language(self.name, self.name_ur)
 
 
 class AssociationMembership(models.Model):

@@ -272,12 +272,13 @@ def _people(visit: InspectionVisit) -> dict[str, Any]:
         "reference": visit.reference,
         "inspector": visit.inspector.get_full_name(),
         "designation": official.designation if official else "",
-        "department": visit.department.name,
+        # Rendered per recipient: the department's and the purpose's Urdu names in an Urdu notice.
+        "department": lambda: visit.department.local_name,
         "space": visit.space.name,
         "date": lambda: _day(visit.window_date),
         "start": visit.window_start.strftime("%H:%M"),
         "end": visit.window_end.strftime("%H:%M"),
-        "purpose": visit.purpose.name,
+        "purpose": lambda: visit.purpose.local_name,
         "code": visit.code,
     }
 
@@ -338,7 +339,7 @@ def visit_request(
         _check_rules(
             space=space,
             department_id=official.department_id,
-            department_name=official.department.name if official.department else "",
+            department_name=official.department.local_name if official.department else "",
             inspector=actor,
             window=window,
             urgent=urgent,
@@ -401,7 +402,7 @@ def visit_schedule(
             _check_rules(
                 space=visit.space,
                 department_id=visit.department_id,
-                department_name=visit.department.name,
+                department_name=visit.department.local_name,
                 inspector=visit.inspector,
                 window=window,
                 urgent=visit.is_urgent,

@@ -70,7 +70,8 @@ def _members_only(request: ServiceRequest, actor: Any) -> None:
 def _own_department(request: ServiceRequest, actor: Any) -> None:
     if desk_department_id(actor) != request.service.department_id:
         raise PermissionDenied(
-            _("Only the desk of %(department)s acts on this request.") % {"department": request.service.department.name}
+            _("Only the desk of %(department)s acts on this request.")
+            % {"department": request.service.department.local_name}
         )
 
 
@@ -82,8 +83,8 @@ def _tell(recipients: Any, notice: Any, request: ServiceRequest, **extra: Any) -
     due_on = request.due_on
     subject, body = notice.render(
         reference=request.reference,
-        service=request.service.name,
-        department=request.service.department.name,
+        service=lambda: request.service.local_name,
+        department=lambda: request.service.department.local_name,
         operator=request.operator.legal_name,
         due=(lambda: _day(due_on)) if due_on else "",
         **extra,

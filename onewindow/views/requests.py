@@ -43,7 +43,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     services_ = list(selectors.catalogue())
     departments: dict[str, list[Service]] = {}
     for service in services_:
-        departments.setdefault(service.department.name, []).append(service)
+        departments.setdefault(service.department.local_name, []).append(service)
     return render(
         request,
         "onewindow/catalogue.html",

@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            # |ltr and |isolate in every template (bidirectional text on Urdu pages).
+            "builtins": ["core.bidi_tags"],
         },
     },
 ]
