@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .rules import (
     OPERATOR_FIELDS,
     SPACE_DISTANCE_M,
     NameForms,
+    cached_name_forms,
     is_placeholder,
     name_forms,
     normalise_address,
@@ -289,10 +291,16 @@ def sweep_repeated_bill() -> Iterator[Candidate]:
 NameBlock = dict[int, tuple[NameForms, str]]  # operator id -> (its name's forms, its name)
 
 
+# fuzz.ratio of strings of lengths a <= b is at most 200a / (a + b): at NAME_SIMILARITY or more only if
+# b <= a * (200 - NAME_SIMILARITY) / NAME_SIMILARITY. The sweep compares a name with the names of the
+# lengths that could reach the threshold only (the block sorted by length).
+_LONGEST = (200 - NAME_SIMILARITY) / NAME_SIMILARITY
+
+
 def _name_pairs(block: NameBlock, district: str, only: set[int] | None = None) -> Iterator[Candidate]:
     """Compare the names of one district's operators (rapidfuzz, in C), only those with the same numbers;
-    `only`: compare just these operators with the rest (a check), otherwise every operator with those
-    after it (the sweep)."""
+    `only`: compare just these operators with the rest (a check), otherwise every pair once (the
+    sweep). A pair's score is the better of its words' and its letters' (rules.NAME_SIMILARITY)."""
     operator_type = type_id(Operator)
     by_numbers: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for pk, (forms, _name) in block.items():
@@ -301,30 +309,36 @@ def _name_pairs(block: NameBlock, district: str, only: set[int] | None = None) -
     for ids in by_numbers.values():
         if len(ids) < 2:
             continue
-        words = [block[pk][0].words for pk in ids]
-        letters = [block[pk][0].letters for pk in ids]
-        for i, pk in enumerate(ids):
-            if only is not None and pk not in only:
-                continue
-            offset = 0 if only is not None else i + 1
-            scores: dict[int, float] = {}
-            for compared in (words, letters):
+        scores: dict[tuple[int, int], float] = {}
+        for form in ("words", "letters"):
+            order = sorted(ids, key=lambda pk: len(getattr(block[pk][0], form)))  # noqa: B023 - used here
+            texts = [getattr(block[pk][0], form) for pk in order]
+            lengths = [len(text) for text in texts]
+            for i, pk in enumerate(order):
+                if only is not None and pk not in only:
+                    continue
+                if only is not None:  # a check: this name against all the others
+                    start, stop = 0, len(texts)
+                else:  # the sweep: against the longer names that could still reach the threshold
+                    start, stop = i + 1, bisect_right(lengths, lengths[i] * _LONGEST + 1e-9)
+                if stop <= start:
+                    continue
                 hits = process.extract(
-                    compared[i], compared[offset:], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
+                    texts[i], texts[start:stop], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
                 )
                 for _choice, score, j in hits:
-                    scores[offset + j] = max(scores.get(offset + j, 0.0), float(score))
-            for k, score in scores.items():
-                other = ids[k]
-                if other == pk:
-                    continue
-                yield Candidate(
-                    "legal_name",
-                    Side(operator_type, pk, pk),
-                    Side(operator_type, other, other),
-                    f"{block[pk][1]} ~ {block[other][1]}"[:300],
-                    {"score": round(score, 1), "district": district},
-                )
+                    other = order[start + j]
+                    if other != pk:
+                        pair = (min(pk, other), max(pk, other))
+                        scores[pair] = max(scores.get(pair, 0.0), float(score))
+        for (a, b), score in scores.items():
+            yield Candidate(
+                "legal_name",
+                Side(operator_type, a, a),
+                Side(operator_type, b, b),
+                f"{block[a][1]} ~ {block[b][1]}"[:300],
+                {"score": round(score, 1), "district": district},
+            )
 
 
 def sweep_legal_name() -> Iterator[Candidate]:
@@ -557,7 +571,8 @@ def _address_checks(operator: Operator, own: list[OwnSpace]) -> list[Candidate]:
 def _name_checks(operator: Operator, districts: list[str]) -> list[Candidate]:
     """The company's legal name against every other company with a space in one of its districts."""
     by_district: dict[str, NameBlock] = defaultdict(dict)
-    forms: dict[int, tuple[NameForms, str]] = {operator.pk: (name_forms(operator.legal_name), operator.legal_name)}
+    mine = operator.legal_name
+    forms: dict[int, tuple[NameForms, str]] = {operator.pk: (cached_name_forms(mine), mine)}
     # Who has a space there (the district index alone), then their names by primary key: two queries,
     # as a join lets the planner read every company to hash them.
     present = list(
@@ -573,7 +588,7 @@ def _name_checks(operator: Operator, districts: list[str]) -> list[Candidate]:
         names.update(Operator.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "legal_name"))
     for district, op_id in present:
         if op_id not in forms:
-            forms[op_id] = (name_forms(names[op_id]), names[op_id])
+            forms[op_id] = (cached_name_forms(names[op_id]), names[op_id])
         by_district[district][op_id] = forms[op_id]
     found: list[Candidate] = []
     seen: set[tuple[str, int, int, int, int]] = set()

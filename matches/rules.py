@@ -146,10 +146,7 @@ class NameForms:
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-@functools.lru_cache(maxsize=65_536)
 def name_forms(name: str) -> NameForms:
-    """Cached per process (a check compares a company with every company of its district; a name's
-    forms never change, and 65,536 names hold in about 20 MB)."""
     tokens = [token for token in _plain(name).split() if token not in _LEGAL_WORDS]
     words = " ".join(sorted(tokens))
     letters = "".join(tokens)
@@ -175,3 +172,9 @@ def is_placeholder(value: object) -> bool:
     # An IBAN's check digits differ from its account digits: judge the account part.
     body = digits[2:] if compact.startswith("PK") else digits
     return len(body) >= 6 and len(set(body)) == 1
+
+
+# The checks compare a company with every company of its district: their names' forms are kept per
+# process (a name's forms never change; 65,536 names hold in about 20 MB). The sweep, which reads each
+# name once, uses name_forms itself.
+cached_name_forms = functools.lru_cache(maxsize=65_536)(name_forms)
