@@ -110,12 +110,17 @@ def utility_call(db):
 
 
 def upload_required(application, actor):
-    # Each upload its own bytes: the same file on two operators' cases is a duplicate match (issue #20)
-    # that holds the case at send to review.
+    # Each application's files its own bytes (case_pdf): the same file on two operators' cases is a
+    # duplicate match (issue #20) that holds the case at send to review.
     for code in application.call.program.required_documents:
         services.application_upload_document(
-            application=application, actor=actor, document_type=code, file=fresh_pdf(f"{code}.pdf")
+            application=application, actor=actor, document_type=code, file=case_pdf(f"{code}.pdf", application)
         )
+
+
+def case_pdf(name: str, application) -> ContentFile:
+    """The PDF `name` of one application: its bytes name the application, so no other case has them."""
+    return ContentFile(unique_pdf(f"{name} {application.reference}"), name=name)
 
 
 def complete_grant(call, operator, space, actor, amount=Decimal("4000000")):

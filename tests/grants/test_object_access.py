@@ -113,7 +113,7 @@ def test_download_serves_bytes_to_the_company_and_officers_only(
         client.force_login(allowed)
         response = client.get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == unique_pdf("cnic_copy.pdf")
+        assert b"".join(response.streaming_content) == unique_pdf(f"cnic_copy.pdf {application_of_a.reference}")
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="cnic_copy.pdf"'
         assert response["X-Content-Type-Options"] == "nosniff"
