@@ -9,6 +9,8 @@ TEMPLATES["OPTIONS"]["builtins"]):
 Both give markup: not for <title>, an attribute or an <option> (use plain text there).
 """
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -16,14 +18,14 @@ register = template.Library()
 
 
 @register.filter
-def ltr(code) -> str:
+def ltr(code: Any) -> str:
     if code in (None, ""):
         return ""
     return format_html('<bdi dir="ltr">{}</bdi>', code)
 
 
 @register.filter
-def isolate(text) -> str:
+def isolate(text: Any) -> str:
     if text in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", text)

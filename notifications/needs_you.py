@@ -8,8 +8,8 @@ and the staff digest's "past their clock" read it here, so they never disagree w
 - Board reviewers: their reviews not submitted, due on the reminder's day before the next meeting.
 - Finance checkers: payments prepared by someone else, waiting for their approval (STAFF_CLOCK_CHECKER_DAYS).
 
-Each staff queue is counted with one query and listed (soonest deadline first) with one more, at most
-`limit` rows, so a long screening queue costs the same as a short one.
+Each staff queue is listed (soonest deadline first, at most `limit` rows) and counted in one query (a
+window count on each row), so a long screening queue costs the same as a short one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,10 +171,11 @@ def needs_you(user: User | Any, *, limit: int = 20) -> NeedsYou:
     for queue in QUEUES:
         if not user.has_role(queue.role):
             continue
-        rows = queue.rows(user)
-        listed = [queue.action(row) for row in rows[:limit]]
-        actions += listed
-        count += len(listed) if len(listed) < limit else rows.count()
+        # The first `limit` rows and the queue's total in one query (a window count on each row), so
+        # the header costs the same number of queries whatever the queue's length.
+        rows = list(queue.rows(user).annotate(queue_total=Window(Count("pk")))[:limit])
+        actions += [queue.action(row) for row in rows]
+        count += rows[0].queue_total if rows else 0
     return NeedsYou(sorted(actions, key=_sort_key), count)
 
 

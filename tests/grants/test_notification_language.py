@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from core.bilingual import isolated
 from grants import services
 from notifications.models import Notification
 from notifications.services import notify
@@ -60,7 +61,7 @@ def test_an_urdu_speaking_operator_hears_of_an_english_officers_action_in_urdu(
         services.application_start_screening(application=app, actor=officer)
     to_operator = Notification.objects.get(recipient=operator_user)
     with translation.override("ur"):
-        expected = translation.gettext("Application %(ref)s is being screened") % {"ref": app.reference}
+        expected = translation.gettext("Application %(ref)s is being screened") % {"ref": isolated(app.reference)}
     assert to_operator.subject == expected
     assert expected != f"Application {app.reference} is being screened"  # the catalogue has it in Urdu
 
@@ -77,7 +78,7 @@ def test_an_urdu_speaking_officer_hears_of_an_english_operators_submission_in_ur
     in_urdu = Notification.objects.get(recipient=officer)
     in_english = Notification.objects.get(recipient=english_officer)
     with translation.override("ur"):
-        expected = translation.gettext("New application %(ref)s to screen") % {"ref": app.reference}
+        expected = translation.gettext("New application %(ref)s to screen") % {"ref": isolated(app.reference)}
     assert expected != f"New application {app.reference} to screen"  # the catalogue has it in Urdu
     assert in_urdu.subject == expected
     assert in_english.subject == f"New application {app.reference} to screen"
@@ -97,7 +98,7 @@ def test_an_urdu_speaking_reviewer_is_asked_to_review_in_urdu(grant_call, operat
     with translation.override("en"):
         services.review_assign(application=app, actor=officer, reviewers=[urdu, english])
     with translation.override("ur"):
-        expected = translation.gettext("Please review application %(ref)s") % {"ref": app.reference}
+        expected = translation.gettext("Please review application %(ref)s") % {"ref": isolated(app.reference)}
     assert expected != f"Please review application {app.reference}"  # the catalogue has it in Urdu
     assert Notification.objects.get(recipient=urdu).subject == expected
     assert Notification.objects.get(recipient=english).subject == f"Please review application {app.reference}"

@@ -99,7 +99,7 @@ def test_board_agenda_rows_link_to_the_applications(client, grant_call, operator
     client.force_login(officer)
     page = client.get(reverse("grants:workbench_board_agenda")).content.decode()
     link = reverse("grants:workbench_application", args=[app.reference])
-    assert f'<a href="{link}">{app.reference}</a>' in page
+    assert f'<a href="{link}"><bdi dir="ltr">{app.reference}</bdi></a>' in page  # the reference kept LTR
 
 
 def test_the_reviewer_reads_the_application_before_the_score_form(client, grant_call, operator, space, operator_user):

@@ -89,7 +89,7 @@ def test_the_officer_verifies_from_the_queue_and_the_operator_sees_it(client, aw
     ref = award.application.reference
     client.force_login(officer)
     queue = body(client.get(reverse("grants:workbench_payments_queue")))
-    assert f"{ref}, tranche 1" in queue and "Waiting for" in queue
+    assert f'<bdi dir="ltr">{ref}</bdi>, tranche 1' in queue and "Waiting for" in queue
     page = body(client.get(reverse("grants:workbench_tranche", args=[ref, 1])))
     assert "Forty seats are installed" in page and "progress-report.pdf" in page
     evidence = Tranche.objects.get(award=award, position=1).evidence.get(kind="progress_report")

@@ -96,7 +96,7 @@ def test_a_disbursed_loan_shows_its_position_and_schedule_in_urdu(client, loan_c
     html = page(client, ur("loans:portal_loans"))
     assert "واجب الادا اصل رقم" in html and "اگلی قسط" in html and "بقایا جات" in html
     html = page(client, ur("loans:portal_loan", loan.pk))
-    assert f"<h1>قرض {loan.sanction_number}</h1>" in html
+    assert f'<h1>قرض <bdi dir="ltr">{loan.sanction_number}</bdi></h1>' in html
     assert "قرض کا گوشوارہ ڈاؤن لوڈ کریں (PDF)" in html
     assert "<caption>واپس ادائیگی کا شیڈول</caption>" in html and "باقی قابلِ ادا" in html
     assert "ابھی کوئی واپس ادائیگی نہیں ہوئی۔" in html
