@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv dev-venv migrate lint format bench check-deploy upgrade-check clean
+.PHONY: demo test venv dev-venv migrate lint format bench bench-urdu check-deploy upgrade-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Sahulat needs Python 3.11 or newer"'
@@ -52,6 +52,13 @@ bench: dev-venv
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/disbursements.py
 	$(BIN)/python bench/matches.py
+
+## How much of the Urdu site is still Latin letters (issue #17): a throwaway demo database, crawled per role.
+bench-urdu: dev-venv
+	@db=$$(mktemp -d)/urdu.sqlite3; \
+	DATABASE_URL=sqlite:///$$db $(BIN)/python manage.py migrate --noinput -v0 && \
+	DATABASE_URL=sqlite:///$$db $(BIN)/python manage.py load_demo > /dev/null && \
+	$(BIN)/python bench/latin_share.py $$db; status=$$?; rm -rf $$(dirname $$db); exit $$status
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
