@@ -176,8 +176,10 @@ def main() -> None:
             print(f"{email or 'public':34} {len(pages):>5} {latin + urdu:>7} {share:>5.1f}%")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\nLatin share of the Urdu pages' words: {100 * total_latin / max(total_latin + total_urdu, 1):.1f}% "
-          f"({total_latin} of {total_latin + total_urdu} words)")
+    print(
+        f"\nLatin share of the Urdu pages' words: {100 * total_latin / max(total_latin + total_urdu, 1):.1f}% "
+        f"({total_latin} of {total_latin + total_urdu} words)"
+    )
     print(f"\nLatin words seen most often: {', '.join(f'{w} {n}' for w, n in common.most_common(show))}")
     print("\nPages with the largest Latin share:")
     for share, path, who in sorted(worst, reverse=True)[:15]:
