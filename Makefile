@@ -64,7 +64,7 @@ check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		AUDIT_HMAC_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 		IDENTIFIER_DIGEST_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
-		ALLOWED_HOSTS=sahulat.example.pk $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=sahulat.example.pk EMAIL_HOST=smtp.example.pk $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## What is newer than the pins (prints; changes nothing).
 upgrade-check: dev-venv

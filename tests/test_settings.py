@@ -13,7 +13,16 @@ def run_check(env_changes: dict, settings: str = "subsidy.settings.production"):
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "AUDIT_HMAC_KEY", "IDENTIFIER_DIGEST_KEY"}
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "AUDIT_HMAC_KEY",
+            "IDENTIFIER_DIGEST_KEY",
+            "EMAIL_HOST",
+            "EMAIL_BACKEND",
+        }
     }
     env.update({"DJANGO_SETTINGS_MODULE": settings, **env_changes})
     return subprocess.run(
@@ -40,9 +49,76 @@ def test_production_starts_with_a_secret_and_debug_off():
             "SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3,
             "AUDIT_HMAC_KEY": "a" * 16 + "0123456789abcdef" * 2,
             "IDENTIFIER_DIGEST_KEY": "i" * 16 + "fedcba9876543210" * 2,
+            "EMAIL_HOST": "smtp.example.pk",
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+PRODUCTION_KEYS = {
+    "SECRET_KEY": "k" * 30 + "9f8e7d6c5b4a3210" * 3,
+    "AUDIT_HMAC_KEY": "a" * 16 + "0123456789abcdef" * 2,
+    "IDENTIFIER_DIGEST_KEY": "i" * 16 + "fedcba9876543210" * 2,
+}
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    # Issue #23: the README told production to set EMAIL_HOST but no setting read it.
+    result = run_check(PRODUCTION_KEYS)
+    assert result.returncode != 0
+    assert "EMAIL_HOST must be set" in result.stderr
+
+
+def _production_settings(env_changes: dict) -> dict:
+    code = (
+        "import json, django; from django.conf import settings as s; django.setup(); print(json.dumps({"
+        "'email': [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD,"
+        " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.DEFAULT_FROM_EMAIL],"
+        " 'conn': [s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']],"
+        " 'log': [s.LOGGING['handlers']['console']['formatter'], s.REQUEST_LOG],"
+        " 'hasher': s.PASSWORD_HASHERS[0], 'results': [s.CELERY_RESULT_BACKEND, s.CELERY_TASK_IGNORE_RESULT]}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DB_", "LOG_", "REQUEST_LOG"))}
+    env.pop("DATABASE_URL", None)
+    env.update({"DJANGO_SETTINGS_MODULE": "subsidy.settings.production", **PRODUCTION_KEYS, **env_changes})
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    return json.loads(done.stdout)
+
+
+def test_production_reads_the_mail_server_and_keeps_connections():
+    read = _production_settings(
+        {
+            "EMAIL_HOST": "smtp.punjab.gov.pk",
+            "EMAIL_PORT": "465",
+            "EMAIL_HOST_USER": "sahulat",
+            "EMAIL_HOST_PASSWORD": "s3cret",
+            "EMAIL_USE_SSL": "1",
+            "DEFAULT_FROM_EMAIL": "Sahulat <sahulat@punjab.gov.pk>",
+        }
+    )
+    assert read["email"] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.punjab.gov.pk",
+        465,
+        "sahulat",
+        "s3cret",
+        False,  # implicit TLS on 465 and STARTTLS are exclusive: SSL given, TLS defaults off
+        True,
+        "Sahulat <sahulat@punjab.gov.pk>",
+    ]
+    assert read["conn"] == [600, True]
+    assert read["log"] == ["json", True]
+    assert read["hasher"] == "accounts.hashers.Argon2idHasher"
+    assert read["results"] == [None, True]
+
+
+def test_production_email_defaults_to_starttls_on_587_and_connection_age_is_a_setting():
+    read = _production_settings({"EMAIL_HOST": "smtp.punjab.gov.pk", "DB_CONN_MAX_AGE": "60"})
+    assert read["email"][2:7] == [587, "", "", True, False]
+    assert read["conn"] == [60, True]
 
 
 def test_production_refuses_to_start_without_the_identifier_digest_key():

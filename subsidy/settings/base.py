@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_prometheus",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -88,6 +89,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's and the monitoring's probes (/healthz, /readyz, /metrics), answered
+    # before host checks, the HTTPS redirect and the language prefix (subsidy/health.py).
+    "subsidy.health.HealthCheckMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "subsidy.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes last, as its documentation requires: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,10 +136,16 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "subsidy.wsgi.application"
 
+# DB_CONN_MAX_AGE: seconds a worker keeps its database connection (0: a new one per request; production
+# defaults to 600, see production.py), checked before reuse so a connection the server dropped is
+# replaced rather than failing a request (issue #23: a persistent connection cut PostgreSQL's CPU per
+# submission by 40%). Behind PgBouncer in transaction mode set DB_DISABLE_SERVER_SIDE_CURSORS=1.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+        disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
 SQLITE_OPTIONS = {
@@ -154,6 +167,18 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Password hashing (issue #23): Argon2id, with its cost a deliberate setting (accounts/hashers.py).
+# OWASP's Password Storage Cheat Sheet: 19 MiB of memory, 2 passes, 1 lane. A stored hash made with
+# other parameters, or by PBKDF2 (every hash before this change), is rehashed at the person's next
+# sign-in; PBKDF2 stays listed so those hashes still verify until then.
+ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
+ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
+ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "1"))
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,7 +252,28 @@ AUDIT_HEAD_FILE = Path(os.environ.get("AUDIT_HEAD_FILE", BASE_DIR / "audit_heads
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+# Nothing reads a task's return value (report and import jobs keep their own rows), so results are not
+# stored: before issue #23 every task left a key in Redis. Set CELERY_RESULT_BACKEND only for a task
+# that is read, and give that task ignore_result=False.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
+# Two queues beside the default one, each with its own worker in production (README, Running in
+# production): emails, SMS and reminders never wait behind a report or an import that takes minutes.
+CELERY_NOTIFICATIONS_QUEUE = os.environ.get("CELERY_NOTIFICATIONS_QUEUE", "notifications")
+CELERY_REPORTS_QUEUE = os.environ.get("CELERY_REPORTS_QUEUE", "reports")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": CELERY_NOTIFICATIONS_QUEUE},
+    "accounts.tasks.send_*": {"queue": CELERY_NOTIFICATIONS_QUEUE},
+    "reporting.*": {"queue": CELERY_REPORTS_QUEUE},
+    "spaces.tasks.run_registry_import": {"queue": CELERY_REPORTS_QUEUE},
+    "matches.*": {"queue": CELERY_REPORTS_QUEUE},
+    "loans.tasks.refresh_loan_positions": {"queue": CELERY_REPORTS_QUEUE},
+}
+# Tasks are acknowledged when done (acks late, below): a task still running when the broker's visibility
+# timeout passes is given to a second worker. The longest job (a quarter's reports on a large program)
+# must finish well inside it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -304,6 +350,15 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sahulat <no-reply@sahulat.punjab.gov.pk>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# SMTP (production's backend): STARTTLS on 587 by default; EMAIL_USE_SSL=1 for implicit TLS on 465.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Sahulat"
@@ -418,12 +473,30 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# /metrics answers only a scraper that sends this bearer token; unset, there is no /metrics.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Logs: plain lines for people by default; LOG_FORMAT=json (production's default) writes one JSON object
+# per line with the fields of each record (the request log's timings among them) for the log shipper.
+# REQUEST_LOG: one line per request on the sahulat.requests logger (subsidy/request_log.py); off in the
+# demo, where runserver already prints one.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+REQUEST_LOG = env_bool("REQUEST_LOG", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "sahulat.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"},
         "axes": {"level": "WARNING"},
         # Wagtail's and django-tasks' per-task INFO lines drown what matters in the demo's console.
         "django_tasks": {"level": "WARNING"},

@@ -171,6 +171,7 @@ def test_production_refuses_to_start_without_the_audit_key():
         SECRET_KEY="x" * 64,
         ALLOWED_HOSTS="a.pk",
         IDENTIFIER_DIGEST_KEY="i" * 48,
+        EMAIL_HOST="smtp.example.pk",
     )
     code = "import django; django.setup()"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)

@@ -5,11 +5,13 @@ CELERY_TEST_BROKER_URL (CI: redis://127.0.0.1:6379/15), so it uses the test data
 transactional because the worker's connection must see committed rows.
 """
 
+import contextlib
 import os
 import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 
 from accounts import roles
@@ -24,8 +26,6 @@ BROKER = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/15"
 
 
 def _redis_reachable() -> bool:
-    import redis
-
     try:
         return bool(redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping())
     except redis.RedisError:
@@ -43,21 +43,47 @@ def _reset_pools() -> None:
 def real_celery():
     if not _redis_reachable():
         pytest.skip(f"Redis is not reachable at {BROKER}; set CELERY_TEST_BROKER_URL (CI starts Redis)")
+    with worker_on(run_queues()):
+        yield app
+
+
+def run_queues() -> dict[str, str]:
+    """The production queues (default, notifications, reports), each renamed for this test process:
+    another test run on the same Redis (a second checkout, a developer's run beside CI) never takes
+    this run's tasks, nor this run theirs; tasks are routed as in production (settings.CELERY_TASK_ROUTES)."""
+    prefix = f"test-{os.getpid()}"
+    return {
+        name: f"{prefix}-{name}"
+        for name in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_NOTIFICATIONS_QUEUE, settings.CELERY_REPORTS_QUEUE)
+    }
+
+
+@contextlib.contextmanager
+def worker_on(queues: dict[str, str], serving: list[str] | None = None):
+    """A worker in a thread, on Redis, with the queues renamed as `queues` says, consuming `serving`
+    (production names; all of them by default)."""
     from celery.contrib.testing.worker import start_worker
 
-    keys = ("broker_url", "task_always_eager", "result_backend", "task_default_queue")
+    keys = ("broker_url", "task_always_eager", "result_backend", "task_default_queue", "task_routes")
     saved = {key: app.conf[key] for key in keys}
-    # A queue of this test process's own: another test run on the same Redis (a second checkout, a
-    # developer's run beside CI) never takes this run's tasks, nor this run theirs.
+    routes = {pattern: {"queue": queues[route["queue"]]} for pattern, route in settings.CELERY_TASK_ROUTES.items()}
     app.conf.update(
-        broker_url=BROKER, task_always_eager=False, result_backend=None, task_default_queue=f"test-{os.getpid()}"
+        broker_url=BROKER,
+        task_always_eager=False,
+        result_backend=None,
+        task_default_queue=queues[settings.CELERY_TASK_DEFAULT_QUEUE],
+        task_routes=routes,
     )
     _reset_pools()
-    app.control.purge()  # stale messages of an earlier, interrupted run
+    served = [queues[name] for name in (serving or list(queues))]
+    redis.Redis.from_url(BROKER).delete(*queues.values())  # stale messages of an earlier, interrupted run
     try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30, queues=served
+        ):
             yield app
     finally:
+        redis.Redis.from_url(BROKER).delete(*queues.values())
         app.conf.update(saved)
         _reset_pools()
 
