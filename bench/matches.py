@@ -1,8 +1,8 @@
 """Benchmark of the duplicate checks (issue #20): `python bench/matches.py`. Prints figures; asserts
 nothing.
 
-Builds, in a throwaway database (a fresh PostgreSQL database `sahulat_bench_matches` on the server of
-DATABASE_URL; a temporary SQLite file without it), BENCH_OPERATORS operators (100,000), two spaces each
+Builds, in a throwaway database (a new PostgreSQL database named after DATABASE_URL's, dropped at the
+end; a temporary SQLite file without it), BENCH_OPERATORS operators (100,000), two spaces each
 (200,000) in the operator's district, one application each and BENCH_FILES stored files (1,000,000
 application documents), bulk-inserted, with a few planted duplicates per rule. Then measures:
 
@@ -245,7 +245,7 @@ def submit_check() -> tuple[int, float]:
 
 
 def main() -> None:
-    os.environ["DATABASE_URL"] = writer_harness.throwaway_database("sahulat_bench_matches")
+    os.environ["DATABASE_URL"] = writer_harness.throwaway_database("bench_matches")
     import django
 
     django.setup()

@@ -13,8 +13,8 @@ Each measurement runs in its own subprocess (bench/writer_harness.py), so its pe
 is the process's resident size after Django has started, just before the measured work.
 Targets: (a) ≤ 1.25 × (b) in time; (a) peak < 300 MB, grows < 50 MB from 25k to 250k rows, ≤ 1/5 of (c).
 
-Runs against a throwaway database: a temporary SQLite file by default, or a fresh PostgreSQL database
-`sahulat_bench_reports` on the server named by DATABASE_URL.
+Runs against a throwaway database (writer_harness.throwaway_database): a temporary SQLite file by default,
+or a new PostgreSQL database named after DATABASE_URL's, with a random suffix; dropped at the end.
 """
 
 import datetime as dt
@@ -231,7 +231,7 @@ def measure_c(rows: int, out: Path) -> int:
 if __name__ == "__main__":
     writer_harness.main(
         script=__file__,
-        database="sahulat_bench_reports",
+        database="bench_reports",
         seeding=f"{SPACES:,} spaces and {ROWS:,} utilization returns",
         seed=seed,
         measures={"a": measure_a, "b": measure_b, "c": measure_c},

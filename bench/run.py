@@ -5,8 +5,9 @@ queries with 10,000 applications as with 10, and their median response time over
 no slower than the Django admin change list showing the same 50 applications, measured the same way
 in the same run.
 
-Runs against a throwaway database: a temporary SQLite file by default, or a fresh PostgreSQL database
-`sahulat_bench` on the server named by DATABASE_URL (`DATABASE_URL=postgres://... make bench`).
+Runs against a throwaway database (writer_harness.throwaway_database): a temporary SQLite file by
+default, or a new PostgreSQL database named after DATABASE_URL's, with a random suffix, on its server
+(`DATABASE_URL=postgres://... make bench`); dropped at the end.
 Requests go through Django's test client in this process, so the figures are the application's own
 time (URL routing, views, queries, templates), without a web server or network in front.
 """
@@ -15,31 +16,20 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import writer_harness  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "subsidy.settings.test")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, _sep, _name = url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS sahulat_bench")
-            conn.execute("CREATE DATABASE sahulat_bench")
-        return f"{base}/sahulat_bench"
-    return f"sqlite:///{tempfile.mkdtemp(prefix='sahulat-bench-')}/bench.sqlite3"
-
-
-os.environ["DATABASE_URL"] = _database_url()
+os.environ["DATABASE_URL"] = writer_harness.throwaway_database("bench")
 
 import django  # noqa: E402
 

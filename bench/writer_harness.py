@@ -7,9 +7,11 @@ ends with `writer_harness.main(...)`, which runs either the whole comparison or,
 one measurement.
 """
 
+import atexit
 import json
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -37,18 +39,44 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def throwaway_database(name: str) -> str:
-    """A fresh PostgreSQL database `name` on the server of DATABASE_URL, or a temporary SQLite file."""
+def throwaway_database(label: str) -> str:
+    """A database of this run's own, dropped when the process that made it exits (issue #23: benches
+    used to drop and recreate fixed names whatever DATABASE_URL said, and left them behind).
+
+    On PostgreSQL: `<DATABASE_URL's database>_<label>_<random>` on the same server; on SQLite (the
+    default): a file in a new temporary directory. Only what was created here is removed, only by the
+    process that created it (a measurement's child process shares it and leaves it alone)."""
     url = os.environ.get("DATABASE_URL", "")
+    owner = os.getpid()
     if url.startswith("postgres"):
         import psycopg
 
-        base, _sep, _name = url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
+        base, _sep, current = url.rpartition("/")
+        current = current.split("?")[0] or "sahulat"
+        name = f"{current}_{label}_{secrets.token_hex(3)}".lower()
+        admin = f"{base}/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            if os.getpid() != owner:
+                return
+            _close_django_connections()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        atexit.register(drop)
         return f"{base}/{name}"
-    return f"sqlite:///{tempfile.mkdtemp(prefix=f'{name}-')}/bench.sqlite3"
+    directory = tempfile.mkdtemp(prefix=f"sahulat-{label}-")
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(directory, ignore_errors=True))
+    return f"sqlite:///{directory}/bench.sqlite3"
+
+
+def _close_django_connections() -> None:
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
 
 
 def _child(kind: str, rows: int, measures: dict[str, Callable], plain_rows: Callable) -> None:
@@ -141,5 +169,3 @@ def main(
     print(f"(a) peak: {a['peak_mb']:.0f} MB (target < 300 MB)")
     print(f"(a) growth {small:,} → {rows:,} rows: {a['peak_mb'] - a_small['peak_mb']:+.0f} MB peak (target < 50 MB)")
     print(f"(a) peak / (c) peak: {a['peak_mb'] / c['peak_mb']:.2f} (target ≤ 0.20)")
-    if os.environ["DATABASE_URL"].startswith("sqlite:///"):
-        shutil.rmtree(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).parent, ignore_errors=True)

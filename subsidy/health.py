@@ -12,6 +12,7 @@ The middleware sits first, before host validation, the HTTPS redirect and the la
 sent to the node's own address over plain HTTP gets its answer, and nothing else does.
 """
 
+import contextlib
 import hmac
 import json
 import os
@@ -131,10 +132,9 @@ class HealthCheckMiddleware:
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             from prometheus_client import REGISTRY
 
-            try:
+            # Registered once per process (a second instance of the middleware finds it there).
+            with contextlib.suppress(ValueError):
                 REGISTRY.register(QueueCollector())  # type: ignore[arg-type]
-            except ValueError:
-                pass  # registered by an earlier instance in this process
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path in PROBES and request.method in ("GET", "HEAD"):

@@ -1,6 +1,8 @@
 """The test suite. DATABASE_URL may point at PostgreSQL (CI does); otherwise an SQLite file."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,6 +19,8 @@ CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_RESULT_BACKEND = None
 _tmp = Path(tempfile.mkdtemp(prefix="sahulat-test-"))
+# Removed when the process ends (each test worker and each benchmark process has its own).
+atexit.register(shutil.rmtree, _tmp, True)
 MEDIA_ROOT = _tmp / "media"
 PRIVATE_MEDIA_ROOT = _tmp / "private"
 REPORTS_ROOT = _tmp / "reports"

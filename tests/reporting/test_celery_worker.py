@@ -52,10 +52,8 @@ def run_queues() -> dict[str, str]:
     another test run on the same Redis (a second checkout, a developer's run beside CI) never takes
     this run's tasks, nor this run theirs; tasks are routed as in production (settings.CELERY_TASK_ROUTES)."""
     prefix = f"test-{os.getpid()}"
-    return {
-        name: f"{prefix}-{name}"
-        for name in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_NOTIFICATIONS_QUEUE, settings.CELERY_REPORTS_QUEUE)
-    }
+    names = (settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_NOTIFICATIONS_QUEUE, settings.CELERY_REPORTS_QUEUE)
+    return {name: f"{prefix}-{name}" for name in names}
 
 
 @contextlib.contextmanager
