@@ -33,6 +33,11 @@ ONE_WINDOW_COORDINATOR = "one_window_coordinator"
 # A member of a coworking space who holds (or asks for) a seat voucher (issue #18); signs in to the
 # freelancer's portal, never to the workbench.
 FREELANCER = "freelancer"
+# Not a person's role: the account a bank's API client acts through (issue #21, api/services.py). It
+# reports what the bank did (a payment paid or returned, a repayment collected) through the same
+# services as finance's statement and collection imports. Never granted to a person: it is not in
+# ROLE_LABELS, so accounts.services.role_grant refuses it; api.services gives it to the client's account.
+BANK_CLIENT = "bank_client"
 
 ROLE_LABELS = {
     OPERATOR: _("Operator"),
@@ -86,6 +91,8 @@ _FINANCE_COMMON = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # No model rights: the bank's client acts only through the API's endpoints and the services.
+    BANK_CLIENT: [],
     OPERATOR: [
         "spaces.view_operator",
         "spaces.view_space",
@@ -203,6 +210,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_notificationtemplate",
         "notifications.add_notificationtemplate",
         "notifications.change_notificationtemplate",
+        # API clients (issue #21): stewards register them and see their secret once (api/admin.py).
+        "api.view_apiclient",
+        "api.add_apiclient",
+        "api.change_apiclient",
     ],
 }
 

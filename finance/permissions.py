@@ -5,12 +5,15 @@ on their company's payments; four-eyes) are in finance.models' predicates and se
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import FINANCE_CHECKER, FINANCE_MAKER
+from accounts.roles import BANK_CLIENT, FINANCE_CHECKER, FINANCE_MAKER
 from core.workflow import PermissionTable, Rule
 
 MAKER = frozenset({FINANCE_MAKER})
 CHECKER = frozenset({FINANCE_CHECKER})
 FINANCE = MAKER | CHECKER
+# What the bank reports (paid, returned) is taken by finance from its statement, or by the bank's own
+# API client (issue #21), through the same services and rules.
+BANK_REPORTS = FINANCE | {BANK_CLIENT}
 
 ONLY_MAKER = _("Only a finance maker may do this.")
 ONLY_FINANCE = _("Only finance staff may do this.")
@@ -27,9 +30,9 @@ PAYMENTS = PermissionTable.of(
         Rule("retry", MAKER, ONLY_MAKER),
         Rule("cancel", MAKER, ONLY_MAKER),
         # The bank's statement says a payment was paid or failed: any finance person imports it.
-        Rule("mark_paid", FINANCE, ONLY_FINANCE),
-        Rule("reconcile", FINANCE, ONLY_FINANCE),
-        Rule("fail", FINANCE, ONLY_FINANCE),
+        Rule("mark_paid", BANK_REPORTS, ONLY_FINANCE),
+        Rule("reconcile", BANK_REPORTS, ONLY_FINANCE),
+        Rule("fail", BANK_REPORTS, ONLY_FINANCE),
     ],
 )
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The HTTP API for machine clients (issue #21): no language prefix, problems in Accept-Language's.
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

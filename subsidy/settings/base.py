@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "onewindow",
     "vouchers",
     "matches",
+    # The HTTP API for machine clients (issue #21; settings in settings/api.py).
+    "api",
     "fixtures",
     # Wagtail (the public site and its editors' admin).
     "wagtail.contrib.forms",
@@ -77,6 +79,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     # Django.
     "django.contrib.admin",
@@ -503,3 +509,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# The HTTP API (issue #21): REST framework, OpenAPI and OAuth 2.0 client credentials.
+from .api import *  # noqa: E402,F403

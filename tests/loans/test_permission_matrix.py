@@ -38,6 +38,8 @@ ROLES = [
     roles.MINISTRY_VIEWER,
     roles.INTEGRITY_OFFICER,
     roles.DATA_STEWARD,
+    # A bank's API client (issue #21) posts the repayments it collected, as finance does from its file.
+    roles.BANK_CLIENT,
 ]
 
 
