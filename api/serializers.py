@@ -349,11 +349,16 @@ class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know (a typo must not be ignored on a money request)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        problems = {name: [_("Unknown field.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+            raise serializers.ValidationError({**detail, **problems}) from None
+        if problems:
+            raise serializers.ValidationError(problems)
+        return value
 
 
 class PaymentOutcomeSerializer(StrictSerializer):

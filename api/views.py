@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -71,6 +71,27 @@ class ClientView(APIView):
 
     def get_exception_handler(self) -> Any:
         return problems.exception_handler
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Problems' titles and details in the language of Accept-Language (English or Urdu): the site's
+        # unprefixed addresses are otherwise always English (i18n_patterns, prefix_default_language=False).
+        with translation.override(request_language(request)):
+            response = super().dispatch(request, *args, **kwargs)
+            response["Content-Language"] = translation.get_language()
+            return response
+
+
+def request_language(request: HttpRequest) -> str:
+    header = request.headers.get("Accept-Language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()
+        if not code:
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 def etag_response(request: Request, data: Any) -> HttpResponse:
@@ -349,6 +370,11 @@ class DocsView(SpectacularSwaggerSplitView):
 
 def problem_types(request: HttpRequest) -> JsonResponse:
     """The problems the API answers, each `type` with its status and title."""
+    with translation.override(request_language(request)):
+        return _problem_types()
+
+
+def _problem_types() -> JsonResponse:
     return JsonResponse(
         {
             "problems": [
@@ -361,6 +387,11 @@ def problem_types(request: HttpRequest) -> JsonResponse:
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other address under /api/v1/: a problem, not the site's HTML page."""
+    with translation.override(request_language(request)):
+        return _not_found(request)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
     problem = problems.PROBLEMS["not-found"]
     body = {
         "type": problems.TYPE_PREFIX + problem.slug,
@@ -369,4 +400,4 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         "detail": _("The API has no endpoint at %(path)s.") % {"path": request.path},
         "instance": request.path,
     }
-    return HttpResponse(json.dumps(body), status=404, content_type=problems.PROBLEM_CONTENT_TYPE)
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=problems.PROBLEM_CONTENT_TYPE)

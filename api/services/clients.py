@@ -18,6 +18,7 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 from oauth2_provider.models import AccessToken, Application
 
 from accounts import roles
+from accounts.events import AccountEvent
 from core import workflow
 
 from ..errors import PermissionDenied, ValidationFailed
@@ -97,7 +98,16 @@ def api_client_register(
         account.set_unusable_password()  # a client authenticates with its token, never signs in
         account.save()
         if set(chosen) & BANK_SCOPES:
+            # The bank's role, which no person holds (accounts.services.role_grant gives people's roles),
+            # audited as every role given is.
             account.groups.add(Group.objects.get_or_create(name=roles.BANK_CLIENT)[0])
+            workflow.record(
+                actor=actor,
+                event=AccountEvent.ROLE_GRANT,
+                obj=account,
+                reason=_("The account of API client %(name)s") % {"name": name},
+                data={"role": roles.BANK_CLIENT},
+            )
         application = Application.objects.create(
             name=f"api-client:{name}",
             client_id=client_id or generate_client_id(),
