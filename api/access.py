@@ -45,7 +45,7 @@ class ClientHasScope(TokenHasScope):
             _("This token does not carry the scope %(scopes)s, which this endpoint needs.")
             % {"scopes": ", ".join(missing)}
         )
-        error.missing_scopes = missing  # type: ignore[attr-defined]
+        error.missing_scopes = missing
         raise error
 
 

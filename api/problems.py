@@ -155,19 +155,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     slug = _api_problem(exc)
     headers: dict[str, str] = {}
     if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+        headers["Retry-After"] = str(int(exc.wait))
     extra: dict[str, Any] = {}
     if getattr(exc, "missing_scopes", None):
-        extra["required_scopes"] = list(exc.missing_scopes)  # type: ignore[attr-defined]
+        extra["required_scopes"] = list(exc.missing_scopes)
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         detail = " ".join(
             f"{field}: {' '.join(messages)}" if field else " ".join(messages) for field, messages in errors.items()
         )
         return problem_response(slug, detail=detail, errors=errors, instance=instance, headers=headers)
-    detail = exc.detail if isinstance(exc.detail, str) else PROBLEMS[slug].title
+    message: Any = exc.detail if isinstance(exc.detail, str) else PROBLEMS[slug].title
     if slug == "malformed-body":
-        detail = _("The body could not be read as JSON: %(reason)s") % {"reason": exc.detail}
-    return problem_response(slug, detail=detail, instance=instance, headers=headers, extra=extra)
+        message = _("The body could not be read as JSON: %(reason)s") % {"reason": exc.detail}
+    return problem_response(slug, detail=message, instance=instance, headers=headers, extra=extra)
