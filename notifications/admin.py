@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -12,7 +14,8 @@ from core.admin_mixins import NoDeletes
 from core.errors import PermissionDenied as Refused
 from core.errors import ValidationFailed
 
-from . import catalogue, services
+from . import catalogue, previews, services
+from .kinds import Kind
 from .models import DigestSent, EmailDelivery, Notification, NotificationPreference, NotificationTemplate, ReminderSent
 
 
@@ -90,7 +93,7 @@ class NotificationTemplateForm(forms.ModelForm):
     """The steward's texts; the placeholders and the line at fault are checked here (and again by the
     service, which the admin saves through)."""
 
-    code = forms.ChoiceField(label=_("notice"), choices=catalogue.CHOICES)
+    code = forms.ChoiceField(label=_("notice"), choices=catalogue.choices)
 
     class Meta:
         model = NotificationTemplate
@@ -102,38 +105,95 @@ class NotificationTemplateForm(forms.ModelForm):
             "body_ur": forms.Textarea(attrs={**URDU, "rows": 6, "cols": 90}),
         }
 
+    def draft(self) -> NotificationTemplate:
+        """The texts as typed, not saved. The admin's form class adds its read-only fields to
+        Meta.fields, and on a change the code is one of them: the draft takes what the form does not
+        carry from the text being changed."""
+        cleaned = self.cleaned_data
+        return NotificationTemplate(
+            **{name: cleaned.get(name, getattr(self.instance, name)) or "" for name in TEMPLATE_FIELDS}
+        )
+
     def clean(self):
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        # The admin's form class adds its read-only fields to Meta.fields, and on a change the code is one
-        # of them: the draft takes what the form does not carry from the text being changed.
-        draft = NotificationTemplate(
-            **{name: cleaned.get(name, getattr(self.instance, name)) or "" for name in TEMPLATE_FIELDS}
-        )
-        for name, problems in services.template_problems(draft).items():
+        for name, problems in services.template_problems(self.draft()).items():
             for problem in problems:
                 self.add_error(name if name in self.fields else None, problem)
         return cleaned
 
 
+def notice_help(code: str) -> str:
+    """The notice's placeholders, what each is, and its defaults in English and Urdu (for the form)."""
+    if code not in catalogue.BY_CODE:
+        return ""
+    entry = catalogue.BY_CODE[code]
+    names = format_html_join(", ", "<code>{{{}}}</code> ({})", entry.placeholders.items())
+    with override("en"):
+        english = (entry.default("subject"), entry.default("body"))
+    with override("ur"):
+        urdu = (entry.default("subject"), entry.default("body"))
+    required = (
+        format_html(
+            "<p>{}</p>",
+            _("The message must keep %(names)s: what a person typed.")
+            % {"names": ", ".join(f"{{{name}}}" for name in sorted(entry.required))},
+        )
+        if entry.required
+        else ""
+    )
+    return format_html(
+        "<p><strong>{}</strong> <code>{}</code> ({}): {}</p>{}<p>{}</p><pre>{}\n\n{}</pre>"
+        '<pre dir="rtl" lang="ur">{}\n\n{}</pre>',
+        entry.label,
+        entry.code,
+        Kind(entry.kind).label,
+        names or "—",
+        required,
+        _("Leave a field blank to keep the default below. Write {{ and }} for a brace itself."),
+        *english,
+        *urdu,
+    )
+
+
+def previewed(code: str, draft: NotificationTemplate | None, cases: catalogue.Cases, chosen: int) -> list[dict]:
+    """The notice rendered from `draft` (a steward's text, saved or not; None: the defaults) against
+    case `chosen`, in English and Urdu."""
+    if not cases:
+        return []
+    _label, params = cases[chosen]
+    return [
+        {"language": language, "name": name, **catalogue.rendered_in(code, draft, params, language)}
+        for language, name in (("en", _("English")), ("ur", _("Urdu")))
+    ]
+
+
+def _chosen(value: str | None, cases: list) -> int:
+    try:
+        chosen = int(value or "0")
+    except ValueError:
+        chosen = 0
+    return chosen if 0 <= chosen < len(cases) else 0
+
+
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(NoDeletes, admin.ModelAdmin):
     """Texts of notices kept by data stewards: saved through notifications.services (checked, audited);
-    each with its placeholders and the code's default shown, and a preview against real cases."""
+    each with its placeholders and the code's default shown; "Preview" renders the texts as typed,
+    unsaved, against a real case; the list previews any notice's saved text."""
 
     form = NotificationTemplateForm
     list_display = ("code", "notice", "updated_at", "preview_link")
-    readonly_fields = ("catalogue_help",)
     fieldsets = (
-        (None, {"fields": ("code", "catalogue_help")}),
+        (None, {"fields": ("code",)}),
         (_("English"), {"fields": ("subject_en", "body_en")}),
         (_("Urdu"), {"fields": ("subject_ur", "body_ur")}),
     )
     change_form_template = "admin/notifications/notificationtemplate/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        return ("code", "catalogue_help") if obj is not None else ("catalogue_help",)
+        return ("code",) if obj is not None else ()
 
     @admin.display(description=_("notice"))
     def notice(self, obj):
@@ -144,34 +204,70 @@ class NotificationTemplateAdmin(NoDeletes, admin.ModelAdmin):
         url = reverse("admin:notifications_notificationtemplate_preview", args=[obj.code])
         return format_html('<a href="{}">{}</a>', url, _("Preview against a real case"))
 
-    @admin.display(description=_("placeholders and defaults"))
-    def catalogue_help(self, obj):
-        rows = catalogue.ENTRIES if obj is None or not obj.code else [catalogue.BY_CODE[obj.code]]
-        parts = []
-        for entry in rows:
-            names = format_html_join(", ", "<code>{{{}}}</code> ({})", entry.placeholders.items())
-            with override("en"):
-                english = (entry.default("subject"), entry.default("body"))
-            with override("ur"):
-                urdu = (entry.default("subject"), entry.default("body"))
-            parts.append(
-                format_html(
-                    "<p><strong>{}</strong> <code>{}</code>: {}</p><p>{}</p><pre>{}\n\n{}</pre>"
-                    '<pre dir="rtl" lang="ur">{}\n\n{}</pre>',
-                    entry.label,
-                    entry.code,
-                    names,
-                    _("Leave a field blank to keep the default below. Write {{ and }} for a brace itself."),
-                    *english,
-                    *urdu,
-                )
-            )
-        return format_html_join("", "{}", ((part,) for part in parts))
-
     def changelist_view(self, request, extra_context=None):
         kept = set(NotificationTemplate.objects.values_list("code", flat=True))
-        rows = [{"code": e.code, "label": e.label, "kept": e.code in kept} for e in catalogue.ENTRIES]
+        rows = [
+            {"code": e.code, "label": e.label, "kind": Kind(e.kind).label, "kept": e.code in kept}
+            for e in catalogue.ENTRIES
+        ]
         return super().changelist_view(request, {**(extra_context or {}), "catalogue_rows": rows})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_draft_view(request, object_id, form_url)
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        code = obj.code if obj is not None else request.POST.get("code") or request.GET.get("code", "")
+        context = {**(extra_context or {}), "notice_help": notice_help(code)}
+        return super().changeform_view(request, object_id, form_url, context)
+
+    def preview_draft_view(self, request, object_id, form_url):
+        """The texts as typed rendered against a case, in English and Urdu, nothing saved: the form is
+        checked as on save (an unknown placeholder or broken markup is refused with its line) and shown
+        again with the preview under it."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            raise Http404
+        add = obj is None
+        if not (self.has_add_permission(request) if add else self.has_change_permission(request, obj)):
+            raise PermissionDenied
+        fieldsets = self.get_fieldsets(request, obj)
+        form_class = self.get_form(request, obj, change=not add, fields=flatten_fieldsets(fieldsets))
+        form = form_class(request.POST, instance=obj)
+        code = obj.code if obj is not None else request.POST.get("code", "")
+        cases: catalogue.Cases = []
+        chosen = 0
+        rendered: list[dict] = []
+        if form.is_valid():
+            draft = form.draft()  # never saved: a fresh instance with the texts as typed
+            cases = previews.cases_for(catalogue.BY_CODE[draft.code])
+            chosen = _chosen(request.POST.get("_case"), cases)
+            rendered = previewed(draft.code, draft, cases, chosen)
+        admin_form = helpers.AdminForm(
+            form, list(fieldsets), {}, self.get_readonly_fields(request, obj), model_admin=self
+        )
+        title = _("Add %s") if add else _("Change %s")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % self.opts.verbose_name,
+            "subtitle": str(obj) if obj else None,
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "notice_help": notice_help(code),
+            "preview": {
+                "cases": [(index, label) for index, (label, _params) in enumerate(cases)],
+                "chosen": chosen,
+                "rendered": rendered,
+                "valid": not form.errors,
+            },
+        }
+        return self.render_change_form(request, context, add=add, change=not add, obj=obj, form_url=form_url)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -192,27 +288,16 @@ class NotificationTemplateAdmin(NoDeletes, admin.ModelAdmin):
         return own + super().get_urls()
 
     def preview_view(self, request, code):
-        """The notice rendered, in English and Urdu, with the steward's text (or the default) against a
-        real case chosen from the list."""
+        """The notice rendered, in English and Urdu, with the steward's saved text (or the default)
+        against a case chosen from the list."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         if code not in catalogue.BY_CODE:
             raise Http404
         entry = catalogue.BY_CODE[code]
         template = catalogue.template_for(code)
-        cases = entry.load_cases()
-        try:
-            chosen = int(request.GET.get("case", "0"))
-        except ValueError:
-            chosen = 0
-        chosen = chosen if 0 <= chosen < len(cases) else 0
-        rendered = []
-        if cases:
-            label, params = cases[chosen]
-            for language, name in (("en", _("English")), ("ur", _("Urdu"))):
-                rendered.append(
-                    {"language": language, "name": name, **catalogue.rendered_in(code, template, params, language)}
-                )
+        cases = previews.cases_for(entry)
+        chosen = _chosen(request.GET.get("case"), cases)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -221,6 +306,6 @@ class NotificationTemplateAdmin(NoDeletes, admin.ModelAdmin):
             "template": template,
             "cases": [(index, label) for index, (label, _params) in enumerate(cases)],
             "chosen": chosen,
-            "rendered": rendered,
+            "rendered": previewed(code, template, cases, chosen),
         }
         return TemplateResponse(request, "admin/notifications/notificationtemplate/preview.html", context)

@@ -10,4 +10,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # The reminders' and the digest's Celery tasks live in notifications/reminders.py and digest.py
         # (not tasks.py, which every concern reaches through notify): import them so the worker knows.
+        # Every notice rendered anywhere (core.messages.Notice.render) reads the steward's text of it
+        # from the catalogue, which discovers the concerns' notices now that every app is loaded.
+        from core.messages import keep_texts_from
+
         from . import digest, reminders  # noqa: F401
+        from .catalogue import kept_for
+
+        keep_texts_from(kept_for)

@@ -76,3 +76,11 @@ STAFF_DIGEST = Notice(
     _("Your Sahulat digest of %(day)s"),
     _("Since your last digest:\n\n%(summary)s\n\nPast their clock and waiting for you:\n\n%(late)s"),
 )
+OPERATOR_DIGEST = Notice(
+    _("Your Sahulat digest of %(day)s"),
+    _(
+        "Since your last digest:\n\n%(summary)s\n\nWhat your company must do soon:\n\n%(actions)s\n\nDecisions on "
+        "your applications and the program officer's questions are not held for this digest: they are emailed to "
+        "you as they come."
+    ),
+)

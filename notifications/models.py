@@ -38,12 +38,20 @@ class Notification(models.Model):
     # Set while a worker is sending the SMS (a claim taken by one conditional UPDATE, no transaction
     # held open during the gateway call); cleared when it fails, so the retry may claim it again.
     sms_claimed_at = models.DateTimeField(_("SMS being sent since"), null=True, blank=True)
+    # The catalogue's notice it was rendered from (notifications.catalogue, e.g. "grants.TO_OPERATOR_
+    # SUBMITTED"; blank for a text written inline) and its params in each language, as they were filled
+    # in ({"ur": {"ref": "…"}, ...}): the stewards preview a text against the latest real ones.
+    notice = models.CharField(_("notice"), max_length=80, blank=True)
+    params = models.JSONField(_("params by language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["notice", "-created_at"], name="notification_notice_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(subject=""), name="notification_subject_given"),
             models.CheckConstraint(
@@ -151,7 +159,7 @@ class NotificationTemplate(models.Model):
     for that part and language; no row: the defaults throughout. Written through
     `notifications.services.notification_template_save` only (checked and audited)."""
 
-    code = models.CharField(_("notice"), max_length=40, unique=True)
+    code = models.CharField(_("notice"), max_length=80, unique=True)
     subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
     body_en = models.TextField(_("message (English)"), blank=True)
     subject_ur = models.CharField(_("subject (Urdu)"), max_length=200, blank=True)

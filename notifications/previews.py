@@ -1,16 +1,21 @@
-"""Real cases to preview a notice's text against (notifications.catalogue `cases`): each function
-gives up to `limit` (label, params) pairs, the params built as the reminder or digest would build them
-today. Reads only."""
+"""Cases to preview a notice's text against (notifications.catalogue): for the reminders and digests,
+real cases from the data, each function giving up to `limit` (label, params) pairs with the params
+built as the reminder or digest would build them today; for any notice, the params of the latest
+notifications sent with it (`sent`), else sample values clearly labelled (`samples`). Reads only."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.messages import active_language
 from grants.models import ApplicationState, Award, AwardState, InformationRequest
 
 from . import reminders
-from .models import EmailDelivery
+from .models import EmailDelivery, Notification
 
 Cases = list[tuple[str, dict[str, Any]]]
 
@@ -152,20 +157,101 @@ def arrears(limit: int) -> Cases:
     ]
 
 
+def _on_digest(audience: str, limit: int) -> list[User]:
+    from .services import digest_audience
+
+    people = User.objects.filter(email_delivery__mode=EmailDelivery.Mode.DAILY, is_active=True).order_by("pk")
+    return [person for person in people[: limit * 5] if digest_audience(person) == audience][:limit]
+
+
 def digests(limit: int) -> Cases:
-    from .digest import _late, _pending, _summary
+    from .digest import _date, _late, _pending, _summary
     from .needs_you import past_clock
 
-    people = User.objects.filter(email_delivery__mode=EmailDelivery.Mode.DAILY, is_active=True).order_by("pk")[:limit]
     day = timezone.localdate()
     return [
         (
             str(person),
             {
-                "day": reminders._day(day),
+                "day": lambda: _date(day),
                 "summary": lambda person=person: _summary(_pending(person)),
                 "late": lambda person=person: _late(past_clock(person, today=day)),
             },
         )
-        for person in people
+        for person in _on_digest("staff", limit)
     ]
+
+
+def operator_digests(limit: int) -> Cases:
+    from .digest import _actions, _date, _pending, _summary, operator_actions
+
+    day = timezone.localdate()
+    return [
+        (
+            str(person),
+            {
+                "day": lambda: _date(day),
+                "summary": lambda person=person: _summary(_pending(person)),
+                "actions": lambda person=person: _actions(operator_actions(person, today=day)),
+            },
+        )
+        for person in _on_digest("operator", limit)
+    ]
+
+
+# --- any notice: the latest sent, else sample values --------------------------------------------------
+
+
+def cases_for(entry: Any, limit: int = 20) -> Cases:
+    """Cases to preview a notice of the catalogue against: real ones from its loader, else the params of
+    the latest notifications sent with it, else sample values (labelled so)."""
+    return entry.load_cases(limit) or sent(entry.code, limit) or samples(entry)
+
+
+def sent(code: str, limit: int) -> Cases:
+    """The params of the latest notifications sent with notice `code` (one per distinct text: a notice
+    sent to a company's five people is one case), as they were filled in, in each language."""
+    rows = (
+        Notification.objects.filter(notice=code)
+        .exclude(params={})
+        .order_by("-created_at", "-pk")
+        .values("created_at", "subject", "params")[: limit * 5]
+    )
+    cases: Cases = []
+    seen: set[str] = set()
+    for row in rows:
+        stored = row["params"]
+        key = repr(sorted((stored.get("en") or {}).items()))
+        if key in seen or not isinstance(stored, dict):
+            continue
+        seen.add(key)
+        label = _("Sent %(when)s: %(subject)s") % {
+            "when": date_format(timezone.localtime(row["created_at"]), "j M Y H:i"),
+            "subject": row["subject"],
+        }
+        cases.append((label, _stored(stored)))
+        if len(cases) == limit:
+            break
+    return cases
+
+
+def _stored(stored: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Stored params as callables giving each the value filled in for the language being rendered (the
+    English one where a language was not stored); already isolated as they were sent."""
+    names = {name for values in stored.values() if isinstance(values, dict) for name in values}
+
+    def value(name: str) -> Callable[[], Any]:
+        def in_language() -> Any:
+            values = stored.get(active_language()) or stored.get("en") or {}
+            return values.get(name, "")
+
+        return in_language
+
+    return {name: value(name) for name in names}
+
+
+def samples(entry: Any) -> Cases:
+    """Sample values, each placeholder's description in brackets, for a notice never sent yet: the
+    label says so."""
+    params = {name: (lambda described=described: f"[{described}]") for name, described in entry.placeholders.items()}
+    return [(str(_("Sample values (this notice has not been sent yet)")), params)]

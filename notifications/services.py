@@ -20,7 +20,7 @@ import contextlib
 import contextvars
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import reference, workflow
 from core.errors import PermissionDenied
+from core.messages import Rendered
 
 from .events import NotificationsEvent
 from .kinds import LEGAL_KINDS, Channel, Kind, always_on, default_enabled
@@ -60,16 +61,19 @@ def _render(message: Message) -> str:
     return str(message() if callable(message) else message)
 
 
-def _texts(subject: Message, body: Message) -> dict[str, dict[str, str]]:
-    """The notice rendered in each of the site's languages; empty when neither part is a callable
-    (a plain string is in one language only)."""
+def _texts(subject: Message, body: Message) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]]:
+    """The notice rendered in each of the site's languages, and its params in each (for a notice of
+    the catalogue, core.messages.Rendered); both empty when neither part is a callable (a plain string
+    is in one language only)."""
     if not (callable(subject) or callable(body)):
-        return {}
-    texts = {}
+        return {}, {}
+    texts, params = {}, {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             texts[code] = {"subject": _render(subject)[:200], "body": _render(body)}
-    return texts
+            if isinstance(subject, Rendered):
+                params[code] = subject.stored_values()
+    return texts, params
 
 
 def _queue_sms(pk: int) -> Callable[[], None]:
@@ -108,16 +112,23 @@ def _on_digest(users: list["User"]) -> set[int]:
 
 
 def notify(
-    *, recipients: Iterable, subject: Message, body: Message, url: str = "", kind: str = Kind.GENERAL
+    *, recipients: Iterable, subject: Message, body: Message, url: str = "", kind: str | None = None
 ) -> list[Notification]:
     """Write a notification for each distinct active recipient; email them and send them an SMS after
     commit, as their preferences for `kind` say.
 
-    Pre: `subject` is non-empty; `kind` is one of notifications.kinds.Kind. A callable subject or body
-    is rendered per recipient in the recipient's language; a string is written as it is. Post: one
-    unread row per recipient, with the channels chosen; on commit the email task is queued once with
-    the rows to email, and one SMS task per row to send by SMS.
+    Pre: `subject` is non-empty; `kind`, when given, is one of notifications.kinds.Kind; when not, it is
+    the kind the catalogue declares for the notice `subject` was rendered from (notifications.notices),
+    else "other messages". A callable subject or body is rendered per recipient in the recipient's
+    language; a string is written as it is. Post: one unread row per recipient, with the channels
+    chosen and the notice's code and params; on commit the email task is queued once with the rows to
+    email, and one SMS task per row to send by SMS.
     """
+    from .catalogue import entry_of
+
+    declared = entry_of(subject)
+    if kind is None:
+        kind = declared.kind if declared is not None else Kind.GENERAL
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     now = timezone.now()
@@ -131,10 +142,10 @@ def notify(
     if not users:
         return []
     chosen = _chosen(users, kind)
-    # Staff on the daily digest get this by email in tomorrow morning's digest (a legal notice: now).
+    # People on the daily digest get this by email in the next morning's digest (a legal notice: now).
     digest = set() if kind in LEGAL_KINDS else _on_digest(users)
     rows = []
-    texts = _texts(subject, body)
+    texts, params = _texts(subject, body)
     for user in users:
         language = getattr(user, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
@@ -147,6 +158,8 @@ def notify(
                 subject=text_subject[:200],
                 body=text_body,
                 texts=texts,
+                notice=declared.code if declared is not None else "",
+                params=params,
                 url=link,
                 created_at=now,
                 kind=kind,
@@ -235,26 +248,39 @@ def reminder_record(
         return None
 
 
-# --- the staff digest's choice ----------------------------------------------------------------------
+# --- the daily digest's choice -----------------------------------------------------------------------
+
+
+def digest_audience(user: "User") -> str:
+    """Who may take their emails as one digest each morning, and which digest they get: "staff" (any
+    workbench role: the items of their queues past their clock), "operator" (an operator's people: what
+    their company must do soon), or "" (freelancers and anyone else: each email as it comes; their few
+    notices are mostly decisions on their voucher)."""
+    from accounts.roles import OPERATOR, STAFF_ROLES
+
+    if not workflow.is_active_person(user):
+        return ""
+    if any(user.has_role(role) for role in STAFF_ROLES):
+        return "staff"
+    return "operator" if user.has_role(OPERATOR) else ""
 
 
 def may_choose_digest(user: "User") -> bool:
-    """Staff (any workbench role) may take their emails as one digest each morning; operators and
-    freelancers get each email as it comes (their notices carry deadlines and legal effect)."""
-    from accounts.roles import STAFF_ROLES
-
-    return workflow.is_active_person(user) and any(user.has_role(role) for role in STAFF_ROLES)
+    """Staff and an operator's people may take their emails as one digest each morning; a legal notice
+    (a decision, an information request) is emailed at once whatever they chose."""
+    return bool(digest_audience(user))
 
 
 def email_delivery_set(*, actor: "User", mode: str) -> EmailDelivery:
     """Keep the actor's own choice: each email as it comes, or one digest every morning.
 
-    Pre: the actor holds a staff role (else PermissionDenied); `mode` is an EmailDelivery.Mode. Post:
-    one row for the actor with that mode; a change is audited (`email_delivery.set`)."""
+    Pre: the actor holds a staff role or acts for an operator (else PermissionDenied); `mode` is an
+    EmailDelivery.Mode. Post: one row for the actor with that mode; a change is audited
+    (`email_delivery.set`)."""
     if mode not in EmailDelivery.Mode.values:
         raise ValueError(f"Unknown email delivery {mode!r}.")
     if not may_choose_digest(actor):
-        raise PermissionDenied(_("Only staff may take their emails as a daily digest."))
+        raise PermissionDenied(_("Only staff and the people of an operator may take their emails as a daily digest."))
     with transaction.atomic():
         row = EmailDelivery.objects.select_for_update().filter(user=actor).first()
         if row is not None and row.mode == mode:
@@ -285,17 +311,20 @@ def email_delivery_of(user: "User") -> str:
 
 def template_problems(template: NotificationTemplate) -> dict[str, list[str]]:
     """What is wrong with a steward's texts, per field, each problem naming its line: an unknown notice,
-    an unknown placeholder (the catalogue declares which each notice may use), a brace not closed."""
+    an unknown placeholder (the catalogue declares which each notice may use), a brace not closed; and a
+    message that drops what a person typed (a reason, a question: the catalogue's `required`)."""
     from . import catalogue, templating
 
     if template.code not in catalogue.BY_CODE:
         return {"code": [str(_("Choose a notice of the catalogue."))]}
-    allowed = catalogue.BY_CODE[template.code].placeholders
+    entry = catalogue.BY_CODE[template.code]
     found: dict[str, list[str]] = {}
     for language, _name in settings.LANGUAGES:
         for part in ("subject", "body"):
             text = template.part(part, language)
-            problems = templating.problems(text, allowed, single_line=part == "subject") if text else []
+            problems = templating.problems(text, entry.placeholders, single_line=part == "subject") if text else []
+            if text and part == "body" and not problems:
+                problems = templating.missing(text, entry.required)
             if problems:
                 found[f"{part}_{language}"] = problems
     return found

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 # One piece: an escaped brace, a placeholder, or a lone brace (an error).
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_PERCENT = re.compile(r"%\((\w+)\)s|%%")
+_PERCENT = re.compile(r"%\((\w+)\)[sd]|%%")
 
 
 def problems(text: str, allowed: Iterable[str], *, single_line: bool = False) -> list[str]:
@@ -61,6 +61,19 @@ def problems(text: str, allowed: Iterable[str], *, single_line: bool = False) ->
     return found
 
 
+def missing(text: str, required: Iterable[str]) -> list[str]:
+    """The placeholders of `required` that `text` does not use: what a person typed (a reason, a
+    question) must reach the reader whatever a steward writes around it."""
+    used = {(match.group(1) or "").strip() for match in _TOKEN.finditer(text) if match.group(1) is not None}
+    absent = sorted(set(required) - used)
+    if not absent:
+        return []
+    return [
+        _("The message must keep %(names)s: it carries what a person typed, which the reader must see.")
+        % {"names": ", ".join(f"{{{name}}}" for name in absent)}
+    ]
+
+
 def fill(text: str, values: Mapping[str, Any]) -> str:
     """`text` with each placeholder replaced by its value (a text checked by `problems`)."""
 
@@ -78,11 +91,11 @@ def fill(text: str, values: Mapping[str, Any]) -> str:
 
 
 def placeholders_in_percent(text: str) -> set[str]:
-    """The `%(name)s` placeholders of a default text."""
+    """The `%(name)s` (or `%(name)d`) placeholders of a default text."""
     return {m.group(1) for m in _PERCENT.finditer(text) if m.group(1)}
 
 
 def from_percent(text: str) -> str:
-    """A default text (`%(name)s`) written in the stewards' markup (`{name}`)."""
+    """A default text (`%(name)s`, `%(name)d`) written in the stewards' markup (`{name}`)."""
     text = text.replace("{", "{{").replace("}", "}}")
     return _PERCENT.sub(lambda m: "{" + m.group(1) + "}" if m.group(1) else "%", text)

@@ -1,6 +1,6 @@
 """A person's notifications: the inbox (what needs them, then the notifications grouped by case),
 opening one, marking all (or a case's) read, and choosing how each kind reaches them (email, SMS; the
-portal always; staff: each email or a daily digest)."""
+portal always; staff and an operator's people: each email or a daily digest)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,9 +17,9 @@ from .kinds import KIND_HINTS, LEGAL_KINDS, Channel, Kind
 from .needs_you import needs_you_for_request
 from .selectors import cases_of, notifications_for, preferences_for
 from .services import (
+    digest_audience,
     email_delivery_of,
     email_delivery_set,
-    may_choose_digest,
     notification_mark_read,
     notification_preferences_set,
     notifications_mark_read,
@@ -87,7 +87,8 @@ def preferences(request):
     number that can receive it; without one the boxes are disabled and the page says why."""
     user = request.user
     sms_possible = sms_number(user.mobile) is not None
-    delivery = email_delivery_of(user) if may_choose_digest(user) else None
+    audience = digest_audience(user)
+    delivery = email_delivery_of(user) if audience else None
     form = PreferencesForm(
         request.POST or None, current=preferences_for(user), sms_possible=sms_possible, delivery=delivery
     )
@@ -117,5 +118,6 @@ def preferences(request):
             "sms_possible": sms_possible,
             "has_mobile": bool(user.mobile.strip()),
             "delivery": form["email_delivery"] if delivery is not None else None,
+            "digest_audience": audience,
         },
     )

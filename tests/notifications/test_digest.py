@@ -1,7 +1,8 @@
 """The staff digest (issue #19): staff choose each email or one digest every morning on the preferences
-page (operators cannot); a person on the digest gets no email per notification but one in the morning,
-grouped by kind with counts and the items of their queues past their clock, in their language; a
-second run that morning sends nothing (a row per person per day)."""
+page (freelancers cannot; the operators' digest is in test_operator_digest.py); a person on the digest
+gets no email per notification but one in the morning, grouped by kind with counts and the items of
+their queues past their clock, in their language; a second run that morning sends nothing (a row per
+person per day)."""
 
 import datetime as dt
 
@@ -14,7 +15,7 @@ from django.utils.formats import date_format
 from accounts import roles
 from audit.models import AuditEvent
 from core.errors import PermissionDenied
-from notifications.digest import send_staff_digests
+from notifications.digest import send_daily_digests
 from notifications.kinds import Kind
 from notifications.models import DigestSent, EmailDelivery, Notification
 from notifications.services import email_delivery_set, notify
@@ -44,15 +45,15 @@ def test_staff_choose_the_digest_on_the_preferences_page_audited(client, officer
     assert 'value="daily"' in urdu and "checked" in urdu.split('value="daily"')[1].split(">")[0]
 
 
-def test_operators_are_not_offered_the_digest_and_the_service_refuses_them(client):
-    operator = UserFactory(roles=[roles.OPERATOR])
-    client.force_login(operator)
+def test_freelancers_are_not_offered_the_digest_and_the_service_refuses_them(client):
+    freelancer = UserFactory(roles=[roles.FREELANCER])
+    client.force_login(freelancer)
     html = client.get(URL).content.decode()
     assert 'name="email_delivery"' not in html
     client.post(URL, {"email_delivery": "daily"})
     assert not EmailDelivery.objects.exists()
     with pytest.raises(PermissionDenied):
-        email_delivery_set(actor=operator, mode="daily")
+        email_delivery_set(actor=freelancer, mode="daily")
     assert not EmailDelivery.objects.exists()
 
 
@@ -89,8 +90,8 @@ def test_a_digest_person_gets_one_email_a_morning_grouped_with_counts_and_what_i
     assert recent.count() == 4
     mail.outbox.clear()
     with _travel(morning), django_capture_on_commit_callbacks(execute=True):
-        assert send_staff_digests() == 1
-        assert send_staff_digests() == 0  # run twice: sent once
+        assert send_daily_digests() == 1
+        assert send_daily_digests() == 0  # run twice: sent once
     (digest,) = mail.outbox
     assert digest.to == ["officer@pitb.example.pk"]
     assert digest.subject == f"Your Sahulat digest of {date_format(morning, 'j F Y')}"
@@ -107,7 +108,7 @@ def test_a_digest_person_gets_one_email_a_morning_grouped_with_counts_and_what_i
     # The next morning: nothing new, but the application is still past its clock.
     mail.outbox.clear()
     with _travel(morning + dt.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
-        assert send_staff_digests() == 1
+        assert send_daily_digests() == 1
     assert "No new notifications." in mail.outbox[0].body and app.reference in mail.outbox[0].body
 
 
@@ -121,7 +122,7 @@ def test_the_digest_is_in_the_person_s_language_and_nothing_to_say_sends_nothing
     notify(recipients=[checker], subject=lambda: "Payment", body="", kind=Kind.PAYMENT)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_staff_digests(today=timezone.localdate()) == 1
+        assert send_daily_digests(today=timezone.localdate()) == 1
     (digest,) = mail.outbox
     assert digest.to == ["checker@finance.example.pk"]
     assert any("\u0600" <= ch <= "\u06ff" for ch in digest.subject)

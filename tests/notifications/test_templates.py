@@ -161,13 +161,14 @@ def test_a_reminder_uses_the_steward_s_text_in_each_recipient_s_language(steward
         send_due_reminders()
     urdu = Notification.objects.get(recipient=ayesha)
     english = Notification.objects.get(recipient=bilal)
-    assert urdu.subject.startswith("آج آخری دن: Indus Lahore Hub کی ")
-    assert "Indus Lahore Hub کی رپورٹ آج" in urdu.body
+    # The space's name is isolated in the Urdu text (U+2068 ... U+2069), in the steward's text as in the code's.
+    assert urdu.subject.startswith("آج آخری دن: \u2068Indus Lahore Hub\u2069 کی ")
+    assert "\u2068Indus Lahore Hub\u2069 کی رپورٹ آج" in urdu.body
     # English was left blank: the code's default, in English.
     assert english.subject == "Utilization return of Indus Lahore Hub for March 2026 due today"
     # The SMS is the subject as the steward wrote it (Ayesha has the mobile).
     (message,) = sms.outbox
-    assert message.text.startswith("آج آخری دن: Indus Lahore Hub")
+    assert message.text.startswith("آج آخری دن: \u2068Indus Lahore Hub")
 
 
 # --- the preview against a real case --------------------------------------------------------------------
@@ -197,5 +198,7 @@ def test_the_preview_is_for_stewards_only_and_knows_its_notices(client, steward)
     )
     client.force_login(steward)
     assert client.get(reverse("admin:notifications_notificationtemplate_preview", args=["gossip"])).status_code == 404
-    empty = client.get(reverse("admin:notifications_notificationtemplate_preview", args=["review_due"]))
-    assert "There is no case of this notice in the data yet" in empty.content.decode()
+    # No case in the data and none sent yet: sample values, labelled so.
+    empty = client.get(reverse("admin:notifications_notificationtemplate_preview", args=["review_due"])).content
+    assert "Sample values (this notice has not been sent yet)" in empty.decode()
+    assert "[the application&#x27;s reference]" in empty.decode()
