@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv dev-venv migrate lint format bench bench-urdu check-deploy upgrade-check clean
+.PHONY: demo test venv dev-venv migrate lint format bench bench-urdu bench-load check-deploy upgrade-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Sahulat needs Python 3.11 or newer"'
@@ -59,6 +59,11 @@ bench-urdu: dev-venv
 	DATABASE_URL=sqlite:///$$db $(BIN)/python manage.py migrate --noinput -v0 && \
 	DATABASE_URL=sqlite:///$$db $(BIN)/python manage.py load_demo > /dev/null && \
 	$(BIN)/python bench/latin_share.py $$db; status=$$?; rm -rf $$(dirname $$db); exit $$status
+
+## Deadline day (issue #23): gunicorn with production settings, a Celery worker and Redis on loopback, a
+## throwaway PostgreSQL database (DATABASE_URL's server); LOAD_ARGS e.g. --operators 600 --concurrency 5,10,20.
+bench-load: dev-venv
+	$(BIN)/python bench/deadline_day.py $(LOAD_ARGS)
 
 check-deploy: venv
 	DJANGO_SETTINGS_MODULE=subsidy.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \

@@ -239,7 +239,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False  # money is formatted explicitly (see spaces.templatetags.sahulat)
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
