@@ -8,5 +8,3 @@ class ApiEvent(models.TextChoices):
     CLIENT_REGISTER = "api.client_register", _("API client registered")
     CLIENT_NEW_SECRET = "api.client_new_secret", _("API client given a new secret")
     CLIENT_REVOKE = "api.client_revoke", _("API client revoked")
-    PAYMENT_OUTCOME = "api.payment_outcome", _("The bank reported a payment's outcome")
-    COLLECTIONS_POST = "api.collections_post", _("The bank posted collected repayments")

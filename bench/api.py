@@ -112,7 +112,7 @@ def main() -> None:
         client, secret = services.api_client_register(
             name="bench-ministry", scopes=["reports:read"], actor=admin, throttle_rate="999999/minute"
         )
-        http = Client()
+        http = Client(SERVER_NAME="localhost")
         basic = base64.b64encode(f"{client.application.client_id}:{secret}".encode()).decode()
         token = http.post(
             "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"

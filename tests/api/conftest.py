@@ -64,7 +64,7 @@ def loan_call(db):
 
 @pytest.fixture
 def steward(db):
-    return UserFactory(roles=[roles.DATA_STEWARD], email="steward@pitb.example.pk", full_name="Ali Raza")
+    return UserFactory(roles=[roles.DATA_STEWARD], email="steward@pitb.example.pk", full_name="Ali Raza", is_staff=True)
 
 
 @pytest.fixture
