@@ -46,12 +46,14 @@ format: dev-venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Benchmarks (print figures, assert nothing): list pages at 10 and 10,000 applications; the report writers.
+## Benchmarks (print figures, assert nothing): list pages at 10 and 10,000 applications; the report writers;
+## the API's payments pulled page by page (bench/api.py, 1,000,000 rows by default; `bench/api.py ROWS` for fewer).
 bench: dev-venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/disbursements.py
 	$(BIN)/python bench/matches.py
+	$(BIN)/python bench/api.py
 
 ## How much of the Urdu site is still Latin letters (issue #17): a throwaway demo database, crawled per role.
 bench-urdu: dev-venv
