@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -161,6 +162,43 @@ class PaymentSerializer(serializers.ModelSerializer):
         application = payment.application
         award = getattr(application, "award", None) if application is not None else None
         return award.sanction_number if award is not None else None
+
+    def to_representation(self, instance: PaymentInstruction) -> dict[str, Any]:
+        """The fields above, written directly: a page of 1,000 payments is the API's heaviest read, and
+        REST framework's field machinery was most of its time (bench/api.py). Same output."""
+        p = instance
+        application, space, batch = p.application, p.space, p.batch
+        return {
+            "id": p.pk,
+            "reference": p.reference,
+            "attempt": p.attempt,
+            "state": p.state,
+            "amount": f"{p.amount:.2f}",
+            "narration": p.narration,
+            "payee": p.payee.legal_name,
+            "payee_ntn": p.payee.ntn,
+            "space": space.code if space else None,
+            "district": space.district if space else None,
+            "division": space.division if space else None,
+            "program": application.call.program.code if application else None,
+            "instrument": application.instrument if application else None,
+            "application": application.reference if application else None,
+            "sanction_number": self.get_sanction_number(p),
+            "batch": batch.reference if batch else None,
+            "requested_at": _local(p.requested_at),
+            "approved_at": _local(p.approved_at),
+            "sent_at": _local(p.sent_at),
+            "paid_at": _local(p.paid_at),
+            "reconciled_at": _local(p.reconciled_at),
+            "failed_at": _local(p.failed_at),
+            "failure_reason": p.failure_reason,
+            "cancelled_at": _local(p.cancelled_at),
+        }
+
+
+def _local(value: Any) -> str | None:
+    """ISO 8601 in Pakistan time with its offset, as REST framework's DateTimeField writes it."""
+    return timezone.localtime(value).isoformat() if value is not None else None
 
 
 class UtilizationReturnSerializer(serializers.ModelSerializer):
