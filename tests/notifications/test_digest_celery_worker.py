@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 
 from accounts import roles
@@ -18,9 +19,18 @@ from tests.grants.factories import UserFactory
 from tests.reporting.test_celery_worker import real_celery  # noqa: F401 - the fixture
 
 
+def _holds(predicate) -> bool:
+    # On SQLite (shared-cache, in memory) a read while the worker's transaction writes is refused at
+    # once ("database table is locked") rather than waiting: look again a moment later.
+    try:
+        return predicate()
+    except OperationalError:
+        return False
+
+
 def _wait_for(predicate, seconds=60):
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not predicate():
+    while time.monotonic() < deadline and not _holds(predicate):
         time.sleep(0.2)
 
 
