@@ -38,6 +38,21 @@ OAUTH2_PROVIDER = {
     # Secrets are stored hashed (Application.hash_client_secret) and shown once at registration.
     "CLIENT_SECRET_HASHER": "default",
     "ERROR_RESPONSE_WITH_SCOPES": True,
+    # RFC 9700 (the OAuth 2.0 security best practice), every recommendation taken: only client
+    # credentials are used, tokens travel only in the Authorization header and are stored as
+    # checksums (never the usable value), no implicit or password grant, no plain PKCE, https only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # Requests per client (each OAuth application has its own bucket, whatever address it calls from).
