@@ -44,7 +44,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, user_has_device
+from django_otp import device_classes, devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -270,12 +270,22 @@ def user_code_verify(*, request, actor, code: str):
     raise TwoFactorError(_("That recovery code is not right, or it has been used already."))
 
 
+def has_confirmed_device(user) -> bool:
+    """django_otp's user_has_device in one query (it asks each kind of device in turn): this is asked
+    on every page of a signed-in person who has not given a code (issue #23)."""
+    querysets = [model.objects.devices_for_user(user, confirmed=True).values("pk") for model in device_classes()]
+    if not querysets:
+        return False
+    first, *rest = querysets
+    return bool(list(first.union(*rest)[:1]) if rest else first.exists())
+
+
 def needs_verification(user) -> bool:
-    return user.is_authenticated and user_has_device(user) and not user.is_verified()
+    return user.is_authenticated and not user.is_verified() and has_confirmed_device(user)
 
 
 def needs_enrolment(user) -> bool:
-    return getattr(settings, "STAFF_2FA_REQUIRED", False) and is_staff_person(user) and not user_has_device(user)
+    return getattr(settings, "STAFF_2FA_REQUIRED", False) and is_staff_person(user) and not has_confirmed_device(user)
 
 
 # --- step-up ------------------------------------------------------------------------------------

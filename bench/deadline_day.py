@@ -493,8 +493,8 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
         "STATIC_ROOT": str(workdir / "static"),
         "AUDIT_HEAD_FILE": str(workdir / "heads.jsonl"),
         "STAFF_2FA_REQUIRED": "0",
-        "LOG_LEVEL": "WARNING",
-        "REQUEST_LOG": "0",
+        "LOG_LEVEL": "INFO" if args.request_log else "WARNING",
+        "REQUEST_LOG": "1" if args.request_log else "0",
         "AXES_ADDRESS_FAILURE_LIMIT": "1000",
     }
     python = sys.executable
@@ -566,6 +566,9 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
                 files[n] = {code: pdf(f"Deadline Coworking {n}: {code}") for code in DOCUMENTS}
             results.append(run_level(name, concurrency, operators, files, args.port, gunicorn.pid, worker.pid))
         _drain_queue()
+        if args.request_log:
+            log.flush()
+            _print_views(workdir / "server.log")
         checked = subprocess.run(
             [python, __file__, "--verify"], env=env, check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True
         )
@@ -580,6 +583,23 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
                 process.kill()
         shutil.rmtree(workdir, ignore_errors=True)
         redis_flush()
+
+
+def _print_views(path: Path) -> None:
+    """Per view, from the request log (subsidy/request_log.py): requests, mean queries, mean ms and
+    mean database ms. Where the CPU goes, page by page."""
+    views: dict[str, list[dict]] = collections.defaultdict(list)
+    for line in path.read_text().splitlines():
+        if line.startswith("{") and '"sahulat.requests"' in line:
+            record = json.loads(line)
+            views[f"{record['method']} {record['view']}"].append(record)
+    print(f"\n  {'view (request log)':58} {'count':>6} {'queries':>8} {'ms':>7} {'db ms':>7}")
+    for view, records in sorted(views.items(), key=lambda item: -sum(r["ms"] for r in item[1])):
+        n = len(records)
+        print(
+            f"  {view:58} {n:>6} {sum(r['queries'] for r in records) / n:>8.1f} "
+            f"{sum(r['ms'] for r in records) / n:>7.1f} {sum(r['db_ms'] for r in records) / n:>7.1f}"
+        )
 
 
 def redis_flush() -> None:
@@ -751,6 +771,7 @@ def main() -> None:
     parser.add_argument("--profiles", default="before,after", help="before, after or both")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8077)
+    parser.add_argument("--request-log", action="store_true", help="per view: queries and ms, from the request log")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--verify", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -15,11 +15,12 @@ window count on each row), so a long screening queue costs the same as a short o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -186,6 +187,35 @@ def needs_you_for_request(request: Any) -> NeedsYou:
         cached = needs_you(getattr(request, "user", None))
         request._needs_you = cached
     return cached
+
+
+def _count_key(user_id: int) -> str:
+    return f"needs-you-count:{user_id}"
+
+
+def needs_you_count_for_request(request: Any) -> int:
+    """The header's figure on every page (issue #23: computing it cost ten queries on each of the
+    operator's pages). Kept in the cache for NEEDS_YOU_COUNT_SECONDS per person and forgotten when the
+    person writes anything (notifications.middleware) or is notified (services.notify), so what the
+    person did, or was asked, shows at once; what changes by the calendar alone (a return falling due)
+    shows within that time. A page that lists the actions (the inbox, the dashboard) computes them
+    fresh, and the header then shows that page's figure."""
+    computed = getattr(request, "_needs_you", None)
+    if computed is not None:
+        return int(computed.count)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    key = _count_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = needs_you_for_request(request).count
+        cache.set(key, count, settings.NEEDS_YOU_COUNT_SECONDS)
+    return int(count)
+
+
+def forget_needs_you_counts(user_ids: Iterable[int]) -> None:
+    cache.delete_many([_count_key(pk) for pk in user_ids])
 
 
 def past_clock(user: User, *, today: dt.date | None = None, limit: int = 50) -> list[OwedAction]:

@@ -168,6 +168,11 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
+    # What the notice tells may change what waits for them: their header counts afresh (once committed).
+    from .needs_you import forget_needs_you_counts
+
+    recipient_ids = [user.pk for user in users]
+    transaction.on_commit(lambda: forget_needs_you_counts(recipient_ids), robust=True)
     if not _emails_suppressed.get():
         from .tasks import send_notification_emails
 

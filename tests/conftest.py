@@ -26,6 +26,16 @@ def _skip_postgres_only_on_sqlite(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a header count or a throttle kept by one test is not the
+    next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_asked():
     """Each test starts in English: a test that visits /ur/ must not leave Urdu active for the next."""
     from django.utils import translation

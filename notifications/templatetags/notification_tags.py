@@ -1,6 +1,6 @@
 from django import template
 
-from notifications.needs_you import needs_you_for_request
+from notifications.needs_you import needs_you_count_for_request
 from notifications.selectors import unread_notifications_for
 
 register = template.Library()
@@ -15,9 +15,10 @@ def unread_notification_count(user) -> int:
 @register.simple_tag(takes_context=True)
 def needs_you_count(context) -> int:
     """How many things wait for the signed-in person's action (the header's figure): the same list as
-    the inbox's "what needs you", computed once per request."""
+    the inbox's "what needs you", counted at most once per request and kept for a few minutes
+    (needs_you.needs_you_count_for_request says when it is forgotten)."""
     request = context.get("request")
-    return needs_you_for_request(request).count if request is not None else 0
+    return needs_you_count_for_request(request) if request is not None else 0
 
 
 @register.inclusion_tag("notifications/includes/reviews_not_submitted.html", takes_context=True)

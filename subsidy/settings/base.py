@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.RememberLanguage",
+    "notifications.middleware.ForgetNeedsYouOnWrite",
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -478,6 +479,23 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The cache: the header's count of what needs a person (NEEDS_YOU_COUNT_SECONDS) and the public site's
+# menu. In production every web worker must see the same cache (a count forgotten by one worker must be
+# forgotten by all): CACHE_URL, or else the Celery broker's Redis; the embedded default keeps it in
+# the process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "sahulat",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+NEEDS_YOU_COUNT_SECONDS = int(os.environ.get("NEEDS_YOU_COUNT_SECONDS", "300"))
 
 # /metrics answers only a scraper that sends this bearer token; unset, there is no /metrics.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
