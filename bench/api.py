@@ -27,7 +27,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "subsidy.settings.test")
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_API_ROWS", "1000000"))
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--database=")]
+ROWS = int(ARGS[0]) if ARGS else int(os.environ.get("BENCH_API_ROWS", "1000000"))
+# --database=URL: a database an interrupted run seeded with the same ROWS (its URL was printed); it is
+# measured without seeding again, and dropped at the end like a fresh one.
+SEEDED = next((a.removeprefix("--database=") for a in sys.argv[1:] if a.startswith("--database=")), "")
 PAGE = 1000
 DATABASE = "sahulat_bench_api"
 os.environ["BENCH_PAYMENT_ROWS"] = str(ROWS)  # bench/disbursements.py seeds this many in Q1
@@ -91,7 +95,7 @@ def excel(url: str) -> dict:
 
 
 def main() -> None:
-    url = writer_harness.throwaway_database(DATABASE)
+    url = SEEDED or writer_harness.throwaway_database(DATABASE)
     os.environ["DATABASE_URL"] = url
     import django
 
@@ -101,17 +105,27 @@ def main() -> None:
 
     from accounts.models import User
     from api import services
+    from api.models import ApiClient
 
     vendor = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     try:
-        print(f"Seeding {ROWS:,} + {ROWS // 10:,} paid payments into {vendor} ({url}) …")
-        started = time.perf_counter()
-        disbursements.seed()
-        print(f"  seeded in {time.perf_counter() - started:.1f} s")
-        admin = User.objects.create(email="bench-admin@example.pk", is_superuser=True, is_staff=True)
-        client, secret = services.api_client_register(
-            name="bench-ministry", scopes=["reports:read"], actor=admin, throttle_rate="999999/minute"
+        if SEEDED:
+            print(f"Measuring {ROWS:,} + {ROWS // 10:,} paid payments already seeded in {vendor} ({url}) …")
+        else:
+            print(f"Seeding {ROWS:,} + {ROWS // 10:,} paid payments into {vendor} ({url}) …")
+            started = time.perf_counter()
+            disbursements.seed()
+            print(f"  seeded in {time.perf_counter() - started:.1f} s")
+        admin, _created = User.objects.get_or_create(
+            email="bench-admin@example.pk", defaults={"is_superuser": True, "is_staff": True}
         )
+        client = ApiClient.objects.filter(name="bench-ministry").first()
+        if client is None:
+            client, secret = services.api_client_register(
+                name="bench-ministry", scopes=["reports:read"], actor=admin, throttle_rate="999999/minute"
+            )
+        else:
+            secret = services.api_client_new_secret(client=client, actor=admin)
         http = Client(SERVER_NAME="localhost")
         basic = base64.b64encode(f"{client.application.client_id}:{secret}".encode()).decode()
         token = http.post(
