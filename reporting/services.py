@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.models import User
 from core import workflow
+from core.replica import reading_from_replica
 from grants.fiscal import FiscalQuarter
 from reporting.events import ReportEvent
 from reporting.permissions import REPORT_JOBS
@@ -197,9 +198,11 @@ def report_job_run(*, job_id: int) -> str:
             ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING).update(progress=pct)
 
     try:
-        size = write_report_file(
-            kind=job.kind, quarter=job.fiscal_quarter, fmt=job.format, final=final, progress=progress
-        )
+        # The report's rows are read from the replica when there is one (core/replica.py).
+        with reading_from_replica():
+            size = write_report_file(
+                kind=job.kind, quarter=job.fiscal_quarter, fmt=job.format, final=final, progress=progress
+            )
     except Exception as error:
         from django.db import DatabaseError
 

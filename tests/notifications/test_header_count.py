@@ -1,0 +1,71 @@
+"""Issue #23: the header's "N to do" is kept in the cache per person, so a signed-in page does not
+recount it (ten queries for an operator); it is forgotten when the person writes anything or is
+notified, and a page that lists the actions counts afresh."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grants import services
+from notifications.needs_you import _count_key
+from spaces.needed_next import operator_owed_actions
+from tests.notifications.test_inbox import people  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+LIST = "/portal/applications/"
+
+
+def header_count(client, url=LIST) -> int:
+    response = client.get(url)
+    assert response.status_code == 200
+    return int(re.search(r"Notifications \((\d+) to do\)", response.content.decode()).group(1))
+
+
+def test_the_count_is_kept_and_the_page_costs_fewer_queries(client, people):
+    client.force_login(people["bilal"])
+    with CaptureQueriesContext(connection) as first:
+        counted = header_count(client)
+    with CaptureQueriesContext(connection) as second:
+        kept = header_count(client)
+
+    assert counted == kept == len(operator_owed_actions(people["operator"]))
+    assert cache.get(_count_key(people["bilal"].pk)) == counted
+    assert len(second) <= len(first) - 5
+
+
+def test_a_notice_to_the_person_makes_the_header_count_again(client, people, django_capture_on_commit_callbacks):
+    bilal, officer, submitted = people["bilal"], people["officer"], people["submitted"]
+    client.force_login(bilal)
+    before = header_count(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_start_screening(application=submitted, actor=officer)
+        services.application_request_information(application=submitted, actor=officer, question="Your lease?")
+
+    assert header_count(client) == before + 1  # a second question to answer
+
+
+def test_what_the_person_writes_makes_the_header_count_again(client, people):
+    bilal = people["bilal"]
+    client.force_login(bilal)
+    real = header_count(client)
+    cache.set(_count_key(bilal.pk), 99, 300)  # as if kept from before something changed
+    assert header_count(client) == 99
+
+    client.post("/notifications/read-all/")
+
+    assert header_count(client) == real
+
+
+def test_the_inbox_counts_afresh_and_the_header_agrees(client, people):
+    bilal = people["bilal"]
+    client.force_login(bilal)
+    cache.set(_count_key(bilal.pk), 99, 300)
+
+    html = client.get("/notifications/").content.decode()
+
+    owed = len(operator_owed_actions(people["operator"]))
+    assert f"What needs you ({owed})" in html and f"Notifications ({owed} to do)" in html
