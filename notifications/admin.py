@@ -21,14 +21,16 @@ from .models import DigestSent, EmailDelivery, Notification, NotificationPrefere
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "subject", "kind", "created_at", "read_at", "emailed_at", "sms_at")
+    list_display = ("recipient", "subject", "kind", "notice", "created_at", "read_at", "emailed_at", "sms_at")
     list_filter = ("kind",)
-    search_fields = ("recipient__email", "subject")
+    search_fields = ("recipient__email", "subject", "notice")
     readonly_fields = (
         "recipient",
         "subject",
         "body",
         "texts",
+        "notice",
+        "params",
         "url",
         "kind",
         "created_at",

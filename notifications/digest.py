@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from . import catalogue
-from .kinds import Kind
+from .kinds import LEGAL_KINDS, Kind
 from .models import DigestSent, EmailDelivery, Notification
 from .needs_you import past_clock
 
@@ -47,7 +47,7 @@ OPERATOR_DIGEST_DAYS = 7
 
 def _pending(user: User, *, today: dt.date | None = None) -> list[Notification]:
     """The notifications to email in `user`'s digest: not emailed yet, written since their last digest
-    (the first one: since yesterday morning); older ones stay in the inbox."""
+    (the first one: since yesterday morning), not legal notices; older ones stay in the inbox."""
     today = today or timezone.localdate()
     last = (
         DigestSent.objects.filter(user=user, day__lt=today).order_by("-day").values_list("sent_at", flat=True).first()
@@ -57,6 +57,8 @@ def _pending(user: User, *, today: dt.date | None = None) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user, by_email=True, emailed_at__isnull=True, created_at__gte=since)
         .exclude(created_at__gte=dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=since.tzinfo))
+        # A legal notice is emailed at once, on its own (its task may not have run yet): never in a digest.
+        .exclude(kind__in=LEGAL_KINDS)
         .order_by("created_at", "pk")
     )
 

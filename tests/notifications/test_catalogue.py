@@ -220,3 +220,13 @@ def test_an_unknown_placeholder_in_a_discovered_notice_is_refused_with_its_line(
     assert refused.value.field_errors["body_ur"] == [
         "Line 2: unknown placeholder {iban}; this notice may use {amount}, {day}, {due}, {first}, {s}."
     ]
+
+
+def test_the_notice_and_its_params_are_shown_read_only_in_the_admin(client, db):
+    person = UserFactory(roles=[roles.FREELANCER])
+    subject, body = vouchers_messages.VOUCHER_REFUSED.render(reference="SV-9", space="Hub", reason="Full")
+    (row,) = services.notify(recipients=[person], subject=subject, body=body)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(f"/django-admin/notifications/notification/{row.pk}/change/").content.decode()
+    assert "vouchers.VOUCHER_REFUSED" in html and "SV-9" in html
+    assert 'name="notice"' not in html and 'name="params"' not in html

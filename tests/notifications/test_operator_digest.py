@@ -138,3 +138,18 @@ def test_the_operator_s_digest_preview_uses_a_real_person_on_the_digest(client, 
         url = reverse("admin:notifications_notificationtemplate_preview", args=["operator_digest"])
         html = client.get(url).content.decode()
     assert str(ayesha) in html and "File the utilization return of Indus Lahore Hub" in html
+
+
+def test_a_legal_notice_is_never_in_a_digest_even_when_its_own_email_has_not_gone_yet(
+    ayesha, django_capture_on_commit_callbacks
+):
+    services.email_delivery_set(actor=ayesha, mode="daily")
+    with _at(MORNING, hour=8, minute=29), services.emails_suppressed():  # its email task not run yet
+        refused = grants_messages.TO_OPERATOR_SCREENED_OUT.render(ref="GR-3", reason="Outside the district")
+        services.notify(recipients=[ayesha], subject=refused[0], body=refused[1])
+    mail.outbox.clear()
+    with _at(MORNING), django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests() == 1
+    (digest,) = mail.outbox
+    assert "GR-3" not in digest.body and "Decisions:" not in digest.body
+    assert Notification.objects.get(recipient=ayesha, notice="grants.TO_OPERATOR_SCREENED_OUT").emailed_at is None
