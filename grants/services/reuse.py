@@ -32,13 +32,10 @@ def _source(key: str) -> ApplicationDocument | RequestDocument | None:
 def documents_to_reuse(application: Application) -> list[Reusable]:
     """What the operator may reuse in this application: its company's accepted documents, not those
     already attached to this application."""
-    attached = set(application.documents.values_list("file", flat=True))
-    offered = []
-    for item in reusable_documents(application.operator):
-        source = _source(item.key)
-        if source is not None and source.file.name not in attached:
-            offered.append(item)
-    return offered
+    # The application's documents as the page already read them (prefetched); the offered ones carry
+    # their stored file's name, so this costs the two queries of reusable_documents and no more.
+    attached = {document.file.name for document in application.documents.all()}
+    return [item for item in reusable_documents(application.operator) if item.file_name not in attached]
 
 
 def application_reuse_document(*, application: Application, actor: "User", key: str) -> ApplicationDocument:

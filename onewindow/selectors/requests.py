@@ -120,6 +120,7 @@ class Reusable:
     label: str
     filed_on: dt.date
     source: str  # the application's or request's reference
+    file_name: str = ""  # the stored file's name (a document reused is the same stored file)
 
 
 def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> list[Reusable]:
@@ -137,6 +138,7 @@ def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> l
                 document.get_document_type_display(),
                 timezone.localtime(document.uploaded_at).date(),
                 document.application.reference,
+                document.file.name,
             )
         )
     for filed in (
@@ -151,6 +153,7 @@ def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> l
                 filed.get_document_type_display(),
                 timezone.localtime(filed.uploaded_at).date(),
                 filed.request.reference,
+                filed.file.name,
             )
         )
     found.sort(key=lambda item: item.filed_on, reverse=True)
