@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .needs_you import forget_needs_you_counts
+from .header_count import forget_needs_you_counts
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

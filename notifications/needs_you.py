@@ -15,7 +15,7 @@ window count on each row), so a long screening queue costs the same as a short o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,8 @@ from accounts import roles
 from spaces.needed_next import OwedAction, operator_owed_actions
 from spaces.selectors import operators_for_user
 from spaces.utilization import month_label
+
+from .header_count import count_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -189,10 +191,6 @@ def needs_you_for_request(request: Any) -> NeedsYou:
     return cached
 
 
-def _count_key(user_id: int) -> str:
-    return f"needs-you-count:{user_id}"
-
-
 def needs_you_count_for_request(request: Any) -> int:
     """The header's figure on every page (issue #23: computing it cost ten queries on each of the
     operator's pages). Kept in the cache for NEEDS_YOU_COUNT_SECONDS per person and forgotten when the
@@ -206,16 +204,12 @@ def needs_you_count_for_request(request: Any) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    key = _count_key(user.pk)
+    key = count_key(user.pk)
     count = cache.get(key)
     if count is None:
         count = needs_you_for_request(request).count
         cache.set(key, count, settings.NEEDS_YOU_COUNT_SECONDS)
     return int(count)
-
-
-def forget_needs_you_counts(user_ids: Iterable[int]) -> None:
-    cache.delete_many([_count_key(pk) for pk in user_ids])
 
 
 def past_clock(user: User, *, today: dt.date | None = None, limit: int = 50) -> list[OwedAction]:

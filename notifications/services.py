@@ -34,6 +34,7 @@ from core.errors import PermissionDenied
 from core.messages import Rendered
 
 from .events import NotificationsEvent
+from .header_count import forget_needs_you_counts
 from .kinds import LEGAL_KINDS, Channel, Kind, always_on, default_enabled
 from .models import EmailDelivery, Notification, NotificationPreference, NotificationTemplate, ReminderSent
 from .sms import sms_number
@@ -169,8 +170,6 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     # What the notice tells may change what waits for them: their header counts afresh (once committed).
-    from .needs_you import forget_needs_you_counts
-
     recipient_ids = [user.pk for user in users]
     transaction.on_commit(lambda: forget_needs_you_counts(recipient_ids), robust=True)
     if not _emails_suppressed.get():

@@ -138,7 +138,7 @@ def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> l
                 document.get_document_type_display(),
                 timezone.localtime(document.uploaded_at).date(),
                 document.application.reference,
-                document.file.name,
+                document.file.name or "",
             )
         )
     for filed in (
@@ -153,7 +153,7 @@ def reusable_documents(operator: Operator, *, today: dt.date | None = None) -> l
                 filed.get_document_type_display(),
                 timezone.localtime(filed.uploaded_at).date(),
                 filed.request.reference,
-                filed.file.name,
+                filed.file.name or "",
             )
         )
     found.sort(key=lambda item: item.filed_on, reverse=True)

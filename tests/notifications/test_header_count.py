@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grants import services
-from notifications.needs_you import _count_key
+from notifications.header_count import count_key as _count_key
 from spaces.needed_next import operator_owed_actions
-from tests.notifications.test_inbox import people  # noqa: F401 - the fixture
+from tests.notifications import test_inbox
 
 pytestmark = pytest.mark.django_db
+# The inbox's people: an operator with a question to answer and an application submitted.
+people = test_inbox.people
 LIST = "/portal/applications/"
 
 
