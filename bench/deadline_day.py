@@ -9,7 +9,7 @@ journey at a few concurrencies:
 - gunicorn with `subsidy.settings.production` (4 sync workers), a Celery worker on all three queues
   (Redis database 13), and Redis;
 - each virtual operator signs in, opens the calls, starts an application, fills the three sections,
-  uploads six PDF documents, checks the answers and submits: 34 requests, following redirects.
+  uploads six PDF documents, checks the answers and submits: 33 requests, redirects included.
 
 Plain HTTP on loopback, without weakening production: the client does what the TLS proxy in front of
 gunicorn does in production (`X-Forwarded-Proto: https`, which production trusts through
