@@ -20,7 +20,7 @@ from cms import open_data
 from finance.models import PaymentBatch, PaymentInstruction
 from grants.models import Award, Call, Program
 from loans.models import Loan
-from spaces.models import Space, UtilizationReturn
+from spaces.models import UTILIZATION_FIGURES, Space, UtilizationReturn
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
@@ -214,16 +214,7 @@ class UtilizationReturnSerializer(serializers.ModelSerializer):
             "district",
             "division",
             "month",
-            "seats_offered",
-            "seats_allotted",
-            "seat_days_available",
-            "seat_days_used",
-            "members",
-            "women_members",
-            "freelancers",
-            "startups",
-            "meeting_room_hours_available",
-            "meeting_room_hours_booked",
+            *UTILIZATION_FIGURES,  # the return's figures, in the order the form and the reports use
             "filed_at",
         ]
 
