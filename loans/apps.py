@@ -17,3 +17,7 @@ class LoansConfig(AppConfig):
 
         on_payment_state("loans.loan", disbursement_payment_moved)
         describe_source("loans.loan", disbursement_payment_label)
+        # The general ledger: a paid disbursement debits loans receivable (finance/journal.py).
+        from finance.journal import Account, payment_account
+
+        payment_account("loans.loan", Account.LOANS_RECEIVABLE, accrues=False)
