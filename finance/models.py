@@ -503,3 +503,103 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.statement_id}:{self.line_number} {self.reference}"
+
+
+# --- The general ledger (issue #22) -----------------------------------------------------------------
+
+
+class GLAccount(models.TextChoices):
+    """The chart of accounts: one double-entry ledger for the program's money and its budget.
+
+    Asset, liability, income and expense accounts follow the money (cash basis for markup, as
+    Fineract's cash-based accounting: income when received). The 9xxx accounts are the budget's
+    memorandum accounts: the allocation, what of it is still available, and what is committed; they
+    balance among themselves and never touch the bank.
+    """
+
+    BANK = "1010", _("Bank: program disbursement account")
+    LOANS_RECEIVABLE = "1210", _("Loans receivable (principal)")
+    GRANTS_PAYABLE = "2010", _("Grants and subsidies payable")
+    MARKUP_INCOME = "4010", _("Markup income")
+    RECOVERIES = "4020", _("Recoveries of written-off loans")
+    GRANT_EXPENDITURE = "5010", _("Grant expenditure")
+    UTILITY_SUBSIDY_EXPENDITURE = "5020", _("Utility subsidy expenditure")
+    SEAT_SUBSIDY_EXPENDITURE = "5030", _("Seat subsidy expenditure")
+    WRITE_OFFS = "5110", _("Loans written off")
+    BUDGET_ALLOCATION = "9010", _("Budget allocation")
+    BUDGET_AVAILABLE = "9020", _("Budget available (uncommitted)")
+    COMMITMENTS = "9030", _("Commitments")
+
+
+class JournalEntry(models.Model):
+    """One balanced journal entry. Append-only: a correction is a new entry that `reverses` this one.
+
+    `source` names what caused it ("finance.payment:12:paid", "loans.repayment:40") and is unique, so
+    a retried task or a second click can never post the same movement twice. Posted only by
+    finance.journal.post_entry, in the same transaction as the money row it accounts for.
+    """
+
+    source = models.CharField(_("source"), max_length=120, unique=True)
+    event = models.CharField(_("event"), max_length=60)
+    on = models.DateField(_("accounting date"), db_index=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (starting year)"), db_index=True)
+    narration = models.CharField(_("narration"), max_length=300)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", verbose_name=_("reverses")
+    )
+    created_at = models.DateTimeField(_("posted"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("posted by"), max_length=200)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"JE-{self.pk} {self.on} {self.source}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The general ledger is append-only: entries are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The general ledger is append-only: entries are never deleted.")
+
+
+class JournalLine(models.Model):
+    """One side of a journal entry: a debit or a credit (never both, never zero) to one account."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    account = models.CharField(_("account"), max_length=4, choices=GLAccount.choices, db_index=True)
+    debit = models.DecimalField(_("debit (PKR)"), default=0, **MONEY)
+    credit = models.DecimalField(_("credit (PKR)"), default=0, **MONEY)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
+        ordering = ["entry", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debit__gt=0, credit=0) | Q(debit=0, credit__gt=0), name="finance_journalline_one_side"
+            ),
+            models.CheckConstraint(condition=Q(account__in=GLAccount.values), name="finance_journalline_account_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.account} Dr {self.debit} Cr {self.credit}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The general ledger is append-only: lines are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The general ledger is append-only: lines are never deleted.")

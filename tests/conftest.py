@@ -43,3 +43,14 @@ def _english_unless_asked():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_payment_sources():
+    """Finance's own tests pay a space or an application directly (no instrument in between); the
+    general ledger must know what those payments debit, as an instrument's AppConfig.ready() says for
+    its own sources (finance.journal.payment_account)."""
+    from finance.journal import Account, payment_account
+
+    payment_account("spaces.space", Account.GRANT_EXPENDITURE, accrues=True)
+    payment_account("grants.application", Account.GRANT_EXPENDITURE, accrues=True)

@@ -16,3 +16,7 @@ class VouchersConfig(AppConfig):
 
         on_payment_state("vouchers.seatclaim", claim_payment_moved)
         describe_source("vouchers.seatclaim", claim_payment_label)
+        # The general ledger: a seat claim's payment is seat subsidy expenditure (finance/journal.py).
+        from finance.journal import Account, payment_account
+
+        payment_account("vouchers.seatclaim", Account.SEAT_SUBSIDY_EXPENDITURE, accrues=True)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -16,9 +17,10 @@ from core import workflow
 from core.money import parse_money
 from notifications.services import Message, notify
 
+from .. import journal
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..events import PAYMENT_EVENT
-from ..hooks import payment_state_changed
+from ..events import PAYMENT_EVENT, FinanceEvent
+from ..hooks import payment_state_changed, source_description
 from ..models import (
     LedgerEntry,
     PaymentBatch,
@@ -164,7 +166,7 @@ def _ledger(
     statement_line: StatementLine | None = None,
     note: str = "",
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
+    entry = LedgerEntry.objects.create(
         instruction=instruction,
         idempotency_key=instruction.idempotency_key,
         kind=kind,
@@ -176,6 +178,50 @@ def _ledger(
         statement_line=statement_line,
         note=note[:300],
     )
+    _journal(instruction, kind, actor)
+    return entry
+
+
+def _journal(instruction: PaymentInstruction, kind: str, actor: "User | str | None") -> None:
+    """Post the general ledger's entry for one row of the money ledger, in the same transaction.
+
+    An instrument whose payments accrue (grants, utility and seat subsidies): approved Dr expense /
+    Cr payable; paid Dr payable / Cr bank. A loan disbursement: paid Dr loans receivable / Cr bank.
+    Failed at the bank, cancelled, or returned after payment: the entries posted so far are reversed,
+    so a retry (a new attempt) accrues afresh. Sent moves no money.
+    """
+    accounts = journal.payment_accounts_for(instruction.idempotency_key)
+    key = f"finance.payment:{instruction.pk}"
+    day = timezone.localdate()
+    amount = instruction.amount
+    with translation.override("en"):
+        narration = f"{instruction.reference}: {source_description(instruction.idempotency_key)}"
+    if kind == LedgerEntry.Kind.APPROVED and accounts.accrues:
+        journal.post_entry(
+            source=f"{key}:approved",
+            event=FinanceEvent.PAYMENT_APPROVE,
+            on=day,
+            narration=narration,
+            lines=[journal.Dr(accounts.debit, amount), journal.Cr(journal.Account.GRANTS_PAYABLE, amount)],
+            actor=actor,
+        )
+    elif kind == LedgerEntry.Kind.PAID:
+        debit = journal.Account.GRANTS_PAYABLE if accounts.accrues else accounts.debit
+        journal.post_entry(
+            source=f"{key}:paid",
+            event=FinanceEvent.PAYMENT_MARK_PAID,
+            on=day,
+            narration=narration,
+            lines=[journal.Dr(debit, amount), journal.Cr(journal.Account.BANK, amount)],
+            actor=actor,
+        )
+    elif kind in (LedgerEntry.Kind.FAILED, LedgerEntry.Kind.REVERSAL):
+        with translation.override("en"):
+            reason = f"{narration} ({LedgerEntry.Kind(kind).label})"
+        if journal.is_posted(f"{key}:paid"):
+            journal.reverse_entry(f"{key}:paid", source=f"{key}:returned", on=day, reason=reason, actor=actor)
+        if accounts.accrues and journal.is_posted(f"{key}:approved"):
+            journal.reverse_entry(f"{key}:approved", source=f"{key}:unaccrued", on=day, reason=reason, actor=actor)
 
 
 def _lock_source_key(key: str) -> None:

@@ -18,7 +18,7 @@ from matches import messages as match_messages
 from spaces.models import Operator, Space
 from spaces.validators import normalize_iban
 
-from .. import messages
+from .. import journal, messages
 from ..errors import InvalidTransition, ValidationFailed
 from ..events import FinanceEvent
 from ..models import (
@@ -74,6 +74,7 @@ def payment_request(
     payment never approves it.
     """
     key = source_key(source)
+    journal.payment_accounts_for(key)  # an instrument that registered no account cannot be paid
     amount = _check_amount(amount)
     narration = " ".join(str(narration or "").split())
     if not narration:

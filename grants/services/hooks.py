@@ -14,3 +14,8 @@ def register_payment_hooks() -> None:
     on_payment_state("grants.utilityclaim", claim_payment_moved)
     describe_source("grants.tranche", tranche_payment_label)
     describe_source("grants.utilityclaim", claim_payment_label)
+    # The general ledger (finance/journal.py): what a paid tranche or claim is in the accounts.
+    from finance.journal import Account, payment_account
+
+    payment_account("grants.tranche", Account.GRANT_EXPENDITURE, accrues=True)
+    payment_account("grants.utilityclaim", Account.UTILITY_SUBSIDY_EXPENDITURE, accrues=True)
