@@ -150,6 +150,13 @@ PLACEHOLDERS_OF = {
     "grants.TO_OPERATOR_CLAIM_APPROVED": {"ref": _PAYMENT_REF},
     "grants.TO_OFFICERS_REVIEWER_CONFLICT": {"reason": _("the reviewer's words, as typed")},
     "grants.TO_OPERATOR_TRANCHE_RETURNED": {"reason": _("the program officer's reason, as typed")},
+    "grants.TO_BOARD_TERMINATION_PROPOSED": {"reason": _("the board chair's reason, as typed")},
+    "grants.TO_OPERATOR_AWARD_TERMINATED": {"reason": _("the board chair's reason, as typed")},
+    "grants.TO_OFFICERS_AWARD_TERMINATED": {
+        "reason": _("the board chair's reason, as typed"),
+        "amount": _("the budget released, in rupees"),
+    },
+    "grants.TO_OPERATOR_AWARD_COMPLETED": {"amount": _("the amount paid on the award, in rupees")},
     "loans.TO_FINANCE_RETURNED_AFTER_REPAYMENTS": {"ref": _PAYMENT_REF},
     "loans.TO_BORROWER_RESTRUCTURED": {"reason": _("the reason, as recorded")},
     "loans.TO_BORROWER_WRITTEN_OFF": {"reason": _("the board's reason, as recorded")},
@@ -170,6 +177,8 @@ KINDS = {
     "grants.TO_OPERATOR_TRANCHE_PAID": Kind.PAYMENT,
     "grants.TO_OPERATOR_CLAIM_APPROVED": Kind.PAYMENT,
     "grants.TO_OPERATOR_CLAIM_REJECTED": Kind.DECISION,
+    "grants.TO_OPERATOR_AWARD_TERMINATED": Kind.DECISION,
+    "grants.TO_OPERATOR_AWARD_COMPLETED": Kind.DECISION,
     # loans: the borrower's money and the board's decisions on the loan.
     "loans.TO_BORROWER_DISBURSEMENT_REQUESTED": Kind.PAYMENT,
     "loans.TO_BORROWER_DISBURSED": Kind.PAYMENT,
