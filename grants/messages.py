@@ -114,3 +114,28 @@ TO_REVIEWERS_ASSIGNED = Notice(
         "interest with the applicant; then score it against the program's rubric."
     ),
 )
+
+# --- the award's end (issue #22) -------------------------------------------------------------------
+
+TO_BOARD_TERMINATION_PROPOSED = Notice(
+    _("Termination of award %(sanction)s proposed: a second board member confirms"),
+    _(
+        "The board chair proposes to terminate award %(sanction)s of %(operator)s. The reason:\n\n%(reason)s\n\n"
+        "A second board member (not the proposer) confirms or leaves it in the workbench's award page."
+    ),
+)
+TO_OPERATOR_AWARD_TERMINATED = Notice(
+    _("Award %(sanction)s terminated"),
+    _(
+        "The approval board has terminated award %(sanction)s. Its reason:\n\n%(reason)s\n\nTranches not yet with "
+        "finance will not be paid; payments already with finance go ahead. You can read this on your award's page."
+    ),
+)
+TO_OPERATOR_AWARD_COMPLETED = Notice(
+    _("Award %(sanction)s completed"),
+    _("The program officer marked award %(sanction)s completed, with %(amount)s paid. Thank you."),
+)
+TO_OFFICERS_AWARD_TERMINATED = Notice(
+    _("Award %(sanction)s terminated"),
+    _("Award %(sanction)s of %(operator)s is terminated; %(amount)s of its budget was released. Reason:\n\n%(reason)s"),
+)

@@ -24,6 +24,7 @@ CHAIR = frozenset({BOARD_CHAIR})
 REVIEWER = frozenset({BOARD_REVIEWER})
 # Finance moves a payment; the tranche or claim it pays follows in the same transaction.
 FINANCE = frozenset({FINANCE_MAKER, FINANCE_CHECKER})
+BOARD = CHAIR | REVIEWER
 
 ONLY_APPLICANT = _("Only the applicant company's staff may do this.")
 ONLY_OFFICER = _("Only a program officer may do this.")
@@ -61,7 +62,32 @@ REVIEWS = PermissionTable.of(
     ],
 )
 
-AWARDS = PermissionTable.of("awards", [Rule("accept", APPLICANT, ONLY_APPLICANT, members=True)])
+AWARDS = PermissionTable.of(
+    "awards",
+    [
+        Rule("accept", APPLICANT, ONLY_APPLICANT, members=True),
+        # The award's end (issue #22). The officer closes an award whose work is done.
+        Rule("complete", OFFICER, _("Only a program officer may mark an award completed.")),
+        # Termination takes two board members: the chair proposes, a second member (another chair or a
+        # board reviewer, never the proposer) confirms; the proposer may withdraw while it is pending.
+        Rule("propose_termination", CHAIR, _("Only the board chair may propose to terminate an award.")),
+        Rule("withdraw_termination", CHAIR, _("Only the board chair who proposed the termination may withdraw it.")),
+        Rule("terminate", BOARD, _("Only a board member (the chair or a board reviewer) may confirm a termination.")),
+    ],
+)
+
+# The budget commitment ledger (issue #22): releasing an award's unpaid commitment, re-committing it
+# against a new year's allocation. Not transitions: the award stays in its state.
+BUDGET = PermissionTable.of(
+    "budget",
+    [
+        Rule("release", OFFICER | CHAIR, _("Only a program officer or the board chair may release a commitment.")),
+        Rule("recommit", OFFICER, _("Only a program officer may re-commit an award's budget.")),
+        Rule("reverse", OFFICER, _("Only a program officer reverses a budget commitment.")),
+        # The year-end close runs from the scheduler (no person) or a steward's command.
+        Rule("close_year", OFFICER, _("Only a program officer may close a fiscal year."), system=True),
+    ],
+)
 
 TRANCHES = PermissionTable.of(
     "tranches",
@@ -71,6 +97,8 @@ TRANCHES = PermissionTable.of(
         Rule("verify", OFFICER, ONLY_OFFICER),
         Rule("mark_paid", FINANCE, ONLY_FINANCE, system=True),
         Rule("payment_returned", FINANCE, ONLY_FINANCE, system=True),
+        # The second board member's confirmation of a termination cancels the unpaid tranches.
+        Rule("cancel", BOARD, _("Tranches are cancelled by the termination of their award.")),
     ],
 )
 

@@ -13,7 +13,7 @@ from core.dates import show_date
 
 from ..fiscal import FiscalYear
 from ..permissions import AWARDS
-from .applications import Application, holder_may
+from .applications import Application, holder_may, staff_may
 from .programs import MONEY, BudgetAllocation, Program
 
 
@@ -145,13 +145,36 @@ class BudgetCommitment(models.Model):
         COMMITMENT = "commitment", _("Commitment")
         REVERSAL = "reversal", _("Reversal")
 
+    class Cause(models.TextChoices):
+        # Commitments (positive rows).
+        APPROVAL = "approval", _("Approval")
+        RECOMMITMENT = "recommitment", _("Re-commitment after a lapse")
+        # Reversals (negative rows).
+        CORRECTION = "correction", _("Correction")
+        RELEASE = "release", _("Release of the unpaid remainder")
+        COMPLETION = "completion", _("Award completed")
+        TERMINATION = "termination", _("Award terminated")
+        LAPSE = "lapse", _("Lapsed at year end")
+        # Both: the old year's reversal and the new year's commitment that continues it.
+        CARRY_FORWARD = "carry_forward", _("Carried forward")
+
     allocation = models.ForeignKey(BudgetAllocation, on_delete=models.PROTECT, related_name="commitments")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices, default=Cause.APPROVAL)
     amount = models.DecimalField(_("amount (PKR)"), **MONEY)
+    # A full reversal of one row (a correction) points at it, once; a release of part of an award's
+    # commitment (completion, termination, year end, the officer's release) points at none.
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, related_name="reversed_by", null=True, blank=True)
+    # A carried-forward commitment in the new year names the old year's reversal it continues.
+    carried_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, related_name="carried_to", null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the scheduler's year-end close (no person acted).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(_("recorded"))
 
     class Meta:
@@ -161,10 +184,26 @@ class BudgetCommitment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="commitment", amount__gt=0, reverses__isnull=True)
-                | Q(kind="reversal", amount__lt=0, reverses__isnull=False),
+                | Q(kind="reversal", amount__lt=0, carried_from__isnull=True),
                 name="budgetcommitment_sign_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="commitment", cause__in=["approval", "recommitment", "carry_forward"])
+                | Q(kind="reversal", cause__in=["correction", "release", "completion", "termination", "lapse",
+                                                "carry_forward"]),
+                name="budgetcommitment_cause_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(cause="carry_forward", kind="commitment", carried_from__isnull=False)
+                | ~Q(cause="carry_forward", kind="commitment"),
+                name="budgetcommitment_carry_forward_names_its_origin",
+            ),
+            models.CheckConstraint(
+                condition=~Q(cause="correction") | Q(reverses__isnull=False),
+                name="budgetcommitment_correction_names_its_row",
+            ),
         ]
+        indexes = [models.Index(fields=["application", "allocation"], name="budgetcommitment_award_idx")]
 
     def __str__(self):
         return f"{self.application} {self.amount}"
@@ -197,7 +236,17 @@ class SanctionSequence(models.Model):
 
 class AwardState(models.TextChoices):
     OFFERED = "award_offered", _("Award offered")
+    # The active award: accepted and being paid (the stored value stays "award_accepted").
     ACCEPTED = "award_accepted", _("Award accepted")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+# An award after acceptance: its accepted_* columns are filled.
+AWARD_ACCEPTED_STATES = (AwardState.ACCEPTED, AwardState.COMPLETED, AwardState.TERMINATED)
+AWARD_ENDED_STATES = (AwardState.COMPLETED, AwardState.TERMINATED)
+# Awards whose commitment is still live (the year-end close and the officer's release act on these).
+AWARD_LIVE_STATES = (AwardState.OFFERED, AwardState.ACCEPTED)
 
 
 def _award_application(award):
@@ -228,6 +277,13 @@ class Award(ConcurrentTransitionMixin, models.Model):
     # disbursement, utility claims), kept by grants/award_money.py in the same transaction as the
     # payment's state change, under a lock of this row: a CHECK can then hold paid ≤ committed.
     paid = models.DecimalField(_("paid (PKR)"), default=Decimal("0"), editable=False, **MONEY)
+    # The award's end (issue #22): completed by a program officer, or terminated by two board members
+    # (the chair's proposal, a second member's confirmation: TerminationProposal).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    end_note = models.TextField(_("why it ended"), blank=True)
 
     class Meta:
         verbose_name = _("award")
@@ -240,8 +296,15 @@ class Award(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(state__in=AwardState.values), name="award_state_valid"),
             models.CheckConstraint(
                 condition=Q(state=AwardState.OFFERED, accepted_at__isnull=True, accepted_by__isnull=True)
-                | Q(state=AwardState.ACCEPTED, accepted_at__isnull=False, accepted_by__isnull=False),
+                | Q(state__in=AWARD_ACCEPTED_STATES, accepted_at__isnull=False, accepted_by__isnull=False),
                 name="award_accepted_matches_state",
+            ),
+            # An ended award says when, by whom and why; a live one has none of it.
+            models.CheckConstraint(
+                condition=(Q(state__in=AWARD_ENDED_STATES, ended_at__isnull=False, ended_by__isnull=False)
+                           & ~Q(end_note=""))
+                | Q(~Q(state__in=AWARD_ENDED_STATES), ended_at__isnull=True, ended_by__isnull=True),
+                name="award_ended_matches_state",
             ),
         ]
 
@@ -261,3 +324,85 @@ class Award(ConcurrentTransitionMixin, models.Model):
     def accept(self, *, by, at: dt.datetime):
         self.accepted_by = by
         self.accepted_at = at
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == AwardState.ACCEPTED
+
+    @property
+    def has_ended(self) -> bool:
+        return self.state in AWARD_ENDED_STATES
+
+    @transition(
+        field=state,
+        source=AwardState.ACCEPTED,
+        target=AwardState.COMPLETED,
+        permission=staff_may(AWARDS, "complete", _award_application),
+    )
+    def complete(self, *, by, at: dt.datetime, note: str):
+        self.ended_by = by
+        self.ended_at = at
+        self.end_note = note
+
+    @transition(
+        field=state,
+        source=AwardState.ACCEPTED,
+        target=AwardState.TERMINATED,
+        permission=staff_may(AWARDS, "terminate", _award_application),
+    )
+    def terminate(self, *, by, at: dt.datetime, reason: str):
+        self.ended_by = by
+        self.ended_at = at
+        self.end_note = reason
+
+
+class TerminationProposal(models.Model):
+    """The board chair's proposal to terminate an award, with the reason; a second board member
+    confirms it (the award is then terminated) or the proposer withdraws it.
+
+    Two-person rule: the confirming member is never the proposer. The services refuse it, naming the
+    rule; the database holds it too (`terminationproposal_confirmer_is_not_proposer`). One pending
+    proposal per award at a time.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second board member")
+        CONFIRMED = "confirmed", _("Confirmed: award terminated")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="termination_proposals")
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("termination proposal")
+        verbose_name_plural = _("termination proposals")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "confirmed", "withdrawn"]), name="terminationproposal_state_valid"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="terminationproposal_has_reason"),
+            models.UniqueConstraint(
+                fields=["award"], condition=Q(state="pending"), name="terminationproposal_one_pending_per_award"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True, decided_by__isnull=True)
+                | Q(~Q(state="pending"), decided_at__isnull=False, decided_by__isnull=False),
+                name="terminationproposal_decided_matches_state",
+            ),
+            # Two-person rule: the member who confirms is never the one who proposed.
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | ~Q(decided_by=F("proposed_by")),
+                name="terminationproposal_confirmer_is_not_proposer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award.sanction_number}: {self.get_state_display()}"

@@ -43,6 +43,8 @@ class TrancheState(models.TextChoices):
     RETURNED = "returned", _("Returned: evidence needed")
     VERIFIED = "verified", _("Verified: with finance for payment")
     PAID = "paid", _("Paid")
+    # The award was terminated before this tranche was paid (issue #22): it is never paid.
+    CANCELLED = "cancelled", _("Cancelled: award terminated")
 
 
 # States in which the operator's request stands (the request columns are filled).
@@ -189,6 +191,16 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
     )
     def payment_returned(self):
         self.paid_at = None
+
+    @transition(
+        field=state,
+        source=[TrancheState.SCHEDULED, TrancheState.RETURNED, TrancheState.REQUESTED],
+        target=TrancheState.CANCELLED,
+        permission=staff_may(TRANCHES, "cancel", _tranche_application),
+    )
+    def cancel(self):
+        """The award is terminated: a tranche not yet with finance is never paid. A cancelled request
+        keeps its request columns (who asked, when) as the record of what was asked."""
 
 
 class TrancheEvidence(StoredFile):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -92,6 +93,23 @@ class Program(models.Model):
     )
     # One window (issue #16): a certificate another department issued through Sahulat, checked from
     # its record (onewindow.selectors.requests.valid_certificate) instead of asking for it again.
+    # At the fiscal year's end (grants.services.year_end): what is committed but unpaid on an award either
+    # lapses (released; the award's remaining payments need a new commitment) or is carried forward into
+    # the new year's allocation.
+    class YearEndPolicy(models.TextChoices):
+        LAPSE = "lapse", _("Lapses at year end")
+        CARRY_FORWARD = "carry_forward", _("Carried forward into the new year")
+
+    year_end_policy = models.CharField(
+        _("unpaid commitments at year end"),
+        max_length=16,
+        choices=YearEndPolicy.choices,
+        default=YearEndPolicy.LAPSE,
+        help_text=_(
+            "Lapse: the unpaid part of each award is released on 1 July and re-committed against the new "
+            "year's budget before it is paid. Carry forward: it moves into the new year's allocation."
+        ),
+    )
     required_certificate = models.ForeignKey(
         "onewindow.Service",
         on_delete=models.PROTECT,
@@ -123,6 +141,9 @@ class Program(models.Model):
             ),
             models.CheckConstraint(condition=Q(min_reviewers__gte=1), name="program_min_reviewers_positive"),
             models.CheckConstraint(condition=Q(board_quorum__gte=1), name="program_board_quorum_positive"),
+            models.CheckConstraint(
+                condition=Q(year_end_policy__in=["lapse", "carry_forward"]), name="program_year_end_policy_valid"
+            ),
         ]
 
     def __str__(self):
@@ -227,6 +248,78 @@ class BudgetAllocation(models.Model):
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.committed
+
+
+class BudgetAllocationChange(models.Model):
+    """One change of an allocation's amount (append-only): from what, to what, by whom and why. Written
+    only by grants.services.budget.budget_allocation_set, which posts the change to the general ledger
+    (Dr budget allocation / Cr budget available) in the same transaction; the journal entry's source
+    is this row."""
+
+    allocation = models.ForeignKey(BudgetAllocation, on_delete=models.PROTECT, related_name="changes")
+    previous_amount = models.DecimalField(_("allocated before (PKR)"), **MONEY)
+    amount = models.DecimalField(_("allocated after (PKR)"), **MONEY)
+    reason = models.TextField(_("reason"))
+    # Empty when a data load (fixtures) set it.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("budget allocation change")
+        verbose_name_plural = _("budget allocation changes")
+        ordering = ["allocation", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=F("previous_amount")), name="allocationchange_changes"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0, previous_amount__gte=0), name="allocationchange_nonnegative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.allocation}: {self.previous_amount} -> {self.amount}"
+
+    @property
+    def delta(self) -> Decimal:
+        return self.amount - self.previous_amount
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Allocation changes are append-only.")
+        super().save(*args, **kwargs)
+
+
+class FiscalYearClose(models.Model):
+    """The close of one fiscal year (grants.services.year_end.fiscal_year_close): once per year, so a
+    second run (the scheduler's retry, a steward's command) finds it and does nothing. `summary` holds
+    what was lapsed and carried forward, per award, as the report said."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year closed (starting year)"), unique=True)
+    closed_at = models.DateTimeField(_("closed"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lapsed = models.DecimalField(_("lapsed (PKR)"), default=Decimal("0"), **MONEY)
+    carried_forward = models.DecimalField(_("carried forward (PKR)"), default=Decimal("0"), **MONEY)
+    summary = models.JSONField(_("summary"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("fiscal year close")
+        verbose_name_plural = _("fiscal year closes")
+        ordering = ["-fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lapsed__gte=0, carried_forward__gte=0), name="fiscalyearclose_amounts_nonnegative"
+            ),
+        ]
+
+    def __str__(self):
+        return FiscalYear(self.fiscal_year).label
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return FiscalYear(self.fiscal_year).label
 
 
 class Call(models.Model):

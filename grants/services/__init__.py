@@ -48,6 +48,11 @@ grants/services/decisions.py (board_meeting_record, board_decision_record (-> ap
 deferred), application_approve_delegated (utility enrolments within the officer's delegated limit),
 budget_commitment_reverse, award_accept). See those modules' docstrings.
 
+The award's end and the budget (issue #22), re-exported here: grants/services/awards.py (award_complete,
+award_termination_propose / _withdraw / _confirm), grants/services/budget.py (commitment_row_write, the
+one writer of the commitment ledger and its journal entries; budget_release, award_recommit,
+budget_allocation_set, award_payment_refusal) and grants/services/year_end.py (fiscal_year_close).
+
 Paying awards (issue 5), re-exported here: grants/services/payments.py (grant tranches) and
 grants/services/utility_claims.py; finance's hooks are registered by grants/services/hooks.py.
 
@@ -103,6 +108,20 @@ from .decisions import (
     board_meeting_record,
     budget_commitment_reverse,
 )
+from .awards import (
+    award_complete,
+    award_termination_confirm,
+    award_termination_propose,
+    award_termination_withdraw,
+)
+from .budget import (
+    award_payment_refusal,
+    award_recommit,
+    award_require_payable,
+    budget_allocation_set,
+    budget_release,
+    commitment_row_write,
+)
 from .hooks import (
     register_payment_hooks,
 )
@@ -123,6 +142,7 @@ from .reviews import (
     reviewer_refusal,
     rubric_ensure,
 )
+from .year_end import YearEndReport, finished_fiscal_year, fiscal_year_close
 from .utility_claims import (
     claim_payment_moved,
     month_label,
@@ -159,6 +179,19 @@ __all__ = [
     "application_url",
     "application_withdraw",
     "award_accept",
+    "award_complete",
+    "award_payment_refusal",
+    "award_recommit",
+    "award_require_payable",
+    "award_termination_confirm",
+    "award_termination_propose",
+    "award_termination_withdraw",
+    "budget_allocation_set",
+    "budget_release",
+    "commitment_row_write",
+    "finished_fiscal_year",
+    "fiscal_year_close",
+    "YearEndReport",
     "board_decision_record",
     "board_meeting_record",
     "budget_commitment_reverse",

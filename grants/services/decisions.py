@@ -76,6 +76,8 @@ from ._common import (
     _text,
     _transition,
 )
+from ..selectors.awards import award_money
+from .budget import commitment_row_write, room_refusal
 from .payments import tranche_schedule_create
 
 if TYPE_CHECKING:
@@ -92,105 +94,80 @@ def _commit_budget(*, application: Application, amount: Decimal, actor: "User", 
     """Append a commitment of `amount` to the program's allocation for the fiscal year of `at`.
 
     Locks the allocation row first: concurrent approvals queue here, and each reads the running total
-    its predecessor committed. Refused, saying by how much, when the remainder is too small.
+    its predecessor committed. Refused, saying by how much, when the remainder is too small. The row,
+    its running total and its journal entry are written by budget.commitment_row_write.
     """
     program = application.call.program
     fiscal_year = FiscalYear.of(timezone.localtime(at).date())
     allocation = (
-        BudgetAllocation.objects.select_for_update().filter(program=program, fiscal_year=fiscal_year.start_year).first()
+        BudgetAllocation.objects.select_for_update()
+        .select_related("program")
+        .filter(program=program, fiscal_year=fiscal_year.start_year)
+        .first()
     )
     if allocation is None:
         raise ValidationFailed(
             _("%(program)s has no budget allocation for %(fy)s, so nothing can be committed.")
             % {"program": program.name, "fy": fiscal_year.label}
         )
-    remaining = allocation.amount - allocation.committed
-    if amount > remaining:
-        raise ValidationFailed(
-            field_errors={
-                "amount": [
-                    _(
-                        "Not enough budget: %(program)s has %(remaining)s left of %(allocated)s for %(fy)s; "
-                        "approving %(amount)s needs %(shortfall)s more."
-                    )
-                    % {
-                        "program": program.name,
-                        "remaining": pkr(remaining),
-                        "allocated": pkr(allocation.amount),
-                        "fy": fiscal_year.label,
-                        "amount": pkr(amount),
-                        "shortfall": pkr(amount - remaining),
-                    }
-                ]
-            }
-        )
-    commitment = BudgetCommitment.objects.create(
+    refusal = room_refusal(allocation, amount, _("approving"))
+    if refusal is not None:
+        raise refusal
+    return commitment_row_write(
         allocation=allocation,
         application=application,
-        kind=BudgetCommitment.Kind.COMMITMENT,
         amount=amount,
-        created_by=actor,
-        created_at=at,
-        note=application.reference,
-    )
-    allocation.committed = allocation.committed + amount
-    allocation.save(update_fields=["committed"])
-    workflow.record(
+        cause=BudgetCommitment.Cause.APPROVAL,
         actor=actor,
-        event=GrantsEvent.BUDGET_COMMIT,
-        obj=allocation,
-        data={
-            "reference": application.reference,
-            "commitment": commitment.pk,
-            "amount": str(amount),
-            "committed": str(allocation.committed),
-            "allocated": str(allocation.amount),
-        },
+        note=application.reference,
         at=at,
     )
-    return commitment
 
 
 def budget_commitment_reverse(*, commitment: BudgetCommitment, actor: "User", reason: str) -> BudgetCommitment:
     """Reverse a commitment with a new negative row (the original is never edited); the allocation's
-    committed total falls by the same amount. Program officers only; a commitment is reversed once."""
+    committed total falls by the same amount. Program officers only; a commitment is reversed once, and
+    never below what the award has paid or has waiting for payment (release the remainder instead)."""
     with transaction.atomic():
         if not (is_active_person(actor) and actor.has_role(roles.PROGRAM_OFFICER)):
             raise PermissionDenied(_("Only a program officer reverses a budget commitment."))
         errors: dict = {}
         reason = _text(reason, _("the reason for the reversal"), errors, "reason")
         _raise_if(errors)
-        allocation = BudgetAllocation.objects.select_for_update().get(pk=commitment.allocation_id)
+        allocation = (
+            BudgetAllocation.objects.select_for_update().select_related("program").get(pk=commitment.allocation_id)
+        )
         commitment = BudgetCommitment.objects.select_related("application").get(pk=commitment.pk)
         if commitment.kind != BudgetCommitment.Kind.COMMITMENT or hasattr(commitment, "reversed_by"):
             raise InvalidTransition(_("This commitment has already been reversed."))
-        at = timezone.now()
-        reversal = BudgetCommitment.objects.create(
+        award = Award.objects.select_for_update().filter(application_id=commitment.application_id).first()
+        if award is not None:
+            money = award_money(award)
+            if commitment.amount > money.releasable:
+                raise ValidationFailed(
+                    _(
+                        "Commitment of %(amount)s cannot be reversed whole: award %(sanction)s has %(committed)s "
+                        "committed, %(paid)s paid and %(pending)s waiting for payment, so %(releasable)s is "
+                        "releasable. Release that instead."
+                    )
+                    % {
+                        "amount": pkr(commitment.amount),
+                        "sanction": award.sanction_number,
+                        "committed": pkr(money.committed),
+                        "paid": pkr(money.paid),
+                        "pending": pkr(money.pending),
+                        "releasable": pkr(money.releasable),
+                    }
+                )
+        return commitment_row_write(
             allocation=allocation,
             application=commitment.application,
-            kind=BudgetCommitment.Kind.REVERSAL,
             amount=-commitment.amount,
-            reverses=commitment,
-            note=reason,
-            created_by=actor,
-            created_at=at,
-        )
-        allocation.committed = allocation.committed - commitment.amount
-        allocation.save(update_fields=["committed"])
-        workflow.record(
+            cause=BudgetCommitment.Cause.CORRECTION,
             actor=actor,
-            event=GrantsEvent.BUDGET_REVERSE,
-            obj=allocation,
-            reason=reason,
-            data={
-                "reference": commitment.application.reference,
-                "reverses": commitment.pk,
-                "amount": str(reversal.amount),
-                "committed": str(allocation.committed),
-            },
-            at=at,
+            note=reason,
+            reverses=commitment,
         )
-    return reversal
 
 
 # --- awards ----------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ from ..models import (
 )
 from ..money import pkr_each
 from ..selectors import people_who_touched
+from .budget import award_require_payable
 from ._common import (
     _tell_officers,
     _tell_operator,
@@ -394,6 +395,7 @@ def tranche_pay_again(*, tranche: Tranche, actor: "User") -> Tranche:
             raise InvalidTransition(
                 _("Tranche %(n)s has no cancelled payment to ask for again.") % {"n": tranche.position}
             )
+        award_require_payable(award=tranche.award, amount=tranche.amount)
         instruction = _request_tranche_payment(tranche, actor)
         _record(
             application,
@@ -416,6 +418,9 @@ def tranche_verify(*, tranche: Tranche, actor: "User") -> Tranche:
         if tranche.state != TrancheState.REQUESTED:
             raise _tranche_state_refusal(tranche)
         match_gates.refuse_while_matched([application.operator_id], action=match_messages.VERIFY_TRANCHE)
+        # Issue #22: never for an ended award, and only within what is committed (after a lapse at
+        # year end the officer re-commits first).
+        award_require_payable(award=award, amount=tranche.amount)
         _move(
             tranche,
             "verify",

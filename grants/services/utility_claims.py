@@ -62,6 +62,7 @@ from ..models import (
 )
 from ..money import parse_money, pkr, pkr_each
 from ..selectors import people_who_touched
+from .budget import award_payment_refusal
 from ._common import (
     MAX_MONTHLY_BILL,
     _tell_officers,
@@ -356,7 +357,10 @@ def utility_claim_pay_again(*, claim: UtilityClaim, actor: "User") -> UtilityCla
             raise InvalidTransition(
                 _("The claim for %(bill)s has no cancelled payment to ask for again.") % {"bill": claim}
             )
-        award = Award.objects.get(application=application)
+        award = Award.objects.select_for_update().get(application=application)
+        refusal = award_payment_refusal(award, claim.subsidy_amount)
+        if refusal is not None:
+            raise refusal
         instruction = _request_claim_payment(claim, award, actor)
         _record(
             application,
@@ -399,6 +403,11 @@ def utility_claim_approve(*, claim: UtilityClaim, actor: "User") -> UtilityClaim
                     "subsidy": pkr(claim.subsidy_amount),
                 }
             )
+        # Issue #22: never for an ended award, and only within what is committed (after a lapse at
+        # year end the officer re-commits first).
+        refusal = award_payment_refusal(award, claim.subsidy_amount)
+        if refusal is not None:
+            raise refusal
         _move(
             claim,
             "approve",
