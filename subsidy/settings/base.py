@@ -364,6 +364,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.digest.send_digests",
         "schedule": crontab(minute=30, hour=8),
     },
+    # On 1 July at 00:30 Pakistan time, close the fiscal year that just ended: unpaid commitments lapse
+    # or are carried forward by each program's policy (grants.services.year_end); once per year, so a
+    # retry or a second delivery does nothing.
+    "grants-close-fiscal-year": {
+        "task": "grants.tasks.close_finished_fiscal_year",
+        "schedule": crontab(minute=30, hour=0, day_of_month=1, month_of_year=7),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
