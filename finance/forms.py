@@ -70,3 +70,33 @@ class ConfirmStatementForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("What did you find?"), max_length=500)
+
+
+class TrialBalanceForm(forms.Form):
+    on = forms.DateField(
+        label=_("Balances at the end of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+
+
+class LedgerPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    account = forms.ChoiceField(label=_("Account"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import GLAccount
+
+        self.fields["account"].choices = [("", _("Every account"))] + [
+            (account.value, f"{account.value} {account.label}") for account in GLAccount
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end date is before the start date (%(start)s).") % {"start": start})
+        return cleaned

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, cast
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import GLAccount, JournalEntry, JournalLine
 
@@ -246,7 +247,7 @@ class PaymentAccounts:
 
 
 _payment_accounts: dict[str, PaymentAccounts] = {}
-_invariants: dict[str, Callable[[], list[str]]] = {}
+_invariants: dict = {}  # name (translatable) -> check
 
 
 def payment_account(source_label: str, debit: str, *, accrues: bool) -> None:
@@ -266,19 +267,19 @@ def payment_accounts_for(idempotency_key: str) -> PaymentAccounts:
         ) from None
 
 
-def register_invariant(name: str, check: Callable[[], list[str]]) -> None:
+def register_invariant(name, check: Callable[[], list[str]]) -> None:
     """Register a check that the ledger ties to a book: `check()` returns the problems it found."""
     _invariants[name] = check
 
 
-def invariants() -> dict[str, Callable[[], list[str]]]:
+def invariants() -> dict:
     return dict(_invariants)
 
 
-def ledger_problems() -> dict[str, list[str]]:
+def ledger_problems() -> dict:
     """Every registered invariant's problems (an empty dict when the ledger ties to every book)."""
     found = {}
-    for name, check in sorted(_invariants.items()):
+    for name, check in _invariants.items():
         problems = check()
         if problems:
             found[name] = problems
@@ -290,7 +291,10 @@ def entries_balance() -> list[str]:
     problems = []
     totals = JournalLine.objects.aggregate(debit=Sum("debit"), credit=Sum("credit"))
     if (totals["debit"] or ZERO) != (totals["credit"] or ZERO):
-        problems.append(f"Total debits {totals['debit'] or ZERO} differ from total credits {totals['credit'] or ZERO}.")
+        problems.append(
+            _("Total debits PKR %(d)s differ from total credits PKR %(c)s.")
+            % {"d": f"{totals['debit'] or ZERO:,.2f}", "c": f"{totals['credit'] or ZERO:,.2f}"}
+        )
     unbalanced = (
         JournalLine.objects.values("entry_id", "entry__source")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
@@ -298,6 +302,9 @@ def entries_balance() -> list[str]:
         .order_by("entry_id")[:20]
     )
     for row in unbalanced:
-        problems.append(f"Entry {row['entry__source']}: debits {row['debit']} ≠ credits {row['credit']}.")
+        problems.append(
+            _("Entry %(source)s: debits PKR %(d)s differ from credits PKR %(c)s.")
+            % {"source": row["entry__source"], "d": f"{row['debit']:,.2f}", "c": f"{row['credit']:,.2f}"}
+        )
     return problems
 

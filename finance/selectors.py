@@ -13,6 +13,7 @@ from accounts import roles
 
 from .models import (
     BankStatement,
+    JournalEntry,
     LedgerEntry,
     PaymentBatch,
     PaymentInstruction,
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 S = PaymentState
+
+
+def may_read_ledger(user: "User | AnonymousUser | None") -> bool:
+    """The general ledger is read by finance and by the ministry's viewers; it names no person's
+    company beyond what the award register publishes, and it changes only through money events."""
+    return is_finance_staff(user) or bool(
+        user is not None and user.is_authenticated and user.is_active and user.has_role(roles.MINISTRY_VIEWER)
+    )
 
 
 def is_finance_staff(user: "User | AnonymousUser | None") -> bool:
@@ -120,3 +129,15 @@ def payment_for_source(source: Model) -> PaymentInstruction | None:
 
 def attempts_for_source(source: Model) -> QuerySet[PaymentInstruction]:
     return PaymentInstruction.objects.filter(idempotency_key=source_key(source)).order_by("attempt")
+
+
+def journal_entries(*, start=None, end=None, account: str = ""):
+    """The general ledger's entries, newest first, each with its lines (two queries a page)."""
+    entries = JournalEntry.objects.order_by("-id").prefetch_related("lines")
+    if start is not None:
+        entries = entries.filter(on__gte=start)
+    if end is not None:
+        entries = entries.filter(on__lte=end)
+    if account:
+        entries = entries.filter(lines__account=account).distinct()
+    return entries

@@ -24,4 +24,7 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_page, name="statement"),
     path("unmatched/", views.unmatched, name="unmatched"),
     path("unmatched/<int:pk>/resolve/", views.line_resolve, name="line_resolve"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/journal/", views.journal_page, name="journal"),
+    re_path(r"^ledger/general-ledger\.(?P<kind>xlsx|csv)$", views.ledger_export, name="ledger_export"),
 ]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,18 +22,21 @@ from accounts import roles
 from accounts.two_factor import step_up_required
 from audit.selectors import audit_events_for
 
-from . import selectors, services
+from . import journal, selectors, services
 from .bankfile import bank_file_csv, bank_file_xlsx
 from .errors import FinanceError, PermissionDenied, ValidationFailed
 from .forms import (
     BatchForm,
     CancelForm,
     ConfirmStatementForm,
+    LedgerPeriodForm,
     PrepareForm,
     ResolveForm,
     SendBackForm,
     StatementUploadForm,
+    TrialBalanceForm,
 )
+from .gl_export import gl_csv, gl_xlsx
 from .models import PaymentBatch, PaymentInstruction, PaymentState, StatementLine
 from .pending import PendingUploads
 from .statements import MAX_BYTES
@@ -50,6 +53,19 @@ def finance_view(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.is_finance_staff(request.user):
+            raise Forbidden
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def ledger_view(view):
+    """Signed in, finance staff or a ministry viewer; everyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_read_ledger(request.user):
             raise Forbidden
         return view(request, *args, **kwargs)
 
@@ -465,3 +481,77 @@ def line_resolve(request, pk):
             request, _("Line %(n)d of %(file)s is resolved.") % {"n": line.line_number, "file": line.statement}
         )
     return redirect("finance:unmatched")
+
+
+# --- The general ledger (issue #22) ------------------------------------------------------------------
+
+
+def _ledger_context(request) -> dict:
+    return {"finance_staff": selectors.is_finance_staff(request.user)}
+
+
+@ledger_view
+@require_GET
+def ledger(request):
+    """The trial balance on a day, whether the ledger ties to every book, and the export."""
+    form = TrialBalanceForm(request.GET or None)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
+    balance = journal.trial_balance(on)
+    return render(
+        request,
+        "finance/ledger.html",
+        {
+            "form": form,
+            "balance": balance,
+            "problems": journal.ledger_problems(),
+            "period_form": LedgerPeriodForm(),
+            **_ledger_context(request),
+        },
+    )
+
+
+@ledger_view
+@require_GET
+def journal_page(request):
+    form = LedgerPeriodForm(request.GET or None)
+    entries = selectors.journal_entries()
+    if form.is_valid():
+        entries = selectors.journal_entries(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"], account=form.cleaned_data["account"]
+        )
+    return render(
+        request,
+        "finance/journal.html",
+        {"form": form, "page_obj": _page(request, entries), **_ledger_context(request)},
+    )
+
+
+@ledger_view
+@require_GET
+def ledger_export(request, kind):
+    form = LedgerPeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(
+            request,
+            "finance/ledger.html",
+            {
+                "form": TrialBalanceForm(),
+                "balance": journal.trial_balance(),
+                "problems": journal.ledger_problems(),
+                "period_form": form,
+                **_ledger_context(request),
+            },
+            status=400,
+        )
+    start = form.cleaned_data.get("start") if form.is_bound else None
+    end = form.cleaned_data.get("end") if form.is_bound else None
+    name = f"general-ledger-{start or 'start'}-to-{end or 'today'}"
+    if kind == "xlsx":
+        response = HttpResponse(
+            gl_xlsx(start=start, end=end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(gl_csv(start=start, end=end), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
