@@ -66,6 +66,13 @@ PLACEHOLDERS = {
         "outstanding": _("the principal still owed, in rupees"),
         "months": _("the number of months"),
         "reason": _REASON,
+        "choice": _("what the prepayment does: shorten the tenor or lower the instalment"),
+        "instalment": _("the new monthly instalment, in rupees"),
+        "end": _("the day the last instalment is due"),
+        "replayed": _("how many later repayments were split again"),
+        "n": _("the part's number"),
+        "proposer": _("the name of the person who proposed the write-off"),
+        "days": _("the number of days past due"),
     },
     "finance": {
         "ref": _PAYMENT_REF,
