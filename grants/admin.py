@@ -1,6 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import Application, BudgetAllocation, Call, LoanTier, Program, RubricCriterion, Tranche, UtilityClaim
+from accounts import roles
+
+from .errors import GrantsError
+from .models import (
+    Application,
+    BudgetAllocation,
+    BudgetAllocationChange,
+    Call,
+    FiscalYearClose,
+    LoanTier,
+    Program,
+    RubricCriterion,
+    Tranche,
+    UtilityClaim,
+)
+from .money import pkr
 
 
 class LoanTierInline(admin.TabularInline):
@@ -8,10 +25,57 @@ class LoanTierInline(admin.TabularInline):
     extra = 0
 
 
+class BudgetAllocationForm(forms.ModelForm):
+    """An allocation's amount as a steward sets it; saved by grants.services.budget.budget_allocation_set
+    (ProgramAdmin.save_formset), which posts the change to the general ledger and audits it."""
+
+    reason = forms.CharField(
+        label=_("reason for the change"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 30})
+    )
+
+    class Meta:
+        model = BudgetAllocation
+        fields = ("fiscal_year", "amount")
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and "fiscal_year" in self.changed_data:
+            self.add_error("fiscal_year", _("An allocation's fiscal year does not change; add the other year's."))
+        if "amount" in self.changed_data and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the allocation changes (it is recorded in the ledger)."))
+        amount = cleaned.get("amount")
+        if instance.pk and amount is not None and amount < instance.committed:
+            self.add_error(
+                "amount",
+                _("%(committed)s is already committed of this allocation; it cannot be set below that.")
+                % {"committed": pkr(instance.committed)},
+            )
+        return cleaned
+
+
+def _is_steward(request) -> bool:
+    return request.user.is_superuser or request.user.has_role(roles.DATA_STEWARD)
+
+
 class BudgetAllocationInline(admin.TabularInline):
+    """Allocations are never deleted, and their amount changes only through the service (audited, posted
+    to the general ledger); `committed` is the commitment ledger's running total."""
+
     model = BudgetAllocation
+    form = BudgetAllocationForm
     extra = 0
+    can_delete = False
     readonly_fields = ("committed",)
+
+    def has_add_permission(self, request, obj=None):
+        return _is_steward(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_steward(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class RubricCriterionInline(admin.TabularInline):
@@ -29,6 +93,27 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [LoanTierInline, BudgetAllocationInline, RubricCriterionInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not BudgetAllocation:
+            return super().save_formset(request, form, formset, change)
+        from .services.budget import budget_allocation_set
+
+        for row in formset.forms:
+            if not row.has_changed() or not row.cleaned_data:
+                continue
+            try:
+                budget_allocation_set(
+                    program=form.instance,
+                    fiscal_year=row.cleaned_data["fiscal_year"],
+                    amount=row.cleaned_data["amount"],
+                    actor=request.user,
+                    reason=row.cleaned_data.get("reason", ""),
+                )
+            except GrantsError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+        return None
 
 
 @admin.register(Call)
@@ -90,3 +175,17 @@ class UtilityClaimAdmin(ReadOnlyAdmin):
     search_fields = ("bill_reference", "connection__application__reference")
     list_select_related = ("connection__space",)
     list_per_page = 50
+
+
+@admin.register(BudgetAllocationChange)
+class BudgetAllocationChangeAdmin(ReadOnlyAdmin):
+    """Every change of an allocation's amount, as budget_allocation_set recorded it."""
+
+    list_display = ("allocation", "previous_amount", "amount", "reason", "changed_by", "changed_at")
+    list_filter = ("allocation__fiscal_year", "allocation__program")
+    list_select_related = ("allocation__program", "changed_by")
+
+
+@admin.register(FiscalYearClose)
+class FiscalYearCloseAdmin(ReadOnlyAdmin):
+    list_display = ("fiscal_year_label", "closed_at", "closed_by", "lapsed", "carried_forward")

@@ -11,3 +11,7 @@ class GrantsConfig(AppConfig):
         from .services.hooks import register_payment_hooks
 
         register_payment_hooks()
+        # The general ledger's invariants of the budget books (issue #22).
+        from .ledger_checks import register
+
+        register()

@@ -98,7 +98,8 @@ TRANCHES = PermissionTable.of(
         Rule("mark_paid", FINANCE, ONLY_FINANCE, system=True),
         Rule("payment_returned", FINANCE, ONLY_FINANCE, system=True),
         # The second board member's confirmation of a termination cancels the unpaid tranches.
-        Rule("cancel", BOARD, _("Tranches are cancelled by the termination of their award.")),
+        # An award that ends (completed early by the officer, terminated by the board) cancels its unpaid tranches.
+        Rule("cancel", BOARD | OFFICER, _("Tranches are cancelled when their award ends.")),
     ],
 )
 

@@ -90,6 +90,27 @@ workbench = [
         name="workbench_board_decision",
     ),
     path("budget/", views.programs.budget, name="workbench_budget"),
+    # The award's end and its money (issue #22): officers and the board.
+    path("awards/", views.awards.awards, name="workbench_awards"),
+    path("awards/<str:sanction>/", views.awards.award_page, name="workbench_award"),
+    path("awards/<str:sanction>/complete/", views.awards.award_complete, name="workbench_award_complete"),
+    path("awards/<str:sanction>/release/", views.awards.award_release, name="workbench_award_release"),
+    path("awards/<str:sanction>/recommit/", views.awards.award_recommit, name="workbench_award_recommit"),
+    path(
+        "awards/<str:sanction>/termination/propose/",
+        views.awards.termination_propose,
+        name="workbench_award_termination_propose",
+    ),
+    path(
+        "awards/<str:sanction>/termination/confirm/",
+        views.awards.termination_confirm,
+        name="workbench_award_termination_confirm",
+    ),
+    path(
+        "awards/<str:sanction>/termination/withdraw/",
+        views.awards.termination_withdraw,
+        name="workbench_award_termination_withdraw",
+    ),
     # Tranches and utility claims to verify.
     path("payments-to-verify/", views.payments.verify_queue, name="workbench_payments_queue"),
     path(

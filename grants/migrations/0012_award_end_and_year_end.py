@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='tranche',
             name='state',
-            field=django_fsm.FSMField(choices=[('scheduled', 'Scheduled'), ('requested', 'Requested: waiting for the officer'), ('returned', 'Returned: evidence needed'), ('verified', 'Verified: with finance for payment'), ('paid', 'Paid'), ('cancelled', 'Cancelled: award terminated')], default='scheduled', max_length=12, protected=True, verbose_name='state'),
+            field=django_fsm.FSMField(choices=[('scheduled', 'Scheduled'), ('requested', 'Requested: waiting for the officer'), ('returned', 'Returned: evidence needed'), ('verified', 'Verified: with finance for payment'), ('paid', 'Paid'), ('cancelled', 'Cancelled: award ended')], default='scheduled', max_length=12, protected=True, verbose_name='state'),
         ),
         migrations.AddIndex(
             model_name='budgetcommitment',

@@ -43,7 +43,6 @@ from .decisions import (
     AWARD_ACCEPTED_STATES,
     AWARD_ENDED_STATES,
     AWARD_LIVE_STATES,
-    TerminationProposal,
     Award,
     AwardState,
     BoardMeeting,
@@ -51,6 +50,7 @@ from .decisions import (
     Decision,
     DecisionOutcome,
     SanctionSequence,
+    TerminationProposal,
 )
 from .payments import (
     TRANCHE_REQUESTED_STATES,

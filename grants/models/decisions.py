@@ -189,8 +189,10 @@ class BudgetCommitment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind="commitment", cause__in=["approval", "recommitment", "carry_forward"])
-                | Q(kind="reversal", cause__in=["correction", "release", "completion", "termination", "lapse",
-                                                "carry_forward"]),
+                | Q(
+                    kind="reversal",
+                    cause__in=["correction", "release", "completion", "termination", "lapse", "carry_forward"],
+                ),
                 name="budgetcommitment_cause_matches_kind",
             ),
             models.CheckConstraint(
@@ -301,8 +303,9 @@ class Award(ConcurrentTransitionMixin, models.Model):
             ),
             # An ended award says when, by whom and why; a live one has none of it.
             models.CheckConstraint(
-                condition=(Q(state__in=AWARD_ENDED_STATES, ended_at__isnull=False, ended_by__isnull=False)
-                           & ~Q(end_note=""))
+                condition=(
+                    Q(state__in=AWARD_ENDED_STATES, ended_at__isnull=False, ended_by__isnull=False) & ~Q(end_note="")
+                )
                 | Q(~Q(state__in=AWARD_ENDED_STATES), ended_at__isnull=True, ended_by__isnull=True),
                 name="award_ended_matches_state",
             ),

@@ -43,8 +43,8 @@ class TrancheState(models.TextChoices):
     RETURNED = "returned", _("Returned: evidence needed")
     VERIFIED = "verified", _("Verified: with finance for payment")
     PAID = "paid", _("Paid")
-    # The award was terminated before this tranche was paid (issue #22): it is never paid.
-    CANCELLED = "cancelled", _("Cancelled: award terminated")
+    # The award ended (completed early or terminated) before this tranche was with finance (issue #22): never paid.
+    CANCELLED = "cancelled", _("Cancelled: award ended")
 
 
 # States in which the operator's request stands (the request columns are filled).

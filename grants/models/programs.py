@@ -91,6 +91,7 @@ class Program(models.Model):
         blank=True,
         help_text=_("Codes from the document list every application to this program must carry."),
     )
+
     # One window (issue #16): a certificate another department issued through Sahulat, checked from
     # its record (onewindow.selectors.requests.valid_certificate) instead of asking for it again.
     # At the fiscal year's end (grants.services.year_end): what is committed but unpaid on an award either
@@ -280,14 +281,14 @@ class BudgetAllocationChange(models.Model):
     def __str__(self):
         return f"{self.allocation}: {self.previous_amount} -> {self.amount}"
 
-    @property
-    def delta(self) -> Decimal:
-        return self.amount - self.previous_amount
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ValueError("Allocation changes are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def delta(self) -> Decimal:
+        return self.amount - self.previous_amount
 
 
 class FiscalYearClose(models.Model):

@@ -46,11 +46,6 @@ class AwardMoney:
             return ZERO
         return max(self.award.amount - self.committed, ZERO)
 
-    @property
-    def free_to_pay(self) -> Decimal:
-        """What a new payment may use: committed and not yet paid or asked for."""
-        return max(self.committed - self.paid - self.pending, ZERO)
-
     def unconsumed_by_year(self) -> list[tuple[int, int, Decimal]]:
         """(allocation id, FY, unpaid part) oldest year first: payments use the oldest commitment
         first (first in, first out), so what is left unpaid sits in the newest years."""
@@ -74,7 +69,7 @@ def pending_payments(award: "Award") -> Decimal:
 
 def award_money(award: "Award") -> AwardMoney:
     """The award's figures as they stand (read them under the award's lock to act on them)."""
-    from ..models import BudgetCommitment
+    from ..models import Award, BudgetCommitment
 
     rows = (
         BudgetCommitment.objects.filter(application_id=award.application_id)
@@ -83,10 +78,12 @@ def award_money(award: "Award") -> AwardMoney:
         .order_by("allocation__fiscal_year", "allocation_id")
     )
     by_year = [(row["allocation_id"], row["allocation__fiscal_year"], row["net"]) for row in rows]
+    # Read afresh: finance's hook moves `paid` on the row, not on an instance a caller may hold.
+    paid = Award.objects.filter(pk=award.pk).values_list("paid", flat=True).first()
     return AwardMoney(
         award=award,
         committed=sum((net for _a, _f, net in by_year), ZERO),
-        paid=award.paid,
+        paid=paid if paid is not None else award.paid,
         pending=pending_payments(award),
         by_year=by_year,
     )

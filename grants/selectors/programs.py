@@ -33,6 +33,10 @@ class BudgetRow:
     remaining: object
     used_percent: object
     commitments: int
+    # Issue #22: what was carried forward into this allocation from the year before (part of
+    # `committed`, shown apart), and whether the year has been closed.
+    carried_forward: object = None
+    closed: bool = False
 
 
 def budget_overview(*, fiscal_year: "FiscalYear | None" = None) -> list[BudgetRow]:
@@ -42,7 +46,8 @@ def budget_overview(*, fiscal_year: "FiscalYear | None" = None) -> list[BudgetRo
     from django.db.models import Count
 
     from ..fiscal import FiscalYear
-    from ..models import BudgetAllocation
+    from ..models import BudgetAllocation, FiscalYearClose
+    from .awards import carried_forward_into
 
     qs = (
         BudgetAllocation.objects.select_related("program")
@@ -51,8 +56,11 @@ def budget_overview(*, fiscal_year: "FiscalYear | None" = None) -> list[BudgetRo
     )
     if fiscal_year is not None:
         qs = qs.filter(fiscal_year=fiscal_year.start_year)
+    allocations = list(qs)
+    carried = carried_forward_into([allocation.pk for allocation in allocations])
+    closed = set(FiscalYearClose.objects.values_list("fiscal_year", flat=True))
     rows = []
-    for allocation in qs:
+    for allocation in allocations:
         used = (
             (allocation.committed * 100 / allocation.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             if allocation.amount
@@ -67,6 +75,8 @@ def budget_overview(*, fiscal_year: "FiscalYear | None" = None) -> list[BudgetRo
                 remaining=allocation.amount - allocation.committed,
                 used_percent=used,
                 commitments=allocation.rows,
+                carried_forward=carried.get(allocation.pk, Decimal("0")),
+                closed=allocation.fiscal_year in closed,
             )
         )
     return rows

@@ -101,13 +101,6 @@ from .applications import (
     application_upload_document,
     application_withdraw,
 )
-from .decisions import (
-    application_approve_delegated,
-    award_accept,
-    board_decision_record,
-    board_meeting_record,
-    budget_commitment_reverse,
-)
 from .awards import (
     award_complete,
     award_termination_confirm,
@@ -121,6 +114,13 @@ from .budget import (
     budget_allocation_set,
     budget_release,
     commitment_row_write,
+)
+from .decisions import (
+    application_approve_delegated,
+    award_accept,
+    board_decision_record,
+    board_meeting_record,
+    budget_commitment_reverse,
 )
 from .hooks import (
     register_payment_hooks,
@@ -142,7 +142,6 @@ from .reviews import (
     reviewer_refusal,
     rubric_ensure,
 )
-from .year_end import YearEndReport, finished_fiscal_year, fiscal_year_close
 from .utility_claims import (
     claim_payment_moved,
     month_label,
@@ -153,6 +152,7 @@ from .utility_claims import (
     utility_claim_verify,
     utility_subsidy_for,
 )
+from .year_end import YearEndReport, finished_fiscal_year, fiscal_year_close
 
 __all__ = [
     "application_reuse_document",

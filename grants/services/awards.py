@@ -39,8 +39,8 @@ from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..events import GrantsEvent
 from ..models import (
     Award,
-    BudgetCommitment,
     AwardState,
+    BudgetCommitment,
     TerminationProposal,
     Tranche,
     TrancheState,
@@ -220,9 +220,7 @@ def award_termination_propose(*, award: Award, actor: "User", reason: str) -> Te
     with transaction.atomic():
         try:
             award = (
-                Award.objects.select_for_update(of=("self",))
-                .select_related("application__operator")
-                .get(pk=award.pk)
+                Award.objects.select_for_update(of=("self",)).select_related("application__operator").get(pk=award.pk)
             )
         except Award.DoesNotExist:
             raise InvalidTransition(_("This award no longer exists.")) from None
@@ -247,8 +245,11 @@ def award_termination_propose(*, award: Award, actor: "User", reason: str) -> Te
             from_state=award.state,
             to_state=award.state,
             reason=reason,
-            data={"reference": award.application.reference, "sanction_number": award.sanction_number,
-                  "proposal": proposal.pk},
+            data={
+                "reference": award.application.reference,
+                "sanction_number": award.sanction_number,
+                "proposal": proposal.pk,
+            },
             at=at,
         )
         subject, body = messages.TO_BOARD_TERMINATION_PROPOSED.render(
@@ -301,8 +302,11 @@ def award_termination_withdraw(*, proposal: TerminationProposal, actor: "User") 
             obj=award.application,
             from_state=award.state,
             to_state=award.state,
-            data={"reference": award.application.reference, "sanction_number": award.sanction_number,
-                  "proposal": proposal.pk},
+            data={
+                "reference": award.application.reference,
+                "sanction_number": award.sanction_number,
+                "proposal": proposal.pk,
+            },
             at=at,
         )
     return proposal
@@ -323,9 +327,9 @@ def award_termination_confirm(*, proposal: TerminationProposal, actor: "User") -
                 )
             )
         _require_pending(proposal)
-        award, allocations = lock_award_and_allocations(Award.objects.only("pk", "application_id").get(
-            pk=proposal.award_id
-        ))
+        award, allocations = lock_award_and_allocations(
+            Award.objects.only("pk", "application_id").get(pk=proposal.award_id)
+        )
         _not_of_the_company(award, actor)
         _require_active(award)
         money = award_money(award)

@@ -30,7 +30,7 @@ Data steward (Django admin), fixtures:
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -294,7 +294,7 @@ def budget_release(*, award: Award, actor: "User", amount: Decimal | str, reason
         value = _money(amount, _("the amount to release"), errors, "amount")
         reason = _text(reason, _("the reason for the release"), errors, "reason")
         _raise_if(errors)
-        assert value is not None  # no errors: _money gave the amount
+        value = cast(Decimal, value)  # no errors: _money gave the amount
         money = award_money(award)
         _refuse_over_releasable(award, money, value)
         return release_remainder(
@@ -315,9 +315,9 @@ def award_recommit(*, award: Award, actor: "User", amount: Decimal | str | None 
     Pre: the award is offered or active; 0 < amount ≤ the award's amount − committed; the allocation
     has room. Post: a commitment row (cause "recommitment") and its journal entry."""
     with transaction.atomic():
-        program: Program = Award.objects.select_related("application__call__program").get(
-            pk=award.pk
-        ).application.call.program
+        program: Program = (
+            Award.objects.select_related("application__call__program").get(pk=award.pk).application.call.program
+        )
         fiscal_year = FiscalYear.current()
         target = BudgetAllocation.objects.filter(program=program, fiscal_year=fiscal_year.start_year).first()
         award, allocations = lock_award_and_allocations(award, *([target.pk] if target else []))
@@ -336,7 +336,7 @@ def award_recommit(*, award: Award, actor: "User", amount: Decimal | str | None 
         errors: dict = {}
         value = money.uncommitted if amount in (None, "") else _money(amount, _("the amount"), errors, "amount")
         _raise_if(errors)
-        assert value is not None
+        value = cast(Decimal, value)
         if value <= 0 or value > money.uncommitted:
             raise ValidationFailed(
                 field_errors={
@@ -437,13 +437,15 @@ def budget_allocation_set(
     if value is not None and value < 0:
         errors.setdefault("amount", []).append(_("The amount allocated cannot be below zero."))
     _raise_if(errors)
-    assert value is not None
+    value = cast(Decimal, value)
     with transaction.atomic():
         BudgetAllocation.objects.get_or_create(
             program=program, fiscal_year=int(fiscal_year), defaults={"amount": Decimal("0")}
         )
-        allocation = BudgetAllocation.objects.select_for_update().select_related("program").get(
-            program=program, fiscal_year=int(fiscal_year)
+        allocation = (
+            BudgetAllocation.objects.select_for_update()
+            .select_related("program")
+            .get(program=program, fiscal_year=int(fiscal_year))
         )
         if value == allocation.amount:
             return allocation

@@ -66,6 +66,7 @@ from ..models import (
 )
 from ..money import pkr, pkr_each
 from ..permissions import APPLICATIONS
+from ..selectors.awards import award_money
 from ._common import (
     S,
     _guard,
@@ -76,7 +77,6 @@ from ._common import (
     _text,
     _transition,
 )
-from ..selectors.awards import award_money
 from .budget import commitment_row_write, room_refusal
 from .payments import tranche_schedule_create
 

@@ -65,13 +65,13 @@ from ..models import (
 )
 from ..money import pkr_each
 from ..selectors import people_who_touched
-from .budget import award_require_payable
 from ._common import (
     _tell_officers,
     _tell_operator,
     refuse_repeated_upload,
     retaliation_guard,
 )
+from .budget import award_require_payable
 
 if TYPE_CHECKING:
     from accounts.models import User

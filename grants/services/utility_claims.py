@@ -62,13 +62,13 @@ from ..models import (
 )
 from ..money import parse_money, pkr, pkr_each
 from ..selectors import people_who_touched
-from .budget import award_payment_refusal
 from ._common import (
     MAX_MONTHLY_BILL,
     _tell_officers,
     _tell_operator,
     refuse_repeated_upload,
 )
+from .budget import award_payment_refusal
 from .payments import (
     MAX_UNITS,
     PAISA,

@@ -29,7 +29,7 @@ Rules:
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -186,15 +186,17 @@ def fiscal_year_close(
 
 def _close(report: YearEndReport, fiscal_year: FiscalYear, actor, *, dry_run: bool) -> None:
     old_ids = list(BudgetAllocation.objects.filter(fiscal_year=fiscal_year.start_year).values_list("pk", flat=True))
-    new_ids = list(
-        BudgetAllocation.objects.filter(fiscal_year=fiscal_year.start_year + 1).values_list("pk", flat=True)
+    new_ids = list(BudgetAllocation.objects.filter(fiscal_year=fiscal_year.start_year + 1).values_list("pk", flat=True))
+    locked = (
+        lock_allocations(old_ids + new_ids)
+        if not dry_run
+        else {a.pk: a for a in BudgetAllocation.objects.filter(pk__in=old_ids + new_ids)}
     )
-    locked = lock_allocations(old_ids + new_ids) if not dry_run else {
-        a.pk: a for a in BudgetAllocation.objects.filter(pk__in=old_ids + new_ids)
-    }
     programs = {p.pk: p for p in Program.objects.filter(allocations__pk__in=old_ids)}
     new_by_program = {
-        allocation.program_id: allocation for allocation in locked.values() if allocation.fiscal_year == fiscal_year.start_year + 1
+        allocation.program_id: allocation
+        for allocation in locked.values()
+        if allocation.fiscal_year == fiscal_year.start_year + 1
     }
     # What a dry run has taken of each new allocation's room so far.
     room_taken: dict[int, Decimal] = {}
@@ -217,9 +219,11 @@ def _close(report: YearEndReport, fiscal_year: FiscalYear, actor, *, dry_run: bo
         policy = program.year_end_policy
         carry = policy == Program.YearEndPolicy.CARRY_FORWARD and award.state not in AWARD_ENDED_STATES
         target = new_by_program.get(program.pk)
-        outcome, detail = Outcome.LAPSED, _(
-            "%(fy)s closed: the unpaid %(amount)s lapses (program policy). Re-commit against %(next)s before paying."
-        ) % {"fy": fiscal_year.label, "amount": pkr(unpaid), "next": next_year.label}
+        outcome, detail = (
+            Outcome.LAPSED,
+            _("%(fy)s closed: the unpaid %(amount)s lapses (program policy). Re-commit against %(next)s before paying.")
+            % {"fy": fiscal_year.label, "amount": pkr(unpaid), "next": next_year.label},
+        )
         if award.state in AWARD_ENDED_STATES:
             detail = _("%(fy)s closed: the unpaid %(amount)s of an ended award lapses.") % {
                 "fy": fiscal_year.label,
@@ -283,9 +287,8 @@ def _close(report: YearEndReport, fiscal_year: FiscalYear, actor, *, dry_run: bo
                 note=line.detail,
             )
             if outcome == Outcome.CARRIED_FORWARD:
-                assert target is not None
                 commitment_row_write(
-                    allocation=target,
+                    allocation=cast(BudgetAllocation, target),
                     application=award.application,
                     amount=amount,
                     cause=Cause.CARRY_FORWARD,

@@ -38,7 +38,13 @@ def budget(request):
     return render(
         request,
         "grants/budget.html",
-        {"rows": rows, "years": years, "selected": fiscal_year, "current": FiscalYear.current()},
+        {
+            "rows": rows,
+            "years": years,
+            "selected": fiscal_year,
+            "current": FiscalYear.current(),
+            "may_see_awards": request.user.has_role(roles.PROGRAM_OFFICER) or request.user.has_role(roles.BOARD_CHAIR),
+        },
     )
 
 
