@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MoneyField
 from grants.models import LoanTier, Program
 
-from .models import GraceKind
+from .models import GraceKind, PrepaymentChoice
+
+FINGERPRINT = forms.RegexField(regex=r"^[0-9a-f]{20}$", widget=forms.HiddenInput)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +29,59 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=300)
 
 
+class ReverseConfirmForm(ReverseForm):
+    """The reversal as previewed: the reason and the fingerprint of the loan the preview was made on."""
+
+    expect = FINGERPRINT
+
+
+class PrepaymentChoiceForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("What should the prepayment do?"), choices=PrepaymentChoice.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("How did the borrower ask for it? (a letter, a call, a visit)"), max_length=300, required=False
+    )
+    expect = FINGERPRINT
+
+
+class BorrowerPrepaymentChoiceForm(PrepaymentChoiceForm):
+    reason = forms.CharField(label=_("Anything finance should know (optional)"), max_length=300, required=False)
+
+
+PART_ROWS = 4
+
+
+class DisbursementPlanForm(forms.Form):
+    """Up to four parts, each a planned date and an amount; empty rows are left out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, PART_ROWS + 1):
+            self.fields[f"date_{n}"] = forms.DateField(
+                label=_("Part %(n)d: planned for") % {"n": n}, widget=DATE, required=False
+            )
+            self.fields[f"amount_{n}"] = MoneyField(
+                label=_("Part %(n)d: amount (PKR)") % {"n": n}, positive=True, required=False
+            )
+
+    def rows(self):
+        for n in range(1, PART_ROWS + 1):
+            yield self[f"date_{n}"], self[f"amount_{n}"]
+
+    def parts(self):
+        found = []
+        for n in range(1, PART_ROWS + 1):
+            day, amount = self.cleaned_data.get(f"date_{n}"), self.cleaned_data.get(f"amount_{n}")
+            if day is None and amount is None:
+                continue
+            if day is None or amount is None:
+                self.add_error(f"date_{n}" if day is None else f"amount_{n}", _("Enter both the date and the amount."))
+                continue
+            found.append((day, amount))
+        return found
+
+
 class RestructureForm(forms.Form):
     months = forms.IntegerField(
         label=_("New tenor (months, grace included)"), min_value=1, max_value=120, widget=forms.NumberInput
@@ -41,8 +96,20 @@ class RestructureForm(forms.Form):
 
 class WriteOffForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is the loan written off?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Why should the loan be written off?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class WriteOffDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class RecoveryForm(forms.Form):
+    amount = MoneyField(label=_("Amount recovered (PKR)"), positive=True)
+    received_on = forms.DateField(label=_("Date received"), widget=DATE)
+    bank_reference = forms.CharField(label=_("Bank reference"), max_length=40)
 
 
 class CollectionUploadForm(forms.Form):

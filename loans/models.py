@@ -10,7 +10,13 @@ event in the same transaction). The arithmetic lives in `loans/schedules.py` (th
                         ^        |           |  ^
                         +--------+           v  |  (restructure: a new schedule version)
               (payment cancelled / returned) restructured -> closed
-    active | restructured -> written_off (board chair, 90+ days past due, with the reason)
+    active | restructured -> written_off (proposed by the board chair, 90+ days past due, with the
+                                          reason; confirmed by a second person: WriteOffProposal)
+
+A loan may be paid out in several parts (DisbursementPart, issue #22): the first part's payment takes
+the loan from disbursement_requested to active as a single disbursement does; each later part is paid
+while the loan is servicing and rebuilds the schedule from its paid date (a new ScheduleVersion). A
+loan without parts is paid in one payment whose source is the loan itself.
 """
 
 import datetime as dt
@@ -214,6 +220,21 @@ class Loan(ConcurrentTransitionMixin, models.Model):
         self.write_off_amount = amount
 
 
+class VersionCause(models.TextChoices):
+    DISBURSEMENT = "disbursement", _("Disbursement paid")
+    PART = "part", _("Part of the disbursement paid")
+    PREPAYMENT = "prepayment", _("Prepayment")
+    RESTRUCTURE = "restructure", _("Restructuring")
+
+
+class PrepaymentChoice(models.TextChoices):
+    """What a prepayment does to the rest of the schedule (Fineract's 'reduce number of instalments'
+    and 'reduce instalment amount')."""
+
+    SHORTEN = "shorten", _("Shorten the tenor (same instalment, fewer months)")
+    REAMORTISE = "reamortise", _("Re-amortise (same end date, lower instalment)")
+
+
 class ScheduleVersion(models.Model):
     """One repayment schedule of a loan. Version 1 is made when the disbursement is paid; a
     restructuring makes the next version and the earlier one stops being current (kept, never
@@ -232,6 +253,19 @@ class ScheduleVersion(models.Model):
     grace_kind = models.CharField(_("during grace"), max_length=16, choices=GraceKind.choices)
     first_due = models.DateField(_("first instalment due"))
     reason = models.TextField(_("reason"), blank=True)
+    cause = models.CharField(
+        _("why it was made"), max_length=16, choices=VersionCause.choices, default=VersionCause.DISBURSEMENT
+    )
+    prepayment_choice = models.CharField(
+        _("prepayment choice"), max_length=12, choices=PrepaymentChoice.choices, blank=True
+    )
+    # The prepayment this version follows (cause prepayment), or the part whose payment made it (part).
+    repayment = models.OneToOneField(
+        "Repayment", null=True, blank=True, on_delete=models.PROTECT, related_name="schedule_version"
+    )
+    part = models.OneToOneField(
+        "DisbursementPart", null=True, blank=True, on_delete=models.PROTECT, related_name="schedule_version"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("created"))
 
@@ -243,6 +277,13 @@ class ScheduleVersion(models.Model):
             models.UniqueConstraint(fields=["loan", "number"], name="loan_schedule_version_unique"),
             models.UniqueConstraint(fields=["loan"], condition=Q(is_current=True), name="loan_one_current_schedule"),
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_schedule_principal_positive"),
+            models.CheckConstraint(condition=Q(cause__in=VersionCause.values), name="loan_schedule_cause_valid"),
+            models.CheckConstraint(
+                condition=Q(cause=VersionCause.PREPAYMENT, repayment__isnull=False)
+                & Q(prepayment_choice__in=PrepaymentChoice.values)
+                | ~Q(cause=VersionCause.PREPAYMENT) & Q(prepayment_choice=""),
+                name="loan_schedule_prepayment_choice",
+            ),
         ]
 
     def __str__(self):
@@ -316,6 +357,11 @@ class Repayment(models.Model):
         CollectionFile, null=True, blank=True, on_delete=models.PROTECT, related_name="repayments"
     )
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    # When an earlier repayment is reversed, each later one is reversed and posted again on top of the
+    # corrected schedule (its split re-derived): the new row points at the one it replays.
+    replay_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replayed_as"
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(_("posted"))
@@ -330,6 +376,9 @@ class Repayment(models.Model):
                 condition=Q(kind="repayment", amount__gt=0, reverses__isnull=True)
                 | Q(kind="reversal", amount__lt=0, reverses__isnull=False),
                 name="loan_repayment_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(replay_of__isnull=True) | Q(kind="repayment"), name="loan_repayment_replay_is_repayment"
             ),
             models.CheckConstraint(condition=Q(amount=F("principal") + F("interest")), name="loan_repayment_split"),
         ]
@@ -368,3 +417,146 @@ class RepaymentAllocation(models.Model):
 
     def __str__(self):
         return f"{self.repayment} -> {self.instalment}"
+
+
+class PartState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    REQUESTED = "requested", _("Requested")
+    PAID = "paid", _("Paid")
+
+
+class DisbursementPart(models.Model):
+    """One part (tranche) of a loan paid out in several parts: its planned date and amount; the parts
+    of a loan sum to its sanctioned principal. Each is requested and paid through finance like a
+    single disbursement (the payment's source is the part). The plan is fixed while the loan is
+    sanctioned; afterwards only the state moves (loans.services.disbursement)."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="parts")
+    number = models.PositiveSmallIntegerField(_("part"))
+    planned_on = models.DateField(_("planned for"))
+    amount = models.DecimalField(_("amount (PKR)"), **MONEY)
+    state = FSMField(_("state"), max_length=10, choices=PartState.choices, default=PartState.PLANNED, protected=True)
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disbursement part")
+        verbose_name_plural = _("disbursement parts")
+        ordering = ["loan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "number"], name="loan_part_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loan_part_amount_positive"),
+            models.CheckConstraint(condition=Q(state__in=PartState.values), name="loan_part_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state=PartState.PAID, paid_on__isnull=False) | ~Q(state=PartState.PAID) & Q(paid_on=None),
+                name="loan_part_paid_on_matches_state",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loan} part {self.number}"
+
+    @transition(field=state, source=PartState.PLANNED, target=PartState.REQUESTED)
+    def request(self, *, at: dt.datetime, by):
+        self.requested_at = at
+        self.requested_by = by
+
+    @transition(field=state, source=PartState.REQUESTED, target=PartState.PLANNED)
+    def cancel(self):
+        self.requested_at = None
+        self.requested_by = None
+
+    @transition(field=state, source=PartState.REQUESTED, target=PartState.PAID)
+    def pay(self, *, on: dt.date):
+        self.paid_on = on
+
+
+class WriteOffState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WriteOffProposal(models.Model):
+    """A write-off as the board chair proposed it (the reason and the figures on that day) and what
+    became of it: confirmed by a second person (a board member or the finance checker, never the
+    proposer: four-eyes rule for writing off public money) or withdrawn by the proposer."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="write_off_proposals")
+    state = models.CharField(_("state"), max_length=10, choices=WriteOffState.choices, default=WriteOffState.PROPOSED)
+    reason = models.TextField(_("why it should be written off"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"))
+    proposed_on = models.DateField(_("figures as of"))
+    outstanding_principal = models.DecimalField(_("outstanding principal (PKR)"), **MONEY)
+    overdue_amount = models.DecimalField(_("overdue (PKR)"), **MONEY)
+    days_past_due = models.PositiveIntegerField(_("days past due"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("write-off proposal")
+        verbose_name_plural = _("write-off proposals")
+        ordering = ["loan", "-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan"], condition=Q(state="proposed"), name="loan_one_open_write_off_proposal"
+            ),
+            models.CheckConstraint(condition=Q(state__in=WriteOffState.values), name="loan_write_off_state_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="loan_write_off_proposal_has_reason"),
+            # Four eyes: whoever confirms is never the proposer (the proposer may only withdraw).
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | (Q(decided_by__isnull=False) & ~Q(decided_by=F("proposed_by"))),
+                name="loan_write_off_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loan} write-off ({self.state})"
+
+
+class Recovery(models.Model):
+    """Money recovered on a written-off loan (or a reversal of such a row). Append-only, as repayments."""
+
+    class Kind(models.TextChoices):
+        RECOVERY = "recovery", _("Recovery")
+        REVERSAL = "reversal", _("Reversal")
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="recoveries")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RECOVERY)
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount (PKR)"), **MONEY)
+    bank_reference = models.CharField(_("bank reference"), max_length=40)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField(_("posted"))
+
+    class Meta:
+        verbose_name = _("recovery")
+        verbose_name_plural = _("recoveries")
+        ordering = ["loan", "posted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="recovery", amount__gt=0, reverses__isnull=True)
+                | Q(kind="reversal", amount__lt=0, reverses__isnull=False) & ~Q(reason=""),
+                name="loan_recovery_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loan} recovery {self.received_on} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Recoveries are append-only: record a reversal instead of editing.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Recoveries are append-only: record a reversal instead of deleting.")

@@ -127,6 +127,54 @@ def build_schedule(
     return rows
 
 
+MAX_MONTHS = 600
+
+
+def build_fixed_instalment_schedule(
+    *, principal: Decimal, annual_rate_percent: Decimal, instalment: Decimal, first_due: dt.date
+) -> list[Instalment]:
+    """The schedule that repays `principal` with the same monthly `instalment` (whole rupees) for as
+    many months as it takes; the last row is whatever is left (the balance plus that month's interest,
+    at most the instalment). Used when a prepayment shortens the tenor: same instalment, fewer months.
+    Interest is charged as in build_schedule (whole rupees on the opening balance of each month).
+
+    Raises ValueError when the instalment does not cover the first month's interest (it would never
+    repay the loan)."""
+    principal = _money("The principal", principal)
+    rate = _decimal("The annual rate", annual_rate_percent)
+    instalment = _money("The instalment", instalment)
+    if rate < 0:
+        raise ValueError(f"The annual rate cannot be negative (got {rate}%).")
+    with localcontext() as ctx:
+        ctx.prec = 50
+        monthly_rate = rate / 100 / 12
+        rows: list[Instalment] = []
+        balance = principal
+        month = 0
+        while balance > 0:
+            month += 1
+            interest = (balance * monthly_rate).quantize(RUPEE, ROUND_HALF_UP)
+            if month == 1 and instalment <= interest:
+                raise ValueError(
+                    f"An instalment of PKR {instalment} does not cover the first month's markup of PKR "
+                    f"{interest}: it would never repay PKR {principal}."
+                )
+            payment = balance + interest if balance + interest <= instalment or month == MAX_MONTHS else instalment
+            repaid = payment - interest
+            balance -= repaid
+            rows.append(
+                Instalment(
+                    month=month,
+                    due_date=due_date(first_due, month),
+                    instalment=payment.quantize(PAISA),
+                    principal=repaid.quantize(PAISA),
+                    interest=interest.quantize(PAISA),
+                    balance=balance.quantize(PAISA),
+                )
+            )
+    return rows
+
+
 # Every instalment falls on the same day of the month, February included.
 DUE_DAY_LATEST = 28
 

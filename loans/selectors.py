@@ -14,11 +14,17 @@ For the reporting engineer (stable signatures):
         sums up to as_of (so 5 queries for up to 500 loans, whatever the count). The positions are
         computed by loans.positions, the same pure function the daily task uses, so a quarter-end
         report and the loan book agree.
-    portfolio_totals(as_of: date) -> dict
+    portfolio_totals(as_of: date, period_start: date | None = None) -> dict
         {"loans", "disbursed", "principal_repaid", "interest_repaid", "outstanding_principal",
          "by_bucket": {bucket: {"loans": n, "outstanding_principal": Decimal}}, "portfolio_at_risk_30":
-         Decimal (share of outstanding principal more than 30 days past due, 0..1)}, summed from
-        portfolio_rows.
+         Decimal (share of outstanding principal more than 30 days past due, 0..1), "written_off"
+         (principal written off by as_of), "recoveries" (recovered on written-off loans by as_of, reversals
+         netted), "recoveries_in_period" (recovered from period_start, default the fiscal quarter of
+         as_of, to as_of)}, summed from portfolio_rows.
+    recoveries_total(*, start: date | None, end: date) -> Decimal
+        Money recovered on written-off loans received from start (inclusive; None: ever) to end, net of
+        reversals (a reversal counts on the day the recovery it takes back was received). One query.
+    recoveries_by_period(*, start: date, end: date, period="quarter"|"month") -> list[(label, first, last, Decimal)]
 
 For pages: loan_book(...), loan_for_staff(...), loans_for_operator(...), loan_for_operator(...),
 loan_detail_context(...), awards_waiting_for_a_loan().
@@ -38,7 +44,17 @@ from grants.models import Award, AwardState, Program
 
 from . import positions
 from .filters import LoanBookFilter
-from .models import Instalment, Loan, LoanState, Repayment, RepaymentAllocation, ScheduleVersion
+from .models import (
+    DisbursementPart,
+    Instalment,
+    Loan,
+    LoanState,
+    Recovery,
+    Repayment,
+    RepaymentAllocation,
+    ScheduleVersion,
+    WriteOffProposal,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -66,6 +82,8 @@ class PortfolioRow:
     days_past_due: int
     bucket: str
     state: str
+    written_off: Decimal = ZERO  # principal written off on or before as_of
+    recovered: Decimal = ZERO  # recovered after the write-off, received on or before as_of
 
 
 def _versions_on(loan_ids: Iterable[int], as_of: dt.date) -> dict[int, ScheduleVersion]:
@@ -125,6 +143,47 @@ def _repaid_by(loan_ids: Iterable[int], as_of: dt.date) -> dict[int, tuple[Decim
     return {r["loan_id"]: (r["p"] or ZERO, r["i"] or ZERO) for r in rows}
 
 
+def _recovered_by(loan_ids: Iterable[int], as_of: dt.date) -> dict[int, Decimal]:
+    rows = (
+        Recovery.objects.filter(loan_id__in=loan_ids)
+        .filter(Q(kind=Recovery.Kind.RECOVERY, received_on__lte=as_of) | Q(reverses__received_on__lte=as_of))
+        .values("loan_id")
+        .order_by()
+        .annotate(total=_sum("amount"))
+    )
+    return {r["loan_id"]: r["total"] or ZERO for r in rows}
+
+
+def recoveries_total(*, start: dt.date | None, end: dt.date) -> Decimal:
+    """See the module docstring."""
+    recovered = Q(kind=Recovery.Kind.RECOVERY, received_on__lte=end)
+    reversed_ = Q(kind=Recovery.Kind.REVERSAL, reverses__received_on__lte=end)
+    if start is not None:
+        recovered &= Q(received_on__gte=start)
+        reversed_ &= Q(reverses__received_on__gte=start)
+    return Recovery.objects.filter(recovered | reversed_).aggregate(total=_sum("amount"))["total"] or ZERO
+
+
+def recoveries_by_period(*, start: dt.date, end: dt.date, period: str = "quarter") -> list[tuple]:
+    """Recoveries per fiscal quarter (or calendar month) from the period holding `start` to the one
+    holding `end`: (label, first day, last day, total)."""
+    from grants.fiscal import FiscalQuarter
+
+    result = []
+    day = start
+    while day <= end:
+        if period == "month":
+            first = day.replace(day=1)
+            following = (first + dt.timedelta(days=32)).replace(day=1)
+            last, label = following - dt.timedelta(days=1), first.strftime("%Y-%m")
+        else:
+            quarter = FiscalQuarter.of(day)
+            first, last, label = quarter.start, quarter.end, quarter.label
+        result.append((label, first, last, recoveries_total(start=first, end=last)))
+        day = last + dt.timedelta(days=1)
+    return result
+
+
 def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
     """See the module docstring."""
     loans = (
@@ -145,6 +204,7 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
             "state",
             "closed_on",
             "written_off_on",
+            "write_off_amount",
         )
     )
     chunk: list[tuple] = []
@@ -153,6 +213,7 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
         ids = [c[0] for c in chunk]
         computed = positions_for(ids, as_of=as_of)
         repaid = _repaid_by(ids, as_of)
+        recovered = _recovered_by(ids, as_of) if any(c[13] and c[13] <= as_of for c in chunk) else {}
         for c in chunk:
             (
                 pk,
@@ -169,6 +230,7 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
                 state,
                 closed_on,
                 written_off_on,
+                write_off_amount,
             ) = c
             pos = computed.get(pk)
             finished = (closed_on and closed_on <= as_of) or (written_off_on and written_off_on <= as_of)
@@ -193,6 +255,8 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
                 days_past_due=dpd,
                 bucket=positions.bucket_for(dpd),
                 state=state,
+                written_off=write_off_amount if written_off_on and written_off_on <= as_of else ZERO,
+                recovered=recovered.get(pk, ZERO),
             )
 
     for row in loans.iterator(chunk_size=CHUNK):
@@ -204,9 +268,16 @@ def portfolio_rows(as_of: dt.date) -> Iterator[PortfolioRow]:
         yield from flush(chunk)
 
 
-def portfolio_totals(as_of: dt.date) -> dict[str, Any]:
+def portfolio_totals(as_of: dt.date, period_start: dt.date | None = None) -> dict[str, Any]:
     """See the module docstring."""
+    from grants.fiscal import FiscalQuarter
+
     totals: dict[str, Any] = {
+        "written_off": ZERO,
+        "recoveries": ZERO,
+        "recoveries_in_period": recoveries_total(
+            start=period_start if period_start is not None else FiscalQuarter.of(as_of).start, end=as_of
+        ),
         "loans": 0,
         "disbursed": ZERO,
         "principal_repaid": ZERO,
@@ -221,6 +292,8 @@ def portfolio_totals(as_of: dt.date) -> dict[str, Any]:
         totals["principal_repaid"] += row.principal_repaid
         totals["interest_repaid"] += row.interest_repaid
         totals["outstanding_principal"] += row.outstanding_principal
+        totals["written_off"] += row.written_off
+        totals["recoveries"] += row.recovered
         bucket = totals["by_bucket"][row.bucket]
         bucket["loans"] += 1
         bucket["outstanding_principal"] += row.outstanding_principal
@@ -299,7 +372,37 @@ def loan_detail_context(loan: Loan) -> dict:
         .prefetch_related("reversed_by")
         .order_by("posted_at", "id")
     )
-    return {"versions": versions, "current_version": current, "schedule_rows": rows, "repayments": repayments}
+    return {
+        "versions": versions,
+        "current_version": current,
+        "schedule_rows": rows,
+        "repayments": repayments,
+        "parts": list(DisbursementPart.objects.filter(loan=loan).order_by("number")),
+        "write_off_proposals": list(
+            WriteOffProposal.objects.filter(loan=loan)
+            .select_related("proposed_by", "decided_by")
+            .order_by("-proposed_at")
+        ),
+        "recoveries": list(
+            Recovery.objects.filter(loan=loan)
+            .select_related("posted_by", "reverses")
+            .prefetch_related("reversed_by")
+            .order_by("posted_at", "id")
+        ),
+        "recovered": sum((r.amount for r in Recovery.objects.filter(loan=loan)), ZERO),
+    }
+
+
+def part_payment_label(part_id: str) -> str:
+    """How finance names a part's payment: "Disbursement of loan SAN-SL-2026-00002, part 2 of 3"."""
+    part = DisbursementPart.objects.filter(pk=part_id).select_related("loan").first()
+    if part is None:
+        return ""
+    count = DisbursementPart.objects.filter(loan_id=part.loan_id).count()
+    return str(
+        _("Disbursement of loan %(sanction)s, part %(n)d of %(of)d")
+        % {"sanction": part.loan.sanction_number, "n": part.number, "of": count}
+    )
 
 
 def disbursement_payment_label(loan_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Restructuring a loan onto a new schedule version, and writing it off."""
+"""Restructuring a loan onto a new schedule version (writing off: loans/services/write_off.py)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,27 +12,25 @@ from core.dates import show_date
 from core.money import pkr_each
 
 from .. import messages, positions
-from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..errors import PermissionDenied, ValidationFailed
 from ..events import LoanEvent
 from ..models import (
     SERVICING_STATES,
     Loan,
     ScheduleVersion,
+    VersionCause,
 )
 from ..schedules import Instalment as ScheduleRow
 from ..schedules import build_schedule
 from ._common import (
-    WRITE_OFF_MIN_DAYS,
     _lock,
     _not_borrower,
     _refuse_state,
     _tell_operator,
     _transition,
     may_restructure,
-    may_write_off,
 )
 from .balances import (
-    _position_in_force,
     _rows_and_settled,
     _store_position,
     _store_rows,
@@ -112,6 +110,7 @@ def loan_restructure(
             grace_kind=grace_kind,
             first_due=first_due,
             reason=reason,
+            cause=VersionCause.RESTRUCTURE,
             created_by=actor,
             created_at=timezone.now(),
         )
@@ -146,47 +145,3 @@ def loan_restructure(
             ),
         )
     return version
-
-
-def loan_write_off(*, loan: Loan, actor: "User", reason: str) -> Loan:
-    """The board chair writes off a loan more than 90 days past due, with the reason (audited). The
-    outstanding principal is recorded as written off; recoveries later are outside this system."""
-    if not may_write_off(actor):
-        raise PermissionDenied(_("Only the board chair may write off a loan."))
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise ValidationFailed(field_errors={"reason": [_("Say why the loan is written off.")]})
-    with transaction.atomic():
-        loan = _lock(loan)
-        _not_borrower(loan, actor)
-        if loan.state not in SERVICING_STATES:
-            _refuse_state(loan, _("be written off"))
-        today = timezone.localdate()
-        position = _position_in_force(loan, as_of=today)
-        if position.days_past_due < WRITE_OFF_MIN_DAYS:
-            raise InvalidTransition(
-                _("Loan %(s)s is %(days)d days past due; a loan is written off only after more than 90 days.")
-                % {"s": loan.sanction_number, "days": position.days_past_due}
-            )
-        _transition(
-            loan,
-            "write_off",
-            actor,
-            event=LoanEvent.WRITE_OFF,
-            reason=reason,
-            on=today,
-            by=actor,
-            amount=position.outstanding_principal,
-            data={
-                "outstanding_principal": str(position.outstanding_principal),
-                "days_past_due": position.days_past_due,
-            },
-        )
-        _store_position(loan, None, today)
-        _tell_operator(
-            loan,
-            *messages.TO_BORROWER_WRITTEN_OFF.render(
-                s=loan.sanction_number, amount=pkr_each(position.outstanding_principal), reason=reason
-            ),
-        )
-    return loan

@@ -101,11 +101,13 @@ def accepted_award(call, operator, space, operator_user, officer, *, amount, mon
     return grants.award_accept(award=app.award, actor=operator_user)
 
 
-def pay(loan: Loan, people) -> None:
-    """Maker prepares, checker approves, maker batches and sends, the bank pays (today)."""
+def pay(loan: Loan, people, *, key: str | None = None) -> None:
+    """Maker prepares, checker approves, maker batches and sends, the bank pays (today). `key`: another
+    payment than the loan's own (a part of a disbursement in parts: "loans.disbursementpart:<pk>")."""
     from finance.models import PaymentInstruction
 
-    instruction = PaymentInstruction.objects.filter(idempotency_key=f"loans.loan:{loan.pk}").latest("attempt")
+    key = key or f"loans.loan:{loan.pk}"
+    instruction = PaymentInstruction.objects.filter(idempotency_key=key).latest("attempt")
     instruction = finance.payment_prepare(instruction=instruction, actor=people["maker"], amount=instruction.amount)
     instruction = finance.payment_approve(instruction=instruction, actor=people["checker"])
     batch = finance.batch_create(actor=people["maker"], value_date=timezone.localdate(), instructions=[instruction])
@@ -146,3 +148,15 @@ def repay(loan, people, amount, on: dt.date, reference: str):
         return services.loan_post_repayment(
             loan=loan, actor=people["maker"], amount=Decimal(amount), received_on=on, bank_reference=reference
         )
+
+
+def at(day: dt.date, hour: int = 10):
+    """Travel to a Pakistan day (time-machine), the clock stopped."""
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=KARACHI), tick=False)
+
+
+def ledger_ties() -> list[str]:
+    """The loans' general-ledger invariant (loans receivable equals the loan book), as check_ledger runs it."""
+    from loans.ledger import receivable_ties_to_the_book
+
+    return receivable_ties_to_the_book()

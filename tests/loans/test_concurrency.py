@@ -74,3 +74,42 @@ def test_a_redelivered_disbursement_hook_makes_one_schedule(loan_call, operator,
     assert ScheduleVersion.objects.get(loan=loan).instalments.count() == 96
     assert Award.objects.get(pk=award.pk).paid == Decimal("1000000.00")
     assert Loan.objects.get(pk=loan.pk).state == "active"
+
+
+def test_a_reversal_racing_a_new_repayment_is_serialised_on_the_loan(loan_call, operator, space, people):
+    """Issue #22: an older repayment reversed (the later ones replayed) while finance posts a new one on the
+    same loan. The loan row's lock makes one wait for the other; whichever goes second splits on top of
+    the first, and the positions, running totals and ledger agree afterwards."""
+    from loans.ledger import receivable_ties_to_the_book
+    from loans.models import Repayment
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=100)
+    loan = disburse(loan_call, operator, space, people, amount=Decimal("500000"), months=36, grace=0, on=start)
+    first = services.loan_post_repayment(
+        loan=loan, actor=people["maker"], amount=Decimal("13889"), received_on=today, bank_reference="OLD-1"
+    )
+    services.loan_post_repayment(
+        loan=loan, actor=people["maker"], amount=Decimal("13889"), received_on=today, bank_reference="OLD-2"
+    )
+
+    def reverse():
+        return services.loan_reverse_repayment(repayment=first, actor=people["checker"], reason="Bounced")
+
+    def post():
+        return services.loan_post_repayment(
+            loan=loan, actor=people["maker"], amount=Decimal("13889"), received_on=today, bank_reference="NEW-1"
+        )
+
+    outcomes = race(reverse, post)
+    assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
+    loan = Loan.objects.get(pk=loan.pk)
+    live = Repayment.objects.filter(loan=loan, kind="repayment", reversed_by__isnull=True)
+    assert sorted(live.values_list("bank_reference", flat=True)) == ["NEW-1", "OLD-2"]
+    # Running totals equal the rows that stand; each instalment settled once, never beyond its amount.
+    assert loan.principal_repaid == sum(r.principal for r in live) == Decimal("27778.00")
+    settled = {}
+    for a in RepaymentAllocation.objects.filter(repayment__loan=loan):
+        settled[a.instalment.number] = settled.get(a.instalment.number, Decimal("0")) + a.principal
+    assert {n: p for n, p in settled.items() if p} == {1: Decimal("13889.00"), 2: Decimal("13889.00")}
+    assert receivable_ties_to_the_book() == []

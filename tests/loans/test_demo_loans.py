@@ -1,4 +1,6 @@
-"""The demo loader puts a few loans on the book, in different states and buckets, once."""
+"""The demo loader puts a few loans on the book, in different states and buckets, once: among them a
+loan paid out in two parts, a re-amortised prepayment, a reversed older repayment with a later one
+replayed, and a loan written off by two people with a recovery (issue #22); the ledger ties."""
 
 from collections import Counter
 
@@ -9,18 +11,42 @@ from fixtures.demo_applications import load_demo_applications
 from fixtures.demo_loans import load_demo_loans
 from fixtures.demo_network import load_demo_network
 from grants.models import LoanDetails
-from loans.models import Loan, Repayment, ScheduleVersion
+from loans.ledger import receivable_ties_to_the_book
+from loans.models import Loan, Recovery, Repayment, ScheduleVersion, WriteOffProposal
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loans_states_buckets_and_idempotent():
     load_demo_network()
-    assert load_demo_loans() == 4
+    assert load_demo_loans() == 7
     load_demo_applications()  # the current round, after the loans as in load_demo: its spaces are free
     loans = list(Loan.objects.order_by("pk"))
-    assert Counter(loan.state for loan in loans) == {"active": 3, "closed": 1}
-    assert sorted(loan.arrears_bucket for loan in loans if loan.state == "active") == ["1_30", "61_90", "current"]
+    assert Counter(loan.state for loan in loans) == {"active": 5, "closed": 1, "written_off": 1}
+    assert sorted(loan.arrears_bucket for loan in loans if loan.state == "active") == [
+        "1_30",
+        "61_90",
+        "current",
+        "current",
+        "current",
+    ]
+    # Paid out in two parts: the schedule rebuilt when the second was paid, the first version kept.
+    two_parts = next(loan for loan in loans if loan.parts.exists())
+    assert [p.state for p in two_parts.parts.order_by("number")] == ["paid", "paid"]
+    assert two_parts.disbursed_amount == two_parts.principal
+    assert list(two_parts.versions.order_by("number").values_list("cause", flat=True)) == ["part", "part"]
+    # A reversed older repayment, the later one replayed; then a re-amortised prepayment.
+    prepaid = next(loan for loan in loans if loan.versions.filter(cause="prepayment").exists())
+    assert prepaid.versions.get(cause="prepayment").prepayment_choice == "reamortise"
+    assert Repayment.objects.filter(loan=prepaid, kind="reversal").count() == 2
+    assert Repayment.objects.filter(loan=prepaid, replay_of__isnull=False).count() == 1
+    assert prepaid.arrears_bucket == "current"
+    # Written off by two people, with a recovery.
+    written_off = next(loan for loan in loans if loan.state == "written_off")
+    proposal = WriteOffProposal.objects.get(loan=written_off)
+    assert proposal.state == "confirmed" and proposal.decided_by != proposal.proposed_by
+    assert Recovery.objects.filter(loan=written_off).count() == 1
+    assert receivable_ties_to_the_book() == []
     closed = next(loan for loan in loans if loan.state == "closed")
     assert closed.closed_early and closed.principal_repaid == closed.principal
     late = next(loan for loan in loans if loan.arrears_bucket == "61_90")
@@ -38,6 +64,6 @@ def test_demo_loans_states_buckets_and_idempotent():
     kinds = set(LoanDetails.objects.filter(grace_months__gt=0).values_list("grace_kind", flat=True))
     assert kinds == {"interest_only", "none"}
     counts = (Loan.objects.count(), Repayment.objects.count(), ScheduleVersion.objects.count())
-    assert load_demo_loans() == 4
+    assert load_demo_loans() == 7
     assert (Loan.objects.count(), Repayment.objects.count(), ScheduleVersion.objects.count()) == counts
     assert audit_verify_chain().ok

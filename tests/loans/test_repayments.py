@@ -127,11 +127,17 @@ def test_duplicate_reference_future_date_and_roles(loan, people, other_operator_
     assert Repayment.objects.filter(loan=loan).count() == 1
 
 
-def test_only_the_latest_repayment_is_reversed(loan, people):
+def test_an_older_repayment_is_reversed_with_the_later_one_split_again(loan, people):
+    """Issue #22: not only the latest. The later repayment is replayed (tests/loans/test_reversal_replay.py
+    has the figures); a reversal still needs a reason."""
     first = repay(loan, people, "1000", dt.date(2026, 2, 5), "HBL-0007")
-    repay(loan, people, "2000", dt.date(2026, 2, 6), "HBL-0008")
-    with pytest.raises(Exception, match="Reverse the later repayments first"):
-        services.loan_reverse_repayment(repayment=first, actor=people["maker"], reason="Wrong loan")
+    second = repay(loan, people, "2000", dt.date(2026, 2, 6), "HBL-0008")
     with pytest.raises(ValidationFailed):
         services.loan_reverse_repayment(repayment=first, actor=people["maker"], reason="  ")
     assert Loan.objects.get(pk=loan.pk).principal_repaid + Loan.objects.get(pk=loan.pk).interest_repaid == 3000
+    services.loan_reverse_repayment(repayment=first, actor=people["maker"], reason="Wrong loan")
+    loan = Loan.objects.get(pk=loan.pk)
+    assert loan.principal_repaid + loan.interest_repaid == 2000
+    replayed = Repayment.objects.get(replay_of=second)
+    assert replayed.amount == Decimal("2000") and replayed.bank_reference == "HBL-0008"
+    assert hasattr(Repayment.objects.get(pk=second.pk), "reversed_by")

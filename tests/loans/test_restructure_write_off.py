@@ -104,28 +104,42 @@ def test_restructure_needs_a_reason_and_a_future_first_due(loan, people):
     assert set(refused.value.field_errors) == {"reason", "first_due"}
 
 
-def test_board_chair_writes_off_after_90_days(loan, people):
+def test_the_chair_proposes_and_a_second_person_writes_off_after_90_days(loan, people, board_reviewer):
     # 10 Mar is the oldest unpaid instalment: 90 days later is 8 Jun, 91 is 9 Jun.
     with at(dt.date(2026, 6, 8)), pytest.raises(InvalidTransition, match="90 days past due"):
-        services.loan_write_off(loan=loan, actor=people["chair"], reason="Operator closed down")
+        services.loan_propose_write_off(loan=loan, actor=people["chair"], reason="Operator closed down")
     for who in ("checker", "maker", "officer"):
         with at(dt.date(2026, 6, 9)), pytest.raises(PermissionDenied):
-            services.loan_write_off(loan=loan, actor=people[who], reason="Operator closed down")
+            services.loan_propose_write_off(loan=loan, actor=people[who], reason="Operator closed down")
     with at(dt.date(2026, 6, 9)):
-        services.loan_write_off(loan=loan, actor=people["chair"], reason="Operator closed down; no assets left")
+        proposal = services.loan_propose_write_off(
+            loan=loan, actor=people["chair"], reason="Operator closed down; no assets left"
+        )
+    assert Loan.objects.get(pk=loan.pk).state in ("active", "restructured")  # proposed, not written off
+    with at(dt.date(2026, 6, 9)):
+        services.loan_confirm_write_off(proposal=proposal, actor=board_reviewer)
     loan = Loan.objects.get(pk=loan.pk)
     first = ScheduleVersion.objects.get(loan=loan).instalments.get(number=1)
-    assert loan.state == "written_off" and loan.written_off_by == people["chair"]
+    assert loan.state == "written_off" and loan.written_off_by == board_reviewer
     assert loan.write_off_amount == Decimal("1000000.00") - first.principal
     assert loan.outstanding_principal == 0 and loan.written_off_on == dt.date(2026, 6, 9)
     event = AuditEvent.objects.get(action="loan.write_off", object_id=str(loan.pk))
     assert event.reason == "Operator closed down; no assets left" and event.data["days_past_due"] == 91
+    assert event.data["proposed_by"] == people["chair"].pk
     # Written off: no more repayments, no second write-off, no restructuring.
     with pytest.raises(InvalidTransition):
         repay(loan, people, "100", dt.date(2026, 6, 9), "UBL-9")
     with pytest.raises(InvalidTransition):
-        services.loan_write_off(loan=loan, actor=people["chair"], reason="again")
+        services.loan_propose_write_off(loan=loan, actor=people["chair"], reason="again")
     assert operator_told(loan, "written off")
+
+
+@pytest.fixture
+def board_reviewer(db):
+    from accounts import roles
+    from tests.factories import UserFactory
+
+    return UserFactory(roles=[roles.BOARD_REVIEWER], email="reviewer@board.example.pk", full_name="Prof. Asim Khan")
 
 
 def operator_told(loan, words):
