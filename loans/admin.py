@@ -3,7 +3,7 @@ services and the loan pages, where it is checked and audited)."""
 
 from django.contrib import admin
 
-from .models import CollectionFile, Loan, Repayment, ScheduleVersion
+from .models import CollectionFile, DisbursementPart, Loan, Recovery, Repayment, ScheduleVersion, WriteOffProposal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,7 +27,7 @@ class LoanAdmin(ReadOnlyAdmin):
 
 @admin.register(ScheduleVersion)
 class ScheduleVersionAdmin(ReadOnlyAdmin):
-    list_display = ["loan", "number", "is_current", "effective_on", "principal", "months"]
+    list_display = ["loan", "number", "is_current", "cause", "prepayment_choice", "effective_on", "principal", "months"]
     list_select_related = ["loan"]
 
 
@@ -42,3 +42,22 @@ class RepaymentAdmin(ReadOnlyAdmin):
 class CollectionFileAdmin(ReadOnlyAdmin):
     list_display = ["file_name", "uploaded_by", "uploaded_at", "row_count", "total"]
     list_select_related = ["uploaded_by"]
+
+
+@admin.register(DisbursementPart)
+class DisbursementPartAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "number", "planned_on", "amount", "state", "paid_on"]
+    list_select_related = ["loan"]
+
+
+@admin.register(WriteOffProposal)
+class WriteOffProposalAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "state", "proposed_by", "proposed_on", "outstanding_principal", "decided_by"]
+    list_select_related = ["loan", "proposed_by", "decided_by"]
+
+
+@admin.register(Recovery)
+class RecoveryAdmin(ReadOnlyAdmin):
+    list_display = ["loan", "kind", "received_on", "amount", "bank_reference", "posted_by"]
+    list_select_related = ["loan", "posted_by"]
+    search_fields = ["bank_reference", "loan__sanction_number"]
