@@ -60,7 +60,7 @@ class GrantsEvent(models.TextChoices):
     TRANCHE_PAID = "tranche.paid", _("Tranche paid")
     TRANCHE_PAYMENT_RETURNED = "tranche.payment_returned", _("Tranche payment returned by the bank")
     TRANCHE_PAY_AGAIN = "tranche.pay_again", _("Tranche payment asked for again")
-    TRANCHE_CANCEL = "tranche.cancel", _("Tranche cancelled: award terminated")
+    TRANCHE_CANCEL = "tranche.cancel", _("Tranche cancelled: award ended")
     CLAIM_SUBMIT = "claim.submit", _("Utility claim filed")
     CLAIM_VERIFY = "claim.verify", _("Utility claim verified")
     CLAIM_APPROVE = "claim.approve", _("Utility claim approved: payment requested")
