@@ -39,6 +39,23 @@ class MoneyField(forms.Field):
         return amount
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (each file is checked by its bytes in the service,
+    core.uploads.read_upload)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 def show_domain_error(form: forms.Form, error: Any) -> None:
     """A service's refusal (core.errors.DomainError) on the form: each field's messages next to the
     field, the rest at the top; nothing is lost and nothing is shown twice."""

@@ -11,7 +11,9 @@ entry here, in the same transaction as the row it accounts for.
         actor=actor,
         lines=[Dr(Account.BANK, amount), Cr(Account.LOANS_RECEIVABLE, principal), Cr(Account.MARKUP_INCOME, interest)],
     )
-    reverse_entry(f"loans.repayment:{repayment.pk}", source=f"loans.repayment:{reversal.pk}", on=day, reason=..., actor=actor)
+    reverse_entry(
+        f"loans.repayment:{repayment.pk}", source=f"loans.repayment:{reversal.pk}", on=day, reason=..., actor=actor
+    )
 
 Entries are append-only; a correction is a reversing entry. A line of zero is dropped, a negative
 amount changes sides, and an entry whose debits and credits differ is refused before anything is written.
@@ -155,7 +157,9 @@ def is_posted(source: str) -> bool:
 # --- Balances ---------------------------------------------------------------------------------------
 
 
-def balance(account: str, *, on: dt.date | None = None, fiscal_year: int | None = None, source_prefix: str = "") -> Decimal:
+def balance(
+    account: str, *, on: dt.date | None = None, fiscal_year: int | None = None, source_prefix: str = ""
+) -> Decimal:
     """The account's balance on its normal side (debit-normal: debits less credits), up to and including
     `on` if given, of one fiscal year's entries if given, of the sources starting with a prefix if given."""
     lines = JournalLine.objects.filter(account=account)
@@ -307,4 +311,3 @@ def entries_balance() -> list[str]:
             % {"source": row["entry__source"], "d": f"{row['debit']:,.2f}", "c": f"{row['credit']:,.2f}"}
         )
     return problems
-

@@ -44,6 +44,14 @@ portal = [
         name="portal_tranche_request",
     ),
     path("<str:reference>/claims/new/", views.payments.claim_new, name="portal_claim_new"),
+    # Many bills in one upload: the template, the preview, the confirmation (grants/views/claim_upload.py).
+    path("<str:reference>/claims/template.xlsx", views.claim_upload.claims_template, name="portal_claims_template"),
+    path("<str:reference>/claims/upload/", views.claim_upload.claims_upload, name="portal_claims_upload"),
+    path(
+        "<str:reference>/claims/upload/confirm/",
+        views.claim_upload.claims_upload_confirm,
+        name="portal_claims_upload_confirm",
+    ),
 ]
 
 workbench = [

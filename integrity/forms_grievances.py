@@ -6,24 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileField
+
 from .models import Department, Grievance, GrievanceState
 from .selectors.grievances import overdue_q
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
+class EvidenceField(MultipleFileField):
     """Up to five files; each is checked by its bytes in the service (core.uploads.read_upload)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class GrievanceForm(forms.Form):

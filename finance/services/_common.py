@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles

@@ -87,3 +87,11 @@ def operator_application_rows(user, limit: int = 10) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
     return application_rows(page_of(operator_applications(user=user), page_number=1, per_page=limit).object_list)
+
+
+@register.filter
+def claim_column(column: str) -> str:
+    """A claims sheet's column, as the page calls it ("Units", "Bill file")."""
+    from ..claim_upload import column_label
+
+    return column_label(column)
