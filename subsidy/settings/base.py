@@ -410,6 +410,9 @@ STATEMENT_MAX_ROWS = int(os.environ.get("STATEMENT_MAX_ROWS", "20000"))
 STATEMENT_MAX_BYTES = int(os.environ.get("STATEMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 COLLECTION_MAX_ROWS = int(os.environ.get("COLLECTION_MAX_ROWS", "5000"))
 UTILIZATION_MAX_ROWS = int(os.environ.get("UTILIZATION_MAX_ROWS", "2000"))
+# Bills in one claims upload (issue #22): each is a file of the same request, below Django's
+# DATA_UPLOAD_MAX_NUMBER_FILES (100) with the sheet.
+CLAIM_UPLOAD_MAX_ROWS = int(os.environ.get("CLAIM_UPLOAD_MAX_ROWS", "60"))
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
 SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "200"))
 

@@ -118,7 +118,9 @@ def test_a_reversal_mirrors_the_original_once():
     assert journal.balance(Account.BANK) == Decimal("0.00")
     with pytest.raises(IntegrityError):
         with transaction.atomic():
-            journal.reverse_entry("loans.repayment:1", source="loans.repayment:3", on=today(), reason="again", actor="x")
+            journal.reverse_entry(
+                "loans.repayment:1", source="loans.repayment:3", on=today(), reason="again", actor="x"
+            )
 
 
 def test_the_fiscal_year_is_the_posting_days_unless_given():
@@ -224,7 +226,11 @@ def test_check_ledger_says_ok_with_the_totals(space, payee, officer, maker, chec
 
 def test_the_trial_balance_balances_and_counts_only_entries_up_to_its_day():
     post("a", on=dt.date(2026, 1, 10))
-    post("b", on=dt.date(2026, 2, 10), lines=[Dr(Account.WRITE_OFFS, Decimal("3.00")), Cr(Account.LOANS_RECEIVABLE, Decimal("3.00"))])
+    post(
+        "b",
+        on=dt.date(2026, 2, 10),
+        lines=[Dr(Account.WRITE_OFFS, Decimal("3.00")), Cr(Account.LOANS_RECEIVABLE, Decimal("3.00"))],
+    )
     january = journal.trial_balance(dt.date(2026, 1, 31))
     assert january.balances and january.total_debit == Decimal("10.00")
     rows = {row.code: row for row in january.rows}
@@ -281,10 +287,12 @@ def test_the_export_refuses_an_end_before_its_start(client):
 
 def test_the_gl_export_in_csv_and_excel_escapes_formulas_and_keeps_the_period(client):
     post("early", on=dt.date(2026, 1, 5), narration="January")
-    post("hostile", on=dt.date(2026, 2, 5), narration="=HYPERLINK(\"http://evil\",\"x\")")
+    post("hostile", on=dt.date(2026, 2, 5), narration='=HYPERLINK("http://evil","x")')
     client.force_login(UserFactory(roles=[roles.FINANCE_CHECKER]))
     response = client.get(reverse("finance:ledger_export", args=["csv"]), {"start": "2026-02-01", "end": "2026-02-28"})
-    assert response.status_code == 200 and "general-ledger-2026-02-01-to-2026-02-28.csv" in response["Content-Disposition"]
+    assert (
+        response.status_code == 200 and "general-ledger-2026-02-01-to-2026-02-28.csv" in response["Content-Disposition"]
+    )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:7] == ["Entry", "Date", "Fiscal year", "Account code", "Account", "Debit (PKR)", "Credit (PKR)"]
     assert len(rows) == 3  # the heading and the February entry's two lines
