@@ -97,9 +97,6 @@ TRANCHES = PermissionTable.of(
         Rule("verify", OFFICER, ONLY_OFFICER),
         Rule("mark_paid", FINANCE, ONLY_FINANCE, system=True),
         Rule("payment_returned", FINANCE, ONLY_FINANCE, system=True),
-        # The second board member's confirmation of a termination cancels the unpaid tranches.
-        # An award that ends (completed early by the officer, terminated by the board) cancels its unpaid tranches.
-        Rule("cancel", BOARD | OFFICER, _("Tranches are cancelled when their award ends.")),
     ],
 )
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..permissions import CLAIMS, TRANCHES
+from ..permissions import AWARDS, CLAIMS, TRANCHES
 from ..storage import private_document_storage
 from .application_sections import Disco, Milestone, StoredFile, UtilityConnection
-from .applications import holder_may, staff_may
+from .applications import holder_may, is_applicant, staff_may
 from .decisions import Award
 from .programs import MONEY
 
@@ -54,6 +54,14 @@ TRANCHE_VERIFIED_STATES = (TrancheState.VERIFIED, TrancheState.PAID)
 
 def _tranche_application(tranche):
     return tranche.award.application
+
+
+def _may_end_award(tranche, user) -> bool:
+    """A tranche is cancelled only by its award's end (issue #22): whoever may complete or terminate
+    the award (grants.permissions.AWARDS), never staff of the company."""
+    return (AWARDS.role_allows(user, "complete") or AWARDS.role_allows(user, "terminate")) and not is_applicant(
+        _tranche_application(tranche), user
+    )
 
 
 class Tranche(ConcurrentTransitionMixin, models.Model):
@@ -196,7 +204,7 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[TrancheState.SCHEDULED, TrancheState.RETURNED, TrancheState.REQUESTED],
         target=TrancheState.CANCELLED,
-        permission=staff_may(TRANCHES, "cancel", _tranche_application),
+        permission=_may_end_award,
     )
     def cancel(self):
         """The award is terminated: a tranche not yet with finance is never paid. A cancelled request
