@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finance.journal import Account, Cr, Dr, Line, balance, is_posted, post_entry, reverse_entry
 
@@ -142,6 +143,9 @@ def receivable_ties_to_the_book() -> list[str]:
     if ledger == book:
         return []
     return [
-        f"Loans receivable in the general ledger is {ledger}, but the loan book's outstanding principal "
-        f"(disbursed less principal repaid less written off) is {book}: a difference of {ledger - book}."
+        _(
+            "Loans receivable in the general ledger is PKR %(ledger)s, but the loan book's outstanding principal "
+            "(disbursed less principal repaid less written off) is PKR %(book)s: a difference of PKR %(diff)s."
+        )
+        % {"ledger": f"{ledger:,.2f}", "book": f"{book:,.2f}", "diff": f"{ledger - book:,.2f}"}
     ]

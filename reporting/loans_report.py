@@ -104,6 +104,7 @@ class PortfolioTotals:
     principal_repaid: Decimal = ZERO
     interest_repaid: Decimal = ZERO
     outstanding: Decimal = ZERO
+    written_off: Decimal = ZERO  # principal written off (issue #22)
     at_risk: Decimal = ZERO  # outstanding principal of loans more than 30 days past due
     buckets: dict = field(default_factory=lambda: dict.fromkeys(BUCKET_CODES, ZERO))
     bucket_loans: dict = field(default_factory=lambda: dict.fromkeys(BUCKET_CODES, 0))
@@ -116,6 +117,7 @@ class PortfolioTotals:
         self.principal_repaid += row.principal_repaid
         self.interest_repaid += row.interest_repaid
         self.outstanding += row.outstanding_principal
+        self.written_off += row.written_off
         self.buckets[row.bucket] += row.outstanding_principal
         self.bucket_loans[row.bucket] += 1
         if row.days_past_due > AT_RISK_DAYS:
