@@ -521,6 +521,7 @@ class GLAccount(models.TextChoices):
     LOANS_RECEIVABLE = "1210", _("Loans receivable (principal)")
     GRANTS_PAYABLE = "2010", _("Grants and subsidies payable")
     MARKUP_INCOME = "4010", _("Markup income")
+    MARKUP_CAPITALISED = "4015", _("Markup capitalised into loans")
     RECOVERIES = "4020", _("Recoveries of written-off loans")
     GRANT_EXPENDITURE = "5010", _("Grant expenditure")
     UTILITY_SUBSIDY_EXPENDITURE = "5020", _("Utility subsidy expenditure")

@@ -23,6 +23,7 @@ class LoanEvent(models.TextChoices):
     PART_PAID = "loan.part_paid", _("Part of the disbursement paid: schedule rebuilt")
     PREPAYMENT_CHOICE = "loan.prepayment_choice", _("Prepayment: new schedule chosen")
     REPAYMENT_REPLAY = "loan.repayment_replay", _("Later repayment replayed after a reversal")
+    CAPITALISE = "loan.capitalise", _("Markup capitalised into the loan")
     WRITE_OFF_PROPOSED = "loan.write_off_proposed", _("Write-off proposed")
     WRITE_OFF_WITHDRAWN = "loan.write_off_withdrawn", _("Write-off proposal withdrawn")
     RECOVERY = "loan.recovery", _("Recovery posted on a written-off loan")

@@ -9,9 +9,11 @@ Markup is accounted on a cash basis (income when received), as Fineract's cash-b
 Disbursements are posted by finance when their payment is paid or returned (the accounts registered
 in loans.apps: Dr LOANS_RECEIVABLE / Cr BANK).
 
+    markup capitalised   Dr LOANS_RECEIVABLE / Cr MARKUP_CAPITALISED, by the change in what the loan
+                         book has added to the principal (grace months "nothing paid", restructuring)
+
 The invariant registered in loans.apps: the LOANS_RECEIVABLE balance equals the loan book's
-outstanding principal, disbursed (parts paid) less principal repaid less principal written off, over
-all loans.
+outstanding principal (the stored positions, capitalised markup included), over all loans.
 """
 
 import datetime as dt
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.journal import Account, Cr, Dr, Line, balance, is_posted, post_entry, reverse_entry
+from finance.models import JournalEntry
 
 from .events import LoanEvent
 from .models import Loan, Recovery, Repayment, WriteOffProposal
@@ -126,15 +129,56 @@ def reverse_recovery(original: Recovery, reversal: Recovery, *, actor, reason: s
     )
 
 
+# --- markup capitalised ----------------------------------------------------------------------------------
+
+
+def capitalised_so_far(loan: Loan) -> Decimal:
+    """Markup added to the loan's principal so far: by "nothing paid" grace months once due, and by a
+    restructuring's overdue markup. The stored position's outstanding principal already counts it, so
+    it is what that principal exceeds the parts paid less principal repaid less written off by."""
+    return loan.outstanding_principal + loan.principal_repaid + loan.write_off_amount - loan.disbursed_amount
+
+
+def _capitalised_prefix(loan: Loan) -> str:
+    return f"loans.loan:{loan.pk}:capitalised:"
+
+
+def post_capitalised_markup(loans, *, on: dt.date, actor="system") -> int:
+    """Bring the ledger's capitalised markup of each loan up to the loan book's (from its stored
+    position): Dr LOANS_RECEIVABLE / Cr MARKUP_CAPITALISED by the change since the last posting. Runs
+    where a position is stored (each repayment, disbursement and the daily pass), in its transaction;
+    a loan whose figure did not move posts nothing, so it is idempotent. Returns the entries posted."""
+    from finance.models import JournalLine
+
+    posted = 0
+    for loan in loans:
+        prefix = _capitalised_prefix(loan)
+        lines = JournalLine.objects.filter(entry__source__startswith=prefix, account=Account.LOANS_RECEIVABLE)
+        sums = lines.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+        in_ledger = (sums["debit"] or ZERO) - (sums["credit"] or ZERO)
+        change = capitalised_so_far(loan) - in_ledger
+        if not change:
+            continue
+        count = JournalEntry.objects.filter(source__startswith=prefix).count()
+        post_entry(
+            source=f"{prefix}{count + 1}",
+            event=LoanEvent.CAPITALISE,
+            on=on,
+            narration=f"Markup capitalised into loan {loan.sanction_number} (schedule as of {on.isoformat()})",
+            actor=actor,
+            lines=[Dr(Account.LOANS_RECEIVABLE, change), Cr(Account.MARKUP_CAPITALISED, change)],
+        )
+        posted += 1
+    return posted
+
+
 # --- the invariant --------------------------------------------------------------------------------------
 
 
 def book_principal_outstanding() -> Decimal:
-    """Disbursed (the parts paid) less principal repaid less principal written off, over all loans."""
-    sums = Loan.objects.aggregate(
-        disbursed=Sum("disbursed_amount"), repaid=Sum("principal_repaid"), written_off=Sum("write_off_amount")
-    )
-    return (sums["disbursed"] or ZERO) - (sums["repaid"] or ZERO) - (sums["written_off"] or ZERO)
+    """The loan book's outstanding principal: each loan's stored position (capitalised markup
+    included; nothing for a loan closed or written off), over all loans."""
+    return Loan.objects.aggregate(total=Sum("outstanding_principal"))["total"] or ZERO
 
 
 def receivable_ties_to_the_book() -> list[str]:
@@ -145,7 +189,7 @@ def receivable_ties_to_the_book() -> list[str]:
     return [
         _(
             "Loans receivable in the general ledger is PKR %(ledger)s, but the loan book's outstanding principal "
-            "(disbursed less principal repaid less written off) is PKR %(book)s: a difference of PKR %(diff)s."
+            "is PKR %(book)s: a difference of PKR %(diff)s."
         )
         % {"ledger": f"{ledger:,.2f}", "book": f"{book:,.2f}", "diff": f"{ledger - book:,.2f}"}
     ]

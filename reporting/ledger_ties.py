@@ -8,9 +8,8 @@ payment later; the ledger posts the return on its own day, so only "to date" fig
 
 - the disbursements report's paid to date = the bank's payments in the ledger (paid less returned);
 - its committed = the ledger's commitments;
-- the loan portfolio report's principal disbursed less repaid less written off = loans receivable,
-  and its interest (markup) received = markup income (markup is accounted when received). (Its
-  outstanding principal also counts markup capitalised in grace months, not yet posted to the ledger.)
+- the loan portfolio report's outstanding principal (capitalised markup included) = loans receivable,
+  and its interest (markup) received = markup income (markup is accounted when received).
 """
 
 from django.utils import timezone
@@ -48,12 +47,8 @@ def loan_portfolio_report_ties() -> list[str]:
     total = portfolio_of(FiscalQuarter.of(timezone.localdate())).total
     problems = []
     receivable = balance(Account.LOANS_RECEIVABLE)
-    # Disbursed less principal repaid less written off: the receivable the ledger keeps. The report's
-    # outstanding principal also counts markup capitalised in "nothing paid" grace months, which the
-    # ledger does not post yet (README, "The general ledger": left for the next round).
-    principal = total.disbursed - total.principal_repaid - total.written_off
-    if principal != receivable:
-        problems.append(_differs(_("Principal disbursed less repaid and written off"), principal, receivable))
+    if total.outstanding != receivable:
+        problems.append(_differs(_("Outstanding principal"), total.outstanding, receivable))
     markup = balance(Account.MARKUP_INCOME)
     if total.interest_repaid != markup:
         problems.append(_differs(_("Markup received"), total.interest_repaid, markup))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from .. import positions
+from ..ledger import post_capitalised_markup
 from ..models import (
     SERVICING_STATES,
     Instalment,
@@ -77,6 +78,8 @@ def _store_position(loan: Loan, position: positions.Position | None, as_of: dt.d
     for name, value in fields.items():
         setattr(loan, name, value)
     Loan.objects.filter(pk=loan.pk).update(**fields)
+    # The general ledger follows the markup the position has added to the principal (loans/ledger.py).
+    post_capitalised_markup([Loan.objects.get(pk=loan.pk)], on=as_of)
 
 
 def _position_fields(loan: Loan, position: positions.Position | None, as_of: dt.date) -> dict[str, Any]:
@@ -141,7 +144,7 @@ def loan_refresh_positions(*, as_of: dt.date, loan_ids: Iterable[int] | None = N
         "arrears_bucket",
     ]
     count = 0
-    batch = list(loans.only("pk", "state"))
+    batch = list(loans)
     with transaction.atomic():
         for start in range(0, len(batch), 500):
             chunk = batch[start : start + 500]
@@ -150,5 +153,6 @@ def loan_refresh_positions(*, as_of: dt.date, loan_ids: Iterable[int] | None = N
                 for name, value in _position_fields(loan, computed.get(loan.pk), as_of).items():
                     setattr(loan, name, value)
             Loan.objects.bulk_update(chunk, fields)
+            post_capitalised_markup(chunk, on=as_of)
             count += len(chunk)
     return count

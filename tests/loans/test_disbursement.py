@@ -6,14 +6,16 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEvent
+from finance import journal
 from finance import services as finance
-from finance.models import PaymentInstruction
+from finance.journal import Account
+from finance.models import JournalEntry, PaymentInstruction
 from grants.models import Award
 from loans import services
 from loans.errors import InvalidTransition, PermissionDenied
 from loans.models import Loan, ScheduleVersion
 
-from .conftest import accepted_award, disburse, pay
+from .conftest import accepted_award, disburse, ledger_ties, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +109,19 @@ def test_capitalised_grace_chosen_in_the_application_is_the_loans_schedule(loan_
     loan.refresh_from_db()
     assert (loan.days_past_due, loan.arrears_bucket, loan.overdue_amount) == (0, "current", Decimal("0"))
     assert loan.outstanding_principal == grace[2].balance == Decimal("1000000") + sum(r.interest for r in grace[:3])
+    # The general ledger follows: the capitalised markup is posted to loans receivable (issue #22).
+    capitalised_by_now = sum(r.interest for r in grace[:3])
+    assert journal.balance(Account.LOANS_RECEIVABLE) == loan.outstanding_principal
+    assert journal.balance(Account.MARKUP_CAPITALISED) == capitalised_by_now
+    assert journal.balance(Account.MARKUP_INCOME) == Decimal("0")  # nothing received
+    assert ledger_ties() == []
+    services.loan_refresh_positions(as_of=as_of)  # the same day again: nothing more is posted
+    assert JournalEntry.objects.filter(source__startswith=f"loans.loan:{loan.pk}:capitalised:").count() == 1
+    later = grace[5].due_date + dt.timedelta(days=1)
+    services.loan_refresh_positions(as_of=later)
+    assert journal.balance(Account.MARKUP_CAPITALISED) == sum(r.interest for r in grace[:6])
+    assert JournalEntry.objects.filter(source__startswith=f"loans.loan:{loan.pk}:capitalised:").count() == 2
+    assert ledger_ties() == []
 
 
 def test_request_is_idempotent_and_retried_hook_makes_one_schedule(loan_call, operator, space, people):
