@@ -221,8 +221,9 @@ def public_awards(
 ) -> QuerySet[Award]:
     """Every award the public may see, with what the register and the open data show, in constant queries.
 
-    Public: the board (or a delegated officer) approved the application and the award is offered or
-    accepted. Awards have no withdrawn or cancelled state; an approved application cannot leave
+    Public: the board (or a delegated officer) approved the application and the award is offered,
+    accepted, completed or terminated (issue #22: an ended award stays on the register, marked as
+    ended). Awards have no withdrawn state; an approved application cannot leave
     "approved", so the application state check only guards against data made outside the services.
     A utility enrolment has no single space: its places are the spaces of its enrolled connections
     (prefetched), and the division/district filter matches either.
@@ -231,8 +232,11 @@ def public_awards(
 
     from grants.models import AwardState, UtilityConnection
 
+    # Every award made, ended ones included (completed, terminated: shown with their end), so the
+    # register never drops a decision the public has seen.
     awards = Award.objects.filter(
-        state__in=[AwardState.OFFERED, AwardState.ACCEPTED], application__state=ApplicationState.APPROVED
+        state__in=[AwardState.OFFERED, AwardState.ACCEPTED, AwardState.COMPLETED, AwardState.TERMINATED],
+        application__state=ApplicationState.APPROVED,
     )
     if program is not None:
         awards = awards.filter(application__call__program=program)

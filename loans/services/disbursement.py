@@ -15,6 +15,7 @@ from core.money import pkr, pkr_each
 from grants.award_money import award_record_payment
 from grants.models import Application, Award, AwardState, Program
 from grants.selectors import people_who_touched
+from grants.services import award_require_payable
 
 from .. import messages
 from ..errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -71,11 +72,13 @@ def loan_open(*, award: Award, actor: "User") -> Loan:
         application = award.application
         if application.instrument != Program.Instrument.SOFT_LOAN:
             raise ValidationFailed(_("Award %(s)s is not a soft loan.") % {"s": award.sanction_number})
-        if award.state != AwardState.ACCEPTED:
+        if award.state == AwardState.OFFERED:
             raise InvalidTransition(
                 _("Award %(s)s is not accepted yet: the operator accepts it in the portal first.")
                 % {"s": award.sanction_number}
             )
+        if award.state != AwardState.ACCEPTED:
+            award_require_payable(award=award, amount=award.amount)  # ended: refused, naming its state
         if application.operator.members.filter(pk=actor.pk).exists():
             raise PermissionDenied(_("You are on the staff of the borrower, so you may not open its loan."))
         details = application.loan_details
@@ -125,6 +128,10 @@ def loan_request_disbursement(*, award: Award, actor: "User") -> Loan:
         _not_borrower(loan, actor)
         if loan.state not in (S.SANCTIONED, S.DISBURSEMENT_REQUESTED):
             _refuse_state(loan, _("be disbursed"))
+        if loan.state == S.SANCTIONED:
+            # A new payment: the award must be active and its commitment cover it (an ended award, or one
+            # whose commitment lapsed at year end, is refused with the figures). A repeat click is not new.
+            award_require_payable(award=Award.objects.get(application_id=loan.application_id), amount=loan.principal)
         application = Application.objects.select_related("space", "operator").get(pk=loan.application_id)
         try:
             payment_request(
@@ -400,6 +407,8 @@ def _request_next_part(loan: Loan, actor: "User") -> Loan:
             _refuse_state(loan, _("be disbursed"))
         if not first and loan.state not in (*SERVICING_STATES, S.CLOSED):
             _refuse_state(loan, _("have a further part disbursed"))
+        if part.state == PartState.PLANNED:
+            award_require_payable(award=Award.objects.get(application_id=loan.application_id), amount=part.amount)
         application = Application.objects.select_related("space", "operator").get(pk=loan.application_id)
         try:
             payment_request(

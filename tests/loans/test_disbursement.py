@@ -210,3 +210,27 @@ def test_an_award_not_yet_accepted_has_no_loan(loan_call, operator, space, peopl
     app = to_state(app, "approved", operator_user=people["operator_user"], officer=people["officer"])
     with pytest.raises(InvalidTransition, match="not accepted yet"):
         services.loan_request_disbursement(award=app.award, actor=people["officer"])
+
+
+def test_a_terminated_loan_award_is_never_disbursed(loan_call, operator, space, people):
+    """Issue #22: an ended award takes no new payment, whatever the instrument (grants' rule, asked by loans)."""
+    from accounts import roles
+    from grants import services as grants
+    from grants.errors import InvalidTransition as GrantsInvalidTransition
+    from tests.factories import UserFactory
+
+    award = accepted_award(
+        loan_call,
+        operator,
+        space,
+        people["operator_user"],
+        people["officer"],
+        amount=Decimal("1000000"),
+        months=36,
+        grace=0,
+    )
+    proposal = grants.award_termination_propose(award=award, actor=people["chair"], reason="The space closed.")
+    grants.award_termination_confirm(proposal=proposal, actor=UserFactory(roles=[roles.BOARD_REVIEWER]))
+    with pytest.raises(GrantsInvalidTransition, match="no new payment can be asked for"):
+        services.loan_request_disbursement(award=Award.objects.get(pk=award.pk), actor=people["officer"])
+    assert not PaymentInstruction.objects.exists()
