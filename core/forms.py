@@ -49,7 +49,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]

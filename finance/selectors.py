@@ -23,6 +23,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
@@ -131,7 +133,9 @@ def attempts_for_source(source: Model) -> QuerySet[PaymentInstruction]:
     return PaymentInstruction.objects.filter(idempotency_key=source_key(source)).order_by("attempt")
 
 
-def journal_entries(*, start=None, end=None, account: str = ""):
+def journal_entries(
+    *, start: "dt.date | None" = None, end: "dt.date | None" = None, account: str = ""
+) -> QuerySet[JournalEntry]:
     """The general ledger's entries, newest first, each with its lines (two queries a page)."""
     entries = JournalEntry.objects.order_by("-id").prefetch_related("lines")
     if start is not None:

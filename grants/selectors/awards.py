@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 
 if TYPE_CHECKING:
-    from ..models import Award
+    from ..models import Award, TerminationProposal
 
 ZERO = Decimal("0")
 
@@ -132,7 +132,7 @@ def awards_for_workbench(*, state: str = "", program: str = "") -> list[AwardMon
     ]
 
 
-def pending_termination(award: "Award"):
+def pending_termination(award: "Award") -> "TerminationProposal | None":
     """The award's termination proposal waiting for a second board member, or None."""
     from ..models import TerminationProposal
 

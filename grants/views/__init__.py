@@ -4,7 +4,17 @@ claims) and programs (open calls, the budget). Shared helpers are in _common.py,
 them. grants/urls.py names each view by its module (`views.reviews.review_page`): two modules have an
 `application_page` (the portal's and the workbench's), so the modules, not their views, are exported."""
 
-from . import application_sections, applications, awards, claim_upload, decisions, payments, programs, reviews, workbench
+from . import (
+    application_sections,
+    applications,
+    awards,
+    claim_upload,
+    decisions,
+    payments,
+    programs,
+    reviews,
+    workbench,
+)
 
 __all__ = [
     "application_sections",

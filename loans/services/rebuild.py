@@ -53,8 +53,11 @@ class Rebuilt:
         return repaying[-2].instalment if len(repaying) > 1 else repaying[-1].instalment
 
 
-def _grace_rows(balance: Decimal, rate: Decimal, grace: Grace, months: int, first_due: dt.date):
-    rows, monthly = [], rate / 100 / 12
+def _grace_rows(
+    balance: Decimal, rate: Decimal, grace: Grace, months: int, first_due: dt.date
+) -> tuple[list[ScheduleRow], Decimal]:
+    rows: list[ScheduleRow] = []
+    monthly = rate / 100 / 12
     for month in range(1, months + 1):
         interest = (balance * monthly).quantize(PAISA, ROUND_HALF_UP)
         payment = interest if grace is Grace.INTEREST_ONLY else ZERO
@@ -119,9 +122,9 @@ def rebuild(
     for row, left_p, left_i in arrears:
         balance -= left_p
         result.append(ScheduleRow(len(result) + 1, row.due_date, left_p + left_i, left_p, left_i, balance))
-    for row in future:
+    for step in future:
         result.append(
-            ScheduleRow(len(result) + 1, row.due_date, row.instalment, row.principal, row.interest, row.balance)
+            ScheduleRow(len(result) + 1, step.due_date, step.instalment, step.principal, step.interest, step.balance)
         )
     if not result or outstanding + extra <= 0:
         raise ValueError("Nothing is owed on this loan: there is nothing to schedule.")

@@ -7,6 +7,7 @@ when the loan moved in between."""
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -60,6 +61,8 @@ from .balances import (
 from .rebuild import Rebuilt, rebuild
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 ZERO = Decimal("0.00")
@@ -98,7 +101,7 @@ def _live_reference_exists(loan: Loan, reference: str) -> Repayment | None:
     )
 
 
-def _live(loan: Loan):
+def _live(loan: Loan) -> "QuerySet[Repayment]":
     """The repayments that stand (not reversed), in the order they were split."""
     return Repayment.objects.filter(loan=loan, kind=Repayment.Kind.REPAYMENT, reversed_by__isnull=True).order_by(
         "posted_at", "id"
@@ -436,7 +439,7 @@ class ReversalPreview:
         return list(zip(self.before.lines, self.after.lines, strict=False))
 
 
-CAUSE_WORDS = {
+CAUSE_WORDS: dict[str, Callable[[], str]] = {
     VersionCause.RESTRUCTURE: lambda: _("the restructuring"),
     VersionCause.PART: lambda: _("the payment of a further part of the disbursement"),
     VersionCause.PREPAYMENT: lambda: _("the new schedule chosen after a prepayment"),

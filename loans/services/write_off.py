@@ -42,15 +42,15 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def may_propose_write_off(user) -> bool:
+def may_propose_write_off(user: "User") -> bool:
     return _active(user) and LOANS.role_allows(user, "propose_write_off")
 
 
-def may_confirm_write_off(user) -> bool:
+def may_confirm_write_off(user: "User") -> bool:
     return _active(user) and LOANS.role_allows(user, "write_off")
 
 
-def may_post_recoveries(user) -> bool:
+def may_post_recoveries(user: "User") -> bool:
     return _active(user) and LOANS.role_allows(user, "post_recovery")
 
 
