@@ -245,8 +245,9 @@ def test_confirmed_termination_cancels_unrequested_tranches_keeps_finance_pipeli
     assert "sold the space to a café chain" in page.content.decode()
     # No new payment request for a terminated award.
     with pytest.raises(InvalidTransition):
-        services.tranche_request(tranche=Tranche.objects.get(award=award, position=2), actor=operator_user,
-                                 progress_note="x", evidence=[])
+        services.tranche_request(
+            tranche=Tranche.objects.get(award=award, position=2), actor=operator_user, progress_note="x", evidence=[]
+        )
     _ledger_ties()
 
 
@@ -314,7 +315,7 @@ def test_award_pages_show_the_figures_and_refuse_the_proposer_confirming(award, 
     listing = client.get(reverse("grants:workbench_awards")).content.decode()
     assert award.sanction_number in listing and "PKR 2,000,000" in listing
     page = client.get(reverse("grants:workbench_award", args=[award.sanction_number])).content.decode()
-    assert 'data-releasable>PKR 2,000,000' in page.replace("\n", "")
+    assert "data-releasable>PKR 2,000,000" in page.replace("\n", "")
     response = client.post(
         reverse("grants:workbench_award_release", args=[award.sanction_number]),
         {"amount": "3000000", "reason": "Over"},

@@ -126,9 +126,7 @@ def test_carry_forward_moves_the_unpaid_part_and_keeps_pending_payments_in_the_o
     assert "of which carried forward" in page and "PKR 2,000,000" in page
 
 
-def test_carry_forward_without_room_lapses_and_reports_the_shortfall(
-    award, grant_call, steward, year
-):
+def test_carry_forward_without_room_lapses_and_reports_the_shortfall(award, grant_call, steward, year):
     _policy(grant_call.program, Program.YearEndPolicy.CARRY_FORWARD)
     following = FiscalYear(year.start_year + 1)
     _budget(grant_call.program, following.start_year, Decimal("1000000"), steward)
@@ -153,5 +151,5 @@ def test_the_beat_task_closes_the_year_that_just_ended(award, year):
     from grants.tasks import close_finished_fiscal_year
 
     with _after(year):
-        assert close_finished_fiscal_year() .startswith(f"{year.label} closed: 1 awards")
+        assert close_finished_fiscal_year().startswith(f"{year.label} closed: 1 awards")
         assert close_finished_fiscal_year() == f"{year.label} was already closed."

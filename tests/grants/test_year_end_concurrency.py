@@ -50,11 +50,14 @@ def test_year_end_close_racing_board_approvals_never_over_commits(grant_call, of
     # This year: three approved awards, nothing paid (3 × 2,000,000 to carry forward).
     for _i in range(3):
         app = review_fully(_application(grant_call, officer), officer=officer, reviewers=reviewers)
-        meeting = services.board_meeting_record(
-            actor=chair, held_on=timezone.localdate(), members_present=reviewers
-        )
+        meeting = services.board_meeting_record(actor=chair, held_on=timezone.localdate(), members_present=reviewers)
         services.board_decision_record(
-            meeting=meeting, application=app, actor=chair, outcome="approve", votes_for=3, votes_against=0,
+            meeting=meeting,
+            application=app,
+            actor=chair,
+            outcome="approve",
+            votes_for=3,
+            votes_against=0,
             votes_abstain=0,
         )
     # Six more, recommended, decided on 1 July of the new year against its allocation (room for six).
@@ -69,7 +72,12 @@ def test_year_end_close_racing_board_approvals_never_over_commits(grant_call, of
             try:
                 barrier.wait()
                 services.board_decision_record(
-                    meeting=meeting, application=app, actor=chair, outcome="approve", votes_for=3, votes_against=0,
+                    meeting=meeting,
+                    application=app,
+                    actor=chair,
+                    outcome="approve",
+                    votes_for=3,
+                    votes_against=0,
                     votes_abstain=0,
                 )
                 outcomes[f"approve-{index}"] = "ok"
