@@ -44,12 +44,22 @@ def bank_equals_paid_less_returned() -> list[str]:
 
 
 def payable_equals_awaiting_payment() -> list[str]:
-    awaiting = ZERO
+    awaiting, unknown = ZERO, set()
     for key, amount in PaymentInstruction.objects.filter(state__in=AWAITING_THE_BANK).values_list(
         "idempotency_key", "amount"
     ):
-        if payment_accounts_for(key).accrues:
+        try:
+            accrues = payment_accounts_for(key).accrues
+        except LookupError:
+            unknown.add(key.split(":", 1)[0])
+            continue
+        if accrues:
             awaiting += amount
+    if unknown:
+        return [
+            _("Payments of %(labels)s have no general-ledger account registered, so the ledger cannot hold them.")
+            % {"labels": ", ".join(sorted(unknown))}
+        ]
     in_ledger = balance(Account.GRANTS_PAYABLE)
     if in_ledger != awaiting:
         return [

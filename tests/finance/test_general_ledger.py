@@ -317,3 +317,16 @@ def test_the_journal_filters_by_account(client):
     page = client.get(reverse("finance:journal"), {"account": Account.WRITE_OFFS}).content.decode()
     entry_b = JournalEntry.objects.get(source="b")
     assert f"JE-{entry_b.pk}" in page and f"JE-{entry_b.pk - 1}<" not in page
+
+
+def test_a_payment_whose_source_lost_its_account_is_named_not_crashed_on(
+    space, payee, officer, maker, checker, monkeypatch
+):
+    approved_payment(space, payee, officer, maker, checker, AMOUNT)
+    registered = dict(journal._payment_accounts)
+    registered.pop("spaces.space")
+    monkeypatch.setattr(journal, "_payment_accounts", registered)
+    problems = journal.ledger_problems()
+    assert problems["Grants payable equals the payments awaiting the bank"] == [
+        "Payments of spaces.space have no general-ledger account registered, so the ledger cannot hold them."
+    ]
