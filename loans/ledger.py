@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.journal import Account, Cr, Dr, Line, balance, is_posted, post_entry, reverse_entry
-from finance.models import JournalEntry
 
 from .events import LoanEvent
 from .models import Loan, Recovery, Repayment, WriteOffProposal
@@ -147,21 +146,29 @@ def post_capitalised_markup(loans, *, on: dt.date, actor="system") -> int:
     """Bring the ledger's capitalised markup of each loan up to the loan book's (from its stored
     position): Dr LOANS_RECEIVABLE / Cr MARKUP_CAPITALISED by the change since the last posting. Runs
     where a position is stored (each repayment, disbursement and the daily pass), in its transaction;
-    a loan whose figure did not move posts nothing, so it is idempotent. Returns the entries posted."""
+    a loan whose figure did not move posts nothing, so it is idempotent. One query reads what is
+    posted for all the loans given. Returns the entries posted."""
     from finance.models import JournalLine
 
+    loans = list(loans)
+    wanted = {loan.pk for loan in loans}
+    posted_so_far: dict[int, Decimal] = {}
+    counts: dict[int, int] = {}
+    lines = JournalLine.objects.filter(
+        entry__event=LoanEvent.CAPITALISE, account=Account.LOANS_RECEIVABLE
+    ).values_list("entry__source", "debit", "credit")
+    for source, debit, credit in lines:
+        loan_pk = int(source.split(":", 2)[1])
+        if loan_pk in wanted:
+            posted_so_far[loan_pk] = posted_so_far.get(loan_pk, ZERO) + debit - credit
+            counts[loan_pk] = counts.get(loan_pk, 0) + 1
     posted = 0
     for loan in loans:
-        prefix = _capitalised_prefix(loan)
-        lines = JournalLine.objects.filter(entry__source__startswith=prefix, account=Account.LOANS_RECEIVABLE)
-        sums = lines.aggregate(debit=Sum("debit"), credit=Sum("credit"))
-        in_ledger = (sums["debit"] or ZERO) - (sums["credit"] or ZERO)
-        change = capitalised_so_far(loan) - in_ledger
+        change = capitalised_so_far(loan) - posted_so_far.get(loan.pk, ZERO)
         if not change:
             continue
-        count = JournalEntry.objects.filter(source__startswith=prefix).count()
         post_entry(
-            source=f"{prefix}{count + 1}",
+            source=f"{_capitalised_prefix(loan)}{counts.get(loan.pk, 0) + 1}",
             event=LoanEvent.CAPITALISE,
             on=on,
             narration=f"Markup capitalised into loan {loan.sanction_number} (schedule as of {on.isoformat()})",

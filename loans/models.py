@@ -459,17 +459,28 @@ class DisbursementPart(models.Model):
     def __str__(self):
         return f"{self.loan} part {self.number}"
 
-    @transition(field=state, source=PartState.PLANNED, target=PartState.REQUESTED)
+    @transition(
+        field=state,
+        source=PartState.PLANNED,
+        target=PartState.REQUESTED,
+        permission=LOANS.predicate("request_disbursement"),
+    )
     def request(self, *, at: dt.datetime, by):
         self.requested_at = at
         self.requested_by = by
 
-    @transition(field=state, source=PartState.REQUESTED, target=PartState.PLANNED)
+    @transition(
+        field=state,
+        source=PartState.REQUESTED,
+        target=PartState.PLANNED,
+        permission=LOANS.predicate("cancel_disbursement"),
+    )
     def cancel(self):
         self.requested_at = None
         self.requested_by = None
 
-    @transition(field=state, source=PartState.REQUESTED, target=PartState.PAID)
+    # Paid as the loan's single disbursement is (Loan.activate): finance's people, or the system.
+    @transition(field=state, source=PartState.REQUESTED, target=PartState.PAID, permission=LOANS.predicate("activate"))
     def pay(self, *, on: dt.date):
         self.paid_on = on
 

@@ -47,10 +47,16 @@ def _english_unless_asked():
 
 @pytest.fixture(autouse=True, scope="session")
 def _test_payment_sources():
-    """Finance's own tests pay a space or an application directly (no instrument in between); the
-    general ledger must know what those payments debit, as an instrument's AppConfig.ready() says for
-    its own sources (finance.journal.payment_account)."""
-    from finance.journal import Account, payment_account
+    """Finance's and the reports' tests pay a space, a company, an application or another row of spaces
+    and grants directly (no instrument in between); the general ledger must know what those payments
+    debit, as an instrument's AppConfig.ready() says for its own sources (finance.journal.payment_account).
+    The instruments' real sources keep their own registration; other apps' models stay unregistered, so
+    the refusal of an unregistered source is still tested."""
+    from django.apps import apps
 
-    payment_account("spaces.space", Account.GRANT_EXPENDITURE, accrues=True)
-    payment_account("grants.application", Account.GRANT_EXPENDITURE, accrues=True)
+    from finance.journal import Account, _payment_accounts, payment_account
+
+    for app_label in ("spaces", "grants"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label_lower not in _payment_accounts:
+                payment_account(model._meta.label_lower, Account.GRANT_EXPENDITURE, accrues=True)

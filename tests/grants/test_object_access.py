@@ -54,7 +54,9 @@ def application_of_a(grant_call, operator, space, operator_user, officer):
 def test_every_application_url_is_listed():
     # If a URL is added, it is covered by the loop below automatically; this pins the count so a
     # rename that drops `reference` from a route is noticed.
-    assert len(NAMED_APPLICATION_URLS) == 33  # + portal_documents_reuse (once only, issue #16)
+    # + portal_documents_reuse (once only, issue #16); + the claims upload, its confirmation and its
+    # template (issue #22).
+    assert len(NAMED_APPLICATION_URLS) == 36
     assert "document_download" in NAMED_APPLICATION_URLS and "workbench_send_to_review" in NAMED_APPLICATION_URLS
 
 

@@ -52,6 +52,7 @@ def row(sanction, *, division="Lahore", district="Lahore", program="Soft Loan", 
         "days_past_due": dpd,
         "bucket": bucket,
         "state": "active",
+        "written_off": Decimal("0.00"),  # loans.selectors.PortfolioRow's (issue #22)
     }
     values.update(extra)
     return SimpleNamespace(**values)
