@@ -154,9 +154,9 @@ def post_capitalised_markup(loans, *, on: dt.date, actor="system") -> int:
     wanted = {loan.pk for loan in loans}
     posted_so_far: dict[int, Decimal] = {}
     counts: dict[int, int] = {}
-    lines = JournalLine.objects.filter(
-        entry__event=LoanEvent.CAPITALISE, account=Account.LOANS_RECEIVABLE
-    ).values_list("entry__source", "debit", "credit")
+    lines = JournalLine.objects.filter(entry__event=LoanEvent.CAPITALISE, account=Account.LOANS_RECEIVABLE).values_list(
+        "entry__source", "debit", "credit"
+    )
     for source, debit, credit in lines:
         loan_pk = int(source.split(":", 2)[1])
         if loan_pk in wanted:
