@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.utils import translation
 from openpyxl import Workbook
 
+from core.fiscal import fiscal_year_label
 from core.spreadsheet import safe_text
 
 from .journal import Account, journal_lines
@@ -35,10 +36,6 @@ HEADERS = [
 ]
 
 
-def _fy(start_year: int) -> str:
-    return f"FY{start_year}-{(start_year + 1) % 100:02d}"
-
-
 def gl_rows(*, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[list]:
     with translation.override("en"):
         names = {account.value: str(account.label) for account in Account}
@@ -47,7 +44,7 @@ def gl_rows(*, start: dt.date | None = None, end: dt.date | None = None) -> Iter
         yield [
             f"JE-{entry.pk}",
             entry.on,
-            _fy(entry.fiscal_year),
+            fiscal_year_label(entry.fiscal_year),
             line.account,
             names[line.account],
             line.debit,

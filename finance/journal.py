@@ -38,6 +38,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fiscal import fiscal_year_start
+
 from .models import GLAccount, JournalEntry, JournalLine
 
 if TYPE_CHECKING:
@@ -79,10 +81,6 @@ class UnbalancedEntry(ValueError):
     """A programming error: the caller's lines do not balance. Nothing was written."""
 
 
-def _fiscal_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 7 else day.year - 1
-
-
 def _actor_label(actor: User | str | None) -> str:
     if actor is None:
         return "system"
@@ -121,7 +119,7 @@ def post_entry(
         source=source[:120],
         event=str(event)[:60],
         on=on,
-        fiscal_year=fiscal_year if fiscal_year is not None else _fiscal_year_of(on),
+        fiscal_year=fiscal_year if fiscal_year is not None else fiscal_year_start(on),
         narration=str(narration)[:300],
         reverses=reverses,
         created_at=timezone.now(),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.fiscal import fiscal_year_label, fiscal_year_start
+
 
 @dataclass(frozen=True, order=True)
 class FiscalYear:
@@ -17,7 +19,7 @@ class FiscalYear:
 
     @classmethod
     def of(cls, day: dt.date) -> "FiscalYear":
-        return cls(day.year if day.month >= 7 else day.year - 1)
+        return cls(fiscal_year_start(day))
 
     @classmethod
     def current(cls) -> "FiscalYear":
@@ -45,7 +47,7 @@ class FiscalYear:
 
     @property
     def label(self) -> str:
-        return f"FY{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        return fiscal_year_label(self.start_year)
 
     def __str__(self) -> str:
         return self.label
