@@ -280,12 +280,17 @@ def has_confirmed_device(user) -> bool:
     return bool(list(first.union(*rest)[:1]) if rest else first.exists())
 
 
-def needs_verification(user) -> bool:
-    return user.is_authenticated and not user.is_verified() and has_confirmed_device(user)
+def needs_verification(user, *, has_device: bool | None = None) -> bool:
+    """`has_device`: has_confirmed_device(user) when the caller already knows it."""
+    if not user.is_authenticated or user.is_verified():
+        return False
+    return has_confirmed_device(user) if has_device is None else has_device
 
 
-def needs_enrolment(user) -> bool:
-    return getattr(settings, "STAFF_2FA_REQUIRED", False) and is_staff_person(user) and not has_confirmed_device(user)
+def needs_enrolment(user, *, has_device: bool | None = None) -> bool:
+    if not (getattr(settings, "STAFF_2FA_REQUIRED", False) and is_staff_person(user)):
+        return False
+    return not (has_confirmed_device(user) if has_device is None else has_device)
 
 
 # --- step-up ------------------------------------------------------------------------------------
@@ -341,11 +346,13 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path_info.startswith(self.ALWAYS_ALLOWED):
             view_name = self._view_name(request.path_info)
-            if needs_verification(user):
+            # Read with the person (accounts.backends.PersonBackend), before any view could change it.
+            has_device = getattr(user, "confirmed_device_on_arrival", None)
+            if needs_verification(user, has_device=has_device):
                 if view_name not in self.VERIFY_PAGES:
                     query = urlencode({"next": request.get_full_path()})
                     return redirect(f"{reverse('accounts:two_factor_verify')}?{query}")
-            elif needs_enrolment(user) and view_name not in self.ENROL_PAGES:
+            elif needs_enrolment(user, has_device=has_device) and view_name not in self.ENROL_PAGES:
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)
 

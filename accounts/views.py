@@ -131,7 +131,7 @@ def verify_email(request, token):
             return redirect("accounts:login")
         except AccountError as error:
             return _verify_refused(request, error.message)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.PersonBackend")
         messages.success(request, _("Your email address is confirmed. Welcome to Sahulat."))
         return redirect("accounts:home")
 

@@ -67,6 +67,7 @@ DOCUMENTS = (
 )
 PROFILES = {"before": "settings_before", "after": "subsidy.settings.production"}
 CLK = os.sysconf("SC_CLK_TCK")
+WARM_UP = 60000  # warm-up clients are numbered from here
 
 
 # --- seeding and checking (run inside Django, in a child process with the profile's settings) -------
@@ -238,7 +239,8 @@ class Operator:
             "X-Forwarded-Proto": "https",
             "X-Forwarded-For": self.address,
             "Referer": f"https://127.0.0.1:{self.port}{path}",
-            "User-Agent": "sahulat-deadline-day",
+            # The warm-up's requests are not the journey's: --profile leaves them out.
+            "User-Agent": "sahulat-warm-up" if self.number >= WARM_UP else "sahulat-deadline-day",
             "Accept-Language": "en",
         }
         if self.cookies:
@@ -497,6 +499,10 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
         "REQUEST_LOG": "1" if args.request_log else "0",
         "AXES_ADDRESS_FAILURE_LIMIT": "1000",
     }
+    profiling = Path(args.profile) / name if args.profile else None
+    if profiling:
+        profiling.mkdir(parents=True, exist_ok=True)
+        env["SAHULAT_PROFILE_DIR"] = str(profiling.resolve())
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
     processes: list[subprocess.Popen] = []
@@ -524,6 +530,7 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
                 f"127.0.0.1:{args.port}",
                 "--timeout",
                 "120",
+                *(["--config", str(BENCH / "gunicorn_profile.py")] if profiling else []),
             ],
             env=env,
             cwd=ROOT,
@@ -581,6 +588,8 @@ def run_profile(name: str, args: argparse.Namespace) -> dict:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if profiling:
+            _print_profile(profiling, args.profile_top)
         shutil.rmtree(workdir, ignore_errors=True)
         redis_flush()
 
@@ -600,6 +609,33 @@ def _print_views(path: Path) -> None:
             f"  {view:58} {n:>6} {sum(r['queries'] for r in records) / n:>8.1f} "
             f"{sum(r['ms'] for r in records) / n:>7.1f} {sum(r['db_ms'] for r in records) / n:>7.1f}"
         )
+
+
+def _print_profile(directory: Path, top: int) -> None:
+    """The workers' cProfile files (bench/gunicorn_profile.py), merged per step: the requests' CPU under
+    the profiler (which roughly doubles it: compare steps with each other, not with the CPU above), and
+    the functions with the most time of their own and the most time beneath them."""
+    import pstats
+
+    steps: dict[str, dict] = {}
+    for key_file in sorted(directory.glob("*.key")):
+        key, count, cpu = key_file.read_text().splitlines()
+        step = steps.setdefault(key, {"count": 0, "cpu": 0.0, "files": []})
+        step["count"] += int(count)
+        step["cpu"] += float(cpu)
+        step["files"].append(str(key_file.with_suffix(".prof")))
+    if not steps:
+        print(f"\n  no profiles in {directory}")
+        return
+    total = sum(step["cpu"] for step in steps.values())
+    print(f"\n  Profiled CPU by step ({directory}; pstats files kept there):")
+    print(f"  {'step':58} {'count':>6} {'ms each':>8} {'share':>6}")
+    for key, step in sorted(steps.items(), key=lambda item: -item[1]["cpu"]):
+        print(f"  {key:58} {step['count']:>6} {step['cpu'] / step['count'] * 1000:>8.1f} {step['cpu'] / total:>6.0%}")
+    everything = pstats.Stats(*[f for step in steps.values() for f in step["files"]], stream=sys.stdout)
+    for order in ("tottime", "cumulative"):
+        print(f"\n  All steps, top {top} functions by {order}:")
+        everything.sort_stats(order).print_stats(top)
 
 
 def redis_flush() -> None:
@@ -626,7 +662,7 @@ def _warm_up(port: int, workers: int) -> None:
     is measured. Sign the steward in and read a few pages, several times per worker."""
     timings: dict[str, list[float]] = collections.defaultdict(list)
     for n in range(workers * 3):
-        person = Operator(port, 60000 + n, timings, collections.Counter())
+        person = Operator(port, WARM_UP + n, timings, collections.Counter())
         page = person.get("warm-up", "/accounts/login/")
         person.post(
             "warm-up", "/accounts/login/", {"username": "steward@load.example.pk", "password": PASSWORD}, page=page
@@ -772,6 +808,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--request-log", action="store_true", help="per view: queries and ms, from the request log")
+    parser.add_argument("--profile", metavar="DIR", help="cProfile the journey in gunicorn; pstats in DIR")
+    parser.add_argument("--profile-top", type=int, default=40, help="functions listed per ordering with --profile")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--verify", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -11,5 +11,14 @@ def count_key(user_id: int) -> str:
     return f"needs-you-count:{user_id}"
 
 
+def leaves_what_is_owed(view):
+    """Marks a view whose writes never change what anyone owes: filling in a draft application
+    (starting it, its sections, its documents). ForgetNeedsYouOnWrite then keeps the writer's count, so
+    the page the operator lands on does not recount it (issue #23: ten queries after each of the
+    journey's eleven writes). Every other write forgets it; a notice forgets its recipients'."""
+    view.leaves_what_is_owed = True
+    return view
+
+
 def forget_needs_you_counts(user_ids: Iterable[int]) -> None:
     cache.delete_many([count_key(pk) for pk in user_ids])

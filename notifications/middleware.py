@@ -1,6 +1,7 @@
-"""Forget the signed-in person's cached header count after they write anything (a form sent, a
-document uploaded, an application submitted), so the page they land on counts afresh
-(notifications.needs_you.needs_you_count_for_request)."""
+"""Forget the signed-in person's cached header count after they write anything (a form sent, an
+answer given, an application submitted), so the page they land on counts afresh
+(notifications.needs_you.needs_you_count_for_request). A view marked with
+header_count.leaves_what_is_owed (a draft's sections and documents) keeps it."""
 
 from collections.abc import Callable
 
@@ -17,7 +18,12 @@ class ForgetNeedsYouOnWrite:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if request.method in SAFE_METHODS or getattr(request, "_leaves_what_is_owed", False):
+            return response
         user = getattr(request, "user", None)
-        if request.method not in SAFE_METHODS and user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated:
             forget_needs_you_counts([user.pk])
         return response
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict) -> None:
+        request._leaves_what_is_owed = getattr(view_func, "leaves_what_is_owed", False)  # type: ignore[attr-defined]

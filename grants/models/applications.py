@@ -60,10 +60,16 @@ def is_applicant(application, user) -> bool:
         return False
     known = getattr(application, "_membership", None)
     if known is None:
-        return application.operator.members.filter(pk=user.pk).exists()
+        return _is_member(application, user)
     if user.pk not in known:
-        known[user.pk] = application.operator.members.filter(pk=user.pk).exists()
+        known[user.pk] = _is_member(application, user)
     return known[user.pk]
+
+
+def _is_member(application, user) -> bool:
+    # The membership row alone: the operator's own row is not needed to answer (issue #23).
+    memberships = application._meta.get_field("operator").related_model.members.through.objects
+    return memberships.filter(operator_id=application.operator_id, user_id=user.pk).exists()
 
 
 def remember_membership(application):

@@ -40,6 +40,8 @@ APPLICATION_SECTION_PREFETCH = (
     Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),
     Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")),
 )
+# The documents pages read the application's documents and nothing else of its sections.
+DOCUMENTS_PREFETCH = (Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),)
 APPLICATION_RELATED = ("call__program", "operator", "space", "grant_details", "loan_details__tier", "award")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,10 +57,12 @@ MAX_MONTHLY_BILL = Decimal("10000000")
 
 
 def _lock(application: Application) -> Application:
-    """The application row, locked until the transaction ends, with its state as committed. Whether a
+    """The application row, locked until the transaction ends, with its state as committed, its call and
+    program read with it (every service's checks read them: issue #23) but not locked. Whether a
     person is on the applicant's staff is asked of the database once for it (remember_membership)."""
     try:
-        return remember_membership(Application.objects.select_for_update().get(pk=application.pk))
+        locked = Application.objects.select_related("call__program").select_for_update(of=("self",))
+        return remember_membership(locked.get(pk=application.pk))
     except Application.DoesNotExist:
         raise InvalidTransition(_("This application no longer exists.")) from None
 
@@ -322,15 +324,23 @@ def refuse_repeated_upload(
     from ..models import TrancheEvidence, UtilityClaim
 
     digest = columns["sha256"]
-    earlier = (
-        ApplicationDocument.objects.filter(application=application, sha256=digest).first()
-        or TrancheEvidence.objects.filter(tranche__award__application=application, sha256=digest)
-        .exclude(tranche=tranche)
+    places = {
+        ApplicationDocument: ApplicationDocument.objects.filter(application=application, sha256=digest),
+        TrancheEvidence: TrancheEvidence.objects.filter(tranche__award__application=application, sha256=digest).exclude(
+            tranche=tranche
+        ),
+        UtilityClaim: UtilityClaim.objects.filter(connection__application=application, sha256=digest).exclude(
+            state="rejected"
+        ),
+    }
+    # One query asks all three places (issue #23: each of an application's uploads asked three times);
+    # the earlier upload itself is read only when there is one, to name it.
+    found = (
+        Application.objects.filter(pk=application.pk)
+        .values_list(*(Subquery(qs.order_by("pk").values("pk")[:1]) for qs in places.values()))
         .first()
-        or UtilityClaim.objects.filter(connection__application=application, sha256=digest)
-        .exclude(state="rejected")
-        .first()
-    )
+    ) or (None, None, None)
+    earlier = next((model.objects.get(pk=pk) for model, pk in zip(places, found, strict=True) if pk), None)
     if earlier is not None:
         raise ValidationFailed(
             field_errors={

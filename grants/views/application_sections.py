@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from notifications.header_count import leaves_what_is_owed
 from spaces.views import portal_view
 
 from .. import services
@@ -26,6 +27,7 @@ from ..forms import (
 from ..models import ApplicationDocument
 from ..money import percent, pkr
 from ..sections import SECTIONS, _one_to_one, required_documents
+from ..selectors import APPLICATION_SECTION_PREFETCH, DOCUMENTS_PREFETCH
 from ._common import (
     formset_summary,
     rows_refusal,
@@ -69,10 +71,13 @@ def _documents_checklist(application) -> list[dict]:
     return [{"type": doc, "documents": uploaded.get(doc.value, [])} for doc in required_documents(application)]
 
 
+@leaves_what_is_owed
 @portal_view
 @require_http_methods(["GET", "POST"])
 def application_section(request, reference, section):
-    application = _portal_application(request, reference)
+    # A section sent reads no other section unless its form comes back with errors (issue #23).
+    prefetch = () if request.method == "POST" else APPLICATION_SECTION_PREFETCH
+    application = _portal_application(request, reference, prefetch=prefetch)
     codes = [s.code for s in SECTIONS[application.instrument]]
     if section not in codes or section not in FORM_SECTIONS:
         raise Http404
@@ -274,10 +279,11 @@ def _loan_details(request, application):
 # --- documents -------------------------------------------------------------------------------------
 
 
+@leaves_what_is_owed
 @portal_view
 @require_http_methods(["GET", "POST"])
 def application_documents(request, reference):
-    application = _portal_application(request, reference)
+    application = _portal_application(request, reference, prefetch=DOCUMENTS_PREFETCH)
     if (response := _editable_or_redirect(request, application)) is not None:
         return response
     required = required_documents(application)
@@ -324,11 +330,12 @@ def application_documents(request, reference):
     )
 
 
+@leaves_what_is_owed
 @portal_view
 @require_POST
 def application_reuse_document(request, reference):
     """Once only: attach a document filed before instead of uploading it again."""
-    application = _portal_application(request, reference)
+    application = _portal_application(request, reference, prefetch=DOCUMENTS_PREFETCH)
     if (response := _editable_or_redirect(request, application)) is not None:
         return response
     try:
@@ -348,10 +355,11 @@ def application_reuse_document(request, reference):
     return redirect("grants:portal_documents", reference=reference)
 
 
+@leaves_what_is_owed
 @portal_view
 @require_POST
 def document_remove(request, reference, pk):
-    application = _portal_application(request, reference)
+    application = _portal_application(request, reference, prefetch=DOCUMENTS_PREFETCH)
     document = get_object_or_404(ApplicationDocument, pk=pk, application=application)
     try:
         services.application_remove_document(document=document, actor=request.user)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from notifications.header_count import leaves_what_is_owed
 from spaces.selectors import operators_for_user
 from spaces.views import portal_view
 
@@ -49,14 +50,16 @@ EDITABLE = (Application.State.DRAFT, Application.State.INFO_REQUESTED)
 FORM_SECTIONS = ("grant_details", "budget", "milestones", "loan_details", "connections")
 
 
-def _portal_application(request, reference: str) -> Application:
-    """The operator's application with what the task list reads prefetched; 404 unless visible to them.
-    The portal is for the applying company's staff, so an officer's wider visibility does not apply."""
+def _portal_application(request, reference: str, *, prefetch: tuple = APPLICATION_SECTION_PREFETCH) -> Application:
+    """The operator's application with what the task list reads prefetched (or only `prefetch`: issue
+    #23, the documents page is loaded seven times in an application's life); 404 unless visible to
+    them. The portal is for the applying company's staff, so an officer's wider visibility does not
+    apply."""
     qs = (
         applications_visible_to(request.user)
         .filter(operator__members=request.user)
         .select_related(*APPLICATION_RELATED)
-        .prefetch_related(*APPLICATION_SECTION_PREFETCH)
+        .prefetch_related(*prefetch)
     )
     return get_object_or_404(qs, reference=reference)
 
@@ -144,6 +147,7 @@ def next_step(application) -> dict:
     return {"text": _("Nothing: this application is closed")}
 
 
+@leaves_what_is_owed
 @portal_view
 @require_http_methods(["GET", "POST"])
 def application_start(request):

@@ -184,7 +184,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the signed-in person with their roles and devices in one query (issue #23).
+    "accounts.backends.PersonBackend",
 ]
 # Password hashing (issue #23): Argon2id, with its cost a deliberate setting (accounts/hashers.py).
 # OWASP's Password Storage Cheat Sheet: 19 MiB of memory, 2 passes, 1 lane. A stored hash made with
@@ -476,6 +477,10 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
+# Sessions are written to the database and read from the cache (the shared Redis in production), so a
+# signed-in page does not ask the database for its session (issue #23). A password change still signs
+# out the person's other sessions: their session hash no longer matches (django.contrib.auth).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

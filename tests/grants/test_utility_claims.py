@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ from grants.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from grants.models import Award, UtilityClaim
 from grants.services import utility_subsidy_for
 
-from .conftest import PDF_BYTES, complete_utility, ensure_allocation, fresh_pdf, to_state
+from .conftest import PDF_BYTES, complete_utility, ensure_allocation, fresh_pdf, to_state, unique_pdf
 from .payments import accepted_enrolment, finance_people, pay_through_finance, payment_for
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,29 @@ def test_the_same_bill_is_claimed_once_and_a_rejected_one_may_be_filed_again(awa
     again = claim(connection, operator_user)
     assert again.state == "submitted"
     assert UtilityClaim.objects.filter(billing_month=dt.date(2026, 10, 1)).count() == 2
+
+
+def test_one_scan_for_two_months_is_refused_naming_the_first_claim_until_that_claim_is_rejected(
+    award, connection, operator_user, officer
+):
+    scan = unique_pdf("one scan for two months")
+    first = services.utility_claim_submit(
+        connection=connection, actor=operator_user, disco="LESCO", bill_reference=REFERENCE,
+        billing_month=dt.date(2026, 10, 1), units=3400, bill_amount="200000", file=ContentFile(scan, name="oct.pdf"),
+    )  # fmt: skip
+
+    def november():
+        return services.utility_claim_submit(
+            connection=connection, actor=operator_user, disco="LESCO", bill_reference=REFERENCE,
+            billing_month=dt.date(2026, 11, 1), units=3400, bill_amount="200000",
+            file=ContentFile(scan, name="nov.pdf"),
+        )  # fmt: skip
+
+    with pytest.raises(ValidationFailed) as refused:
+        november()
+    assert f"“nov.pdf” is already uploaded to this application as “{first}”" in refused.value.message
+    services.utility_claim_reject(claim=first, actor=officer, reason="The month on the scan is wrong.")
+    assert november().state == "submitted"  # a rejected claim's scan may be filed again
 
 
 def test_the_database_holds_one_claim_per_bill(award, connection, operator_user):

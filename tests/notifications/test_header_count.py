@@ -62,6 +62,27 @@ def test_what_the_person_writes_makes_the_header_count_again(client, people):
     assert header_count(client) == real
 
 
+def test_filling_in_a_draft_keeps_the_count_and_answering_the_question_forgets_it(client, people):
+    """Saving a section or uploading a document changes nothing anyone owes (issue #23: the journey's
+    eleven draft writes each made the next page recount); answering the question does."""
+    bilal, asked = people["bilal"], people["asked"]  # asked: a question to answer, still editable
+    client.force_login(bilal)
+    real = header_count(client)
+    cache.set(_count_key(bilal.pk), 99, 300)  # a kept count the draft's writes must not forget
+    base = f"/portal/applications/{asked.reference}"
+
+    saved = client.post(
+        f"{base}/sections/grant_details/",
+        {"purpose": "Forty more seats", "amount_requested": "4,000,000", "own_contribution": "1,000,000"},
+    )
+    assert saved.status_code == 302
+    assert header_count(client, f"{base}/tasks/") == 99
+
+    answered = client.post(f"{base}/answer/", {"answer": "The lease is attached."})
+    assert answered.status_code == 302
+    assert header_count(client) == real - 1  # the question is no longer owed
+
+
 def test_the_inbox_counts_afresh_and_the_header_agrees(client, people):
     bilal = people["bilal"]
     client.force_login(bilal)
