@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
@@ -26,6 +26,8 @@ from ..models import (
     Application,
     ApplicationDocument,
     InformationRequest,
+    LoanDetails,
+    Program,
     UtilityConnection,
 )
 from ..sections import SectionStatus, missing_for_submit, section_statuses
@@ -42,6 +44,19 @@ APPLICATION_SECTION_PREFETCH = (
 )
 # The documents pages read the application's documents and nothing else of its sections.
 DOCUMENTS_PREFETCH = (Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),)
+# The operator's pages of one application: the sections of its instrument only, one query each
+# (issue #23: a grant's pages read its connections, and joined the loan details, for nothing).
+SECTION_PREFETCH = {
+    Program.Instrument.GRANT: ("grant_details", "budget_lines", "milestones", *DOCUMENTS_PREFETCH),
+    Program.Instrument.SOFT_LOAN: (
+        Prefetch("loan_details", queryset=LoanDetails.objects.select_related("tier")),
+        *DOCUMENTS_PREFETCH,
+    ),
+    Program.Instrument.UTILITY_SUBSIDY: (
+        Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")),
+        *DOCUMENTS_PREFETCH,
+    ),
+}
 APPLICATION_RELATED = ("call__program", "operator", "space", "grant_details", "loan_details__tier", "award")
 
 
@@ -59,7 +74,7 @@ def _visible_q(user: "User") -> Q | None:
     board reviewer, the applications they have declared no conflict on (never before)."""
     if user.has_role(roles.PROGRAM_OFFICER):
         return None
-    q = Q(operator__members=user)
+    q = on_applicant_staff_q(user)
     if user.has_role(roles.BOARD_CHAIR):
         q |= Q(state__in=BOARD_STATES)
     if user.has_role(roles.BOARD_REVIEWER):
@@ -71,6 +86,14 @@ def _visible_q(user: "User") -> Q | None:
             ).values("application_id")
         )
     return q
+
+
+def on_applicant_staff_q(user: "User") -> Q:
+    """Applications whose company has `user`, active, on its staff: one EXISTS on the membership rows,
+    so a lookup neither joins the members nor repeats rows (issue #23)."""
+    if not getattr(user, "is_active", False) or not user.pk:
+        return Q(pk__in=[])
+    return Q(Exists(Operator.members.through.objects.filter(operator_id=OuterRef("operator_id"), user_id=user.pk)))
 
 
 def applications_visible_to(user: "User | AnonymousUser | None") -> QuerySet[Application]:

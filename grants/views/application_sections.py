@@ -27,7 +27,7 @@ from ..forms import (
 from ..models import ApplicationDocument
 from ..money import percent, pkr
 from ..sections import SECTIONS, _one_to_one, required_documents
-from ..selectors import APPLICATION_SECTION_PREFETCH, DOCUMENTS_PREFETCH
+from ..selectors import DOCUMENTS_PREFETCH
 from ._common import (
     formset_summary,
     rows_refusal,
@@ -76,8 +76,7 @@ def _documents_checklist(application) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def application_section(request, reference, section):
     # A section sent reads no other section unless its form comes back with errors (issue #23).
-    prefetch = () if request.method == "POST" else APPLICATION_SECTION_PREFETCH
-    application = _portal_application(request, reference, prefetch=prefetch)
+    application = _portal_application(request, reference, prefetch=() if request.method == "POST" else None)
     codes = [s.code for s in SECTIONS[application.instrument]]
     if section not in codes or section not in FORM_SECTIONS:
         raise Http404
@@ -104,7 +103,8 @@ def _saved(request, application, text=None):
 
 
 def _grant_details(request, application):
-    details = _one_to_one(application, "grant_details")
+    # The saved answers fill an empty form; a sent form is bound to what was sent.
+    details = _one_to_one(application, "grant_details") if request.method == "GET" else None
     initial = {}
     if details is not None:
         initial = {
