@@ -12,10 +12,11 @@ def count_key(user_id: int) -> str:
 
 
 def leaves_what_is_owed(view):
-    """Marks a view whose writes never change what anyone owes: filling in a draft application
-    (starting it, its sections, its documents). ForgetNeedsYouOnWrite then keeps the writer's count, so
-    the page the operator lands on does not recount it (issue #23: ten queries after each of the
-    journey's eleven writes). Every other write forgets it; a notice forgets its recipients'."""
+    """Marks a view whose writes never change what the writer owes: filling in a draft application
+    (starting it, its sections, its documents) and submitting it. ForgetNeedsYouOnWrite then keeps
+    the writer's count, so the page they land on does not recount it (issue #23: ten queries after
+    each of the journey's twelve writes). Every other write forgets it. What others owe because of the
+    write (an application to screen) reaches them as a notice, which forgets their counts."""
     view.leaves_what_is_owed = True
     return view
 
