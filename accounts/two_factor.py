@@ -345,14 +345,17 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path_info.startswith(self.ALWAYS_ALLOWED):
-            view_name = self._view_name(request.path_info)
             # Read with the person (accounts.backends.PersonBackend), before any view could change it.
+            # The path is resolved only for someone who owes a code or a set-up (issue #23).
             has_device = getattr(user, "confirmed_device_on_arrival", None)
             if needs_verification(user, has_device=has_device):
-                if view_name not in self.VERIFY_PAGES:
+                if self._view_name(request.path_info) not in self.VERIFY_PAGES:
                     query = urlencode({"next": request.get_full_path()})
                     return redirect(f"{reverse('accounts:two_factor_verify')}?{query}")
-            elif needs_enrolment(user, has_device=has_device) and view_name not in self.ENROL_PAGES:
+            elif (
+                needs_enrolment(user, has_device=has_device)
+                and self._view_name(request.path_info) not in self.ENROL_PAGES
+            ):
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)
 

@@ -2,6 +2,7 @@
 Conventions as in applications.py."""
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -283,7 +284,9 @@ def _loan_details(request, application):
 @portal_view
 @require_http_methods(["GET", "POST"])
 def application_documents(request, reference):
-    application = _portal_application(request, reference, prefetch=DOCUMENTS_PREFETCH)
+    # An upload reads the documents again under the service's lock; the page after it lists them.
+    prefetch = () if request.method == "POST" else DOCUMENTS_PREFETCH
+    application = _portal_application(request, reference, prefetch=prefetch)
     if (response := _editable_or_redirect(request, application)) is not None:
         return response
     required = required_documents(application)
@@ -317,6 +320,7 @@ def application_documents(request, reference):
             # The type just uploaded stays chosen: people upload several files of one type in a row.
             url = reverse("grants:portal_documents", kwargs={"reference": reference})
             return redirect(f"{url}?{urlencode({'type': document.document_type})}")
+    prefetch_related_objects([application], *DOCUMENTS_PREFETCH)  # read already unless an upload failed
     return render(
         request,
         "grants/portal/documents.html",
