@@ -47,6 +47,23 @@ def test_only_a_confirmed_device_of_any_kind_counts_and_no_role_is_no_role(devic
     assert read.confirmed_device_on_arrival is expected
 
 
+def test_without_the_compiled_query_the_orm_reads_the_same(monkeypatch):
+    """The SQL is compiled once per process (accounts.backends._person_query); were the ORM's
+    parameters ever other than the id and constants, each request builds the query instead."""
+    from accounts import backends
+
+    officer = UserFactory(roles=[roles.PROGRAM_OFFICER])
+    StaticDevice.objects.create(user=officer, name="backup", confirmed=True)
+    compiled = PersonBackend().get_user(officer.pk)
+    monkeypatch.setattr(backends, "_person_query", lambda using: None)
+
+    built = PersonBackend().get_user(officer.pk)
+
+    assert built == compiled == officer
+    assert built._role_cache == compiled._role_cache == {roles.PROGRAM_OFFICER}
+    assert built.confirmed_device_on_arrival is compiled.confirmed_device_on_arrival is True
+
+
 def test_an_inactive_or_unknown_person_is_nobody():
     gone = UserFactory(is_active=False)
     assert PersonBackend().get_user(gone.pk) is None
