@@ -76,9 +76,10 @@ class PersonBackend(ModelBackend):
             params = [*params[:position], user_id, *params[position + 1 :]]
             user = next(iter(User._default_manager.db_manager(using).raw(sql, params)), None)
         else:
-            devices = list(_devices())
+            annotations = _devices()
+            devices = list(annotations)
             queryset = User._default_manager.using(using).filter(pk=user_id)
-            user = queryset.annotate(role_names=_role_names(), **_devices()).first()
+            user = queryset.annotate(role_names=_role_names(), **annotations).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         user._role_cache = {name for name in (user.role_names or "").split(SEPARATOR) if name}  # User.has_role

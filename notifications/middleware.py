@@ -1,7 +1,7 @@
 """Forget the signed-in person's cached header count after they write anything (a form sent, an
-answer given, an application submitted), so the page they land on counts afresh
+answer given, a return filed), so the page they land on counts afresh
 (notifications.needs_you.needs_you_count_for_request). A view marked with
-header_count.leaves_what_is_owed (a draft's sections and documents) keeps it."""
+header_count.leaves_what_is_owed (filling in and submitting a draft application) keeps it."""
 
 from collections.abc import Callable
 
