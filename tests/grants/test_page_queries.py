@@ -68,6 +68,8 @@ def test_sending_a_section_and_uploading_a_document_stay_within_their_budget(
     with CaptureQueriesContext(connection) as landing:
         assert client.get(f"{base}/documents/").status_code == 200
 
-    assert len(section) <= 15
-    assert len(upload) <= 11
+    # On PostgreSQL the audit chain's writer also takes its advisory lock (audit.services): one more.
+    chain_lock = 1 if connection.vendor == "postgresql" else 0
+    assert len(section) <= 15 + chain_lock
+    assert len(upload) <= 11 + chain_lock
     assert len(landing) <= PAGES[("grants:portal_documents",)]
