@@ -35,15 +35,15 @@ from ..sections import SectionStatus, missing_for_submit, section_statuses
 if TYPE_CHECKING:
     from accounts.models import User
 
+# The documents pages read the application's documents and nothing else of its sections.
+DOCUMENTS_PREFETCH = (Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),)
 # What the task list (sections.py) and eligibility (eligibility.py) read, loaded in bulk.
 APPLICATION_SECTION_PREFETCH = (
     "budget_lines",
     "milestones",
-    Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),
+    *DOCUMENTS_PREFETCH,
     Prefetch("connections", queryset=UtilityConnection.objects.select_related("space")),
 )
-# The documents pages read the application's documents and nothing else of its sections.
-DOCUMENTS_PREFETCH = (Prefetch("documents", queryset=ApplicationDocument.objects.select_related("uploaded_by")),)
 # The operator's pages of one application: the sections of its instrument only, one query each
 # (issue #23: a grant's pages read its connections, and joined the loan details, for nothing).
 SECTION_PREFETCH = {
